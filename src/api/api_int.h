@@ -1,0 +1,136 @@
+/* api_int.h — what the files of src/api/ share; nothing outside includes it. */
+#ifndef OMBUD_API_INT_H
+#define OMBUD_API_INT_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "api/api.h"
+#include "app/accounts.h"
+#include "base/buf.h"
+
+#define API_MAX_PARAMS 4
+#define API_PARAM_MAX  96
+
+struct api_req;
+typedef int (*api_handler)(struct api_req *r);
+
+/* Which organisation a route's {org} path parameter may name. */
+enum org_rule {
+	ORG_ANY,        /* no {org}, or public data of any organisation */
+	ORG_OWN,        /* only the caller's own organisation */
+};
+
+enum route_flags {
+	ROUTE_PUBLIC       = 1 << 0,  /* no credentials needed */
+	ROUTE_TEST_ONLY    = 1 << 1,  /* exists only with server.test_mode */
+	ROUTE_RATE_LOGIN   = 1 << 2,  /* counts against security.login_per_min */
+	ROUTE_RATE_LOOKUP  = 1 << 3,  /* counts against security.lookup_per_min */
+};
+
+struct route {
+	const char *method;
+	const char *pattern;      /* "/v1/orgs/{org}/staff": {name} matches one segment */
+	api_handler fn;
+	unsigned roles;           /* ROLE_BIT mask of who may call; ignored when public */
+	enum org_rule org;
+	size_t body_max;          /* bytes; 0 = no body accepted */
+	unsigned flags;
+	const char *scope;        /* API keys need this scope (when ROLE_MACHINE is in roles) */
+	const char *summary;
+};
+
+extern const struct route api_routes[];
+extern const size_t api_route_count;
+
+/* One request, from its first byte to its completion callback. */
+struct api_req {
+	struct api *api;
+	struct app *app;
+	struct MHD_Connection *conn;
+	const struct route *route;      /* NULL until matched */
+	int route_index;                /* for metrics; -1 static files, -2 unmatched */
+	const char *method;
+	char path[512];
+	char params[API_MAX_PARAMS][API_PARAM_MAX];
+	int nparams;
+	struct principal who;
+	bool authed;
+	char req_id[33];
+	char remote[64];
+	int64_t now;
+	int64_t start_ns;
+	struct buf body;
+	json_t *json_body;              /* parsed body, owned */
+	bool responded;
+	/* response */
+	unsigned status;
+	json_t *json;                   /* owned; sent as the body */
+	struct MHD_Response *raw;       /* or a ready response (HTML, text, files) */
+	const char *err_code;           /* overrides the code's default name */
+	const char *err_field;
+	char err_msg[200];
+	char *set_cookie;               /* owned */
+	size_t resp_bytes;
+};
+
+/* Server-wide state shared by the files of api/. */
+struct api {
+	struct app *app;
+	struct MHD_Daemon *daemon;
+	atomic_int in_flight;           /* requests begun and not completed */
+	atomic_bool draining;
+};
+
+/* errors.c: turns a code into status + JSON error body on r. */
+void api_fail(struct api_req *r, int code);
+/* Sets a field error: 400, code "invalid", the field and a reason. Returns OMB_EINVAL. */
+int api_invalid(struct api_req *r, const char *field, const char *reason);
+unsigned api_status_of(int code);
+
+/* json.c: reading request bodies with field-named errors. Each returns 0,
+ * or OMB_EINVAL having set the error on r. Strings are borrowed from the
+ * body and must be valid UTF-8 with no control characters. */
+int api_body_str(struct api_req *r, const char *key, bool required, size_t max, const char **out);
+int api_body_int(struct api_req *r, const char *key, bool required, int64_t min, int64_t max, int64_t *out);
+int api_body_bool(struct api_req *r, const char *key, bool *out);
+/* Query-string pagination: ?after=ID&limit=N. */
+int api_page(struct api_req *r, int64_t *after, int *limit);
+/* Sets status and takes over json. */
+int api_reply(struct api_req *r, unsigned status, json_t *json);
+/* {"items": items, "next_after": last id or null} */
+int api_reply_page(struct api_req *r, json_t *items, int64_t last_id, int limit);
+const char *api_header(struct api_req *r, const char *name);
+
+/* metrics.c */
+void metrics_init(size_t nroutes);
+void metrics_observe(int route_index, unsigned status, int64_t dur_ns);
+char *metrics_render(size_t *len);   /* Prometheus text; caller frees */
+void metrics_free(void);
+
+/* ratelimit.c: fixed one-minute windows per source address and class. */
+bool ratelimit_allow(const char *remote, unsigned cls, int64_t limit_per_min, int64_t now_ms);
+
+/* static.c: a file under web_root, or NULL (404). */
+struct MHD_Response *static_file(const char *web_root, const char *path, unsigned *status);
+
+/* Handlers, by file. */
+int h_healthz(struct api_req *r);
+int h_metrics(struct api_req *r);
+int h_test_clock(struct api_req *r);
+int h_test_outbox(struct api_req *r);
+int h_login(struct api_req *r);
+int h_logout(struct api_req *r);
+int h_me(struct api_req *r);
+int h_orgs_list(struct api_req *r);
+int h_org_get(struct api_req *r);
+int h_depts_list(struct api_req *r);
+int h_dept_create(struct api_req *r);
+int h_staff_list(struct api_req *r);
+int h_staff_create(struct api_req *r);
+int h_apikey_create(struct api_req *r);
+int h_outbox_list(struct api_req *r);
+
+#endif

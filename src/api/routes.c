@@ -1,0 +1,68 @@
+/* routes.c — every route, who may call it, and how much it may send.
+ *
+ * This table is the authorization policy: the dispatcher in server.c checks
+ * credentials, role, organisation rule, CSRF, rate limits and body size from
+ * it before any handler runs, and the black-box authorization matrix is
+ * generated from it (`ombud routes`). */
+#include <stdio.h>
+
+#include "api/api_int.h"
+
+#define STAFF (ROLE_BIT(ROLE_AGENT) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_PRACTITIONER) | \
+	       ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_COMPLAINTS) | ROLE_BIT(ROLE_ADMIN) |         \
+	       ROLE_BIT(ROLE_REGULATOR) | ROLE_BIT(ROLE_SCREENER) | ROLE_BIT(ROLE_INVESTIGATOR) |  \
+	       ROLE_BIT(ROLE_TELEMARKETER))
+#define ANYONE_SIGNED_IN (STAFF | ROLE_BIT(ROLE_MACHINE))
+#define ADMIN ROLE_BIT(ROLE_ADMIN)
+#define STAFF_MANAGERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_SUPERVISOR))
+
+#define KB(n) ((size_t)(n) * 1024)
+
+const struct route api_routes[] = {
+	/* system */
+	{"GET", "/healthz", h_healthz, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "liveness and store check"},
+	{"GET", "/metrics", h_metrics, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "Prometheus metrics"},
+	{"POST", "/v1/test/clock", h_test_clock, 0, ORG_ANY, KB(1), ROUTE_PUBLIC | ROUTE_TEST_ONLY, NULL,
+	 "move the clock forward and run what is due (test mode only)"},
+	{"GET", "/v1/test/outbox", h_test_outbox, 0, ORG_ANY, 0, ROUTE_PUBLIC | ROUTE_TEST_ONLY, NULL,
+	 "every stored message with its body (test mode only)"},
+	/* sessions */
+	{"POST", "/v1/auth/login", h_login, 0, ORG_ANY, KB(4), ROUTE_PUBLIC | ROUTE_RATE_LOGIN, NULL,
+	 "log in with login and password"},
+	{"POST", "/v1/auth/logout", h_logout, STAFF, ORG_ANY, KB(1), 0, NULL, "end this session"},
+	{"GET", "/v1/me", h_me, ANYONE_SIGNED_IN, ORG_ANY, 0, 0, NULL, "who am I"},
+	/* organisations */
+	{"GET", "/v1/orgs", h_orgs_list, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "list organisations"},
+	{"GET", "/v1/orgs/{org}", h_org_get, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "one organisation"},
+	{"GET", "/v1/orgs/{org}/departments", h_depts_list, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL,
+	 "the department directory"},
+	{"POST", "/v1/orgs/{org}/departments", h_dept_create, ADMIN, ORG_OWN, KB(8), 0, NULL, "add a department"},
+	{"GET", "/v1/orgs/{org}/staff", h_staff_list, STAFF_MANAGERS, ORG_OWN, 0, 0, NULL, "list staff"},
+	{"POST", "/v1/orgs/{org}/staff", h_staff_create, ADMIN, ORG_OWN, KB(8), 0, NULL, "add a staff account"},
+	{"POST", "/v1/orgs/{org}/api-keys", h_apikey_create, ADMIN, ORG_OWN, KB(4), 0, NULL,
+	 "issue an API key for a machine client"},
+	{"GET", "/v1/orgs/{org}/outbox", h_outbox_list, ADMIN, ORG_OWN, 0, 0, NULL,
+	 "delivery state of the organisation's messages"},
+};
+
+const size_t api_route_count = sizeof api_routes / sizeof api_routes[0];
+
+void api_routes_print(FILE *out)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < api_route_count; i++) {
+		const struct route *rt = &api_routes[i];
+		json_t *roles = json_array();
+		for (int role = ROLE_AGENT; role < ROLE_COUNT; role++)
+			if (!(rt->flags & ROUTE_PUBLIC) && (rt->roles & ROLE_BIT(role)))
+				json_array_append_new(roles, json_string(role_name((enum role)role)));
+		json_array_append_new(list, json_pack("{s:s, s:s, s:b, s:b, s:s, s:I, s:s?, s:o, s:s}",
+			"method", rt->method, "path", rt->pattern, "public", (rt->flags & ROUTE_PUBLIC) != 0,
+			"test_only", (rt->flags & ROUTE_TEST_ONLY) != 0, "org", rt->org == ORG_OWN ? "own" : "any",
+			"body_max", (json_int_t)rt->body_max, "scope", rt->scope, "roles", roles,
+			"summary", rt->summary));
+	}
+	json_dumpf(list, out, JSON_INDENT(2));
+	fputc('\n', out);
+	json_decref(list);
+}

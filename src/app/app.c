@@ -1,0 +1,151 @@
+/* app.c — opening and closing the application, and the sweeper thread. */
+#include "app/app.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/accounts.h"
+#include "app/outbox.h"
+#include "base/clock.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+
+static int secret_from_hex(const char *hex, uint8_t out[CRED_KEY_BYTES])
+{
+	size_t n = 0;
+	if (sodium_hex2bin(out, CRED_KEY_BYTES, hex, strlen(hex), NULL, &n, NULL) != 0 || n != CRED_KEY_BYTES)
+		return OMB_EINVAL;
+	return OMB_OK;
+}
+
+/* The secret file holds 64 hex digits; it is created 0600 on first start so
+ * that a single-machine install needs no set-up. Losing it invalidates every
+ * session, API key and access code, so operations.md says to back it up. */
+static int load_secret_file(const char *path, uint8_t out[CRED_KEY_BYTES], char *errbuf, size_t errlen)
+{
+	char hex[CRED_KEY_BYTES * 2 + 2] = "";
+	FILE *f = fopen(path, "r");
+	if (f) {
+		size_t n = fread(hex, 1, CRED_KEY_BYTES * 2, f);
+		fclose(f);
+		hex[n] = '\0';
+		if (secret_from_hex(hex, out) != OMB_OK) {
+			snprintf(errbuf, errlen, "%s: expected 64 hex digits", path);
+			return OMB_EINVAL;
+		}
+		return OMB_OK;
+	}
+	if (errno != ENOENT) {
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		return OMB_EIO;
+	}
+	cred_random(out, CRED_KEY_BYTES);
+	sodium_bin2hex(hex, sizeof hex, out, CRED_KEY_BYTES);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || write(fd, hex, strlen(hex)) != (ssize_t)strlen(hex)) {
+		snprintf(errbuf, errlen, "%s: cannot create: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return OMB_EIO;
+	}
+	close(fd);
+	log_info(LOG_MSG("created secret file"), LOG_S("path", path));
+	return OMB_OK;
+}
+
+static int load_secret(struct app *app, char *errbuf, size_t errlen)
+{
+	const struct config *cfg = app->cfg;
+	if (*cfg->secret)
+		return secret_from_hex(cfg->secret, app->secret);
+	if (*cfg->secret_file)
+		return load_secret_file(cfg->secret_file, app->secret, errbuf, errlen);
+	const char *db = strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->db + 7 : cfg->db;
+	char *path = xasprintf("%s.secret", db);
+	int rc = load_secret_file(path, app->secret, errbuf, errlen);
+	free(path);
+	return rc;
+}
+
+int app_open(struct app *app, const struct config *cfg, char *errbuf, size_t errlen)
+{
+	memset(app, 0, sizeof *app);
+	app->cfg = cfg;
+	pthread_mutex_init(&app->sweep_lock, NULL);
+	int rc = cred_init();
+	if (rc != OMB_OK) {
+		snprintf(errbuf, errlen, "libsodium failed to initialise");
+		return rc;
+	}
+	if ((rc = store_open(cfg->db, &app->store, errbuf, errlen)) != OMB_OK)
+		return rc;
+	int applied = 0;
+	if ((rc = store_migrate(app->store, &applied)) != OMB_OK) {
+		snprintf(errbuf, errlen, "migrations failed: %s", omb_err_name(rc));
+		app_close(app);
+		return rc;
+	}
+	if ((rc = load_secret(app, errbuf, errlen)) != OMB_OK) {
+		app_close(app);
+		return rc;
+	}
+	return OMB_OK;
+}
+
+void app_close(struct app *app)
+{
+	app_sweeper_stop(app);
+	store_close(app->store);
+	app->store = NULL;
+	sodium_memzero(app->secret, sizeof app->secret);
+	pthread_mutex_destroy(&app->sweep_lock);
+}
+
+int app_sweep(struct app *app, int64_t now)
+{
+	pthread_mutex_lock(&app->sweep_lock);
+	int done = 0, rc = outbox_deliver_due(app, now, &done);
+	if (rc == OMB_OK)
+		rc = accounts_purge_sessions(app, now);
+	pthread_mutex_unlock(&app->sweep_lock);
+	return rc < 0 ? rc : done;
+}
+
+static void *sweeper_main(void *arg)
+{
+	struct app *app = arg;
+	int64_t interval = app->cfg->sweep_interval_ms;
+	while (!atomic_load(&app->sweeper_stop)) {
+		int rc = app_sweep(app, clock_now_ms());
+		if (rc < 0)
+			log_warn(LOG_MSG("sweep failed"), LOG_S("error", omb_err_name(rc)));
+		struct timespec ts = {interval / 1000, (interval % 1000) * 1000000};
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+int app_sweeper_start(struct app *app)
+{
+	atomic_store(&app->sweeper_stop, false);
+	if (pthread_create(&app->sweeper, NULL, sweeper_main, app) != 0)
+		return OMB_EIO;
+	app->sweeper_running = true;
+	return OMB_OK;
+}
+
+void app_sweeper_stop(struct app *app)
+{
+	if (!app->sweeper_running)
+		return;
+	atomic_store(&app->sweeper_stop, true);
+	pthread_join(app->sweeper, NULL);
+	app->sweeper_running = false;
+}

@@ -1,0 +1,44 @@
+/* app.h — the process's one application object and its life cycle.
+ *
+ * struct app gathers what every use case needs: the configuration, the store,
+ * the secret that keys token hashes, and the background sweeper. It is made
+ * once by main.c and passed explicitly to app_* functions and to api/; there
+ * is no global. Use cases live in the other app/ modules (accounts, outbox,
+ * document, demo, sweep). */
+#ifndef OMBUD_APP_APP_H
+#define OMBUD_APP_APP_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/config.h"
+#include "base/credential.h"
+#include "store/store.h"
+
+struct app {
+	const struct config *cfg;        /* borrowed; outlives the app */
+	struct store *store;             /* owned */
+	uint8_t secret[CRED_KEY_BYTES];  /* keys every stored token and code hash */
+	pthread_mutex_t sweep_lock;      /* one sweep at a time */
+	pthread_t sweeper;
+	atomic_bool sweeper_stop;
+	bool sweeper_running;
+};
+
+/* Opens the store, applies migrations and loads (or creates) the secret.
+ * Returns 0 or a negative code with a reason in errbuf. */
+int app_open(struct app *app, const struct config *cfg, char *errbuf, size_t errlen);
+void app_close(struct app *app);
+
+/* Runs everything due at time now (outbox deliveries, expiries; later the
+ * desk's deadline sweeps). Returns how many items it acted on, or a
+ * negative code. Any thread; sweeps never overlap. */
+int app_sweep(struct app *app, int64_t now);
+
+/* A thread that calls app_sweep every cfg->sweep_interval_ms. */
+int app_sweeper_start(struct app *app);
+void app_sweeper_stop(struct app *app);
+
+#endif

@@ -1,0 +1,310 @@
+/* config.c — the settings table and its three sources. */
+#include "base/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+
+enum setting_type { T_STR, T_INT, T_BOOL };
+
+struct setting {
+	const char *section, *key;
+	enum setting_type type;
+	size_t offset;
+	const char *def;
+	int64_t min, max;   /* T_INT bounds */
+	bool secret;
+	const char *help;
+};
+
+#define S(sec, k, field, d, h)       {sec, k, T_STR, offsetof(struct config, field), d, 0, 0, false, h}
+#define SECRET(sec, k, field, d, h)  {sec, k, T_STR, offsetof(struct config, field), d, 0, 0, true, h}
+#define I(sec, k, field, d, lo, hi, h) {sec, k, T_INT, offsetof(struct config, field), d, lo, hi, false, h}
+#define B(sec, k, field, d, h)       {sec, k, T_BOOL, offsetof(struct config, field), d, 0, 0, false, h}
+
+static const struct setting settings[] = {
+	S("server", "listen", listen, "127.0.0.1", "address to bind"),
+	I("server", "port", port, "8080", 0, 65535, "TCP port; 0 picks a free one"),
+	S("server", "port_file", port_file, "", "write the bound port to this file once listening"),
+	I("server", "threads", threads, "0", 0, 256, "HTTP worker threads; 0 = one per core"),
+	S("server", "web_root", web_root, "web", "folder of the static web pages"),
+	B("server", "access_log", access_log, "true", "one log line per request"),
+	B("server", "test_mode", test_mode, "false", "expose POST /v1/test/clock (tests only)"),
+	I("server", "shutdown_grace_s", shutdown_grace_s, "8", 0, 300,
+	  "seconds in-flight requests get to finish after SIGTERM"),
+	S("store", "db", db, "ombud.db", "SQLite database file"),
+	S("log", "level", log_level, "info", "debug, info, warn or error"),
+	S("log", "format", log_format, "logfmt", "logfmt or json"),
+	SECRET("security", "secret", secret, "", "64 hex digits keying token and code hashes"),
+	S("security", "secret_file", secret_file, "", "file holding the secret; created if missing"),
+	I("security", "session_ttl_s", session_ttl_s, "43200", 60, 2592000, "session lifetime in seconds"),
+	I("security", "login_per_min", login_per_min, "10", 1, 100000, "logins per source address per minute"),
+	I("security", "lookup_per_min", lookup_per_min, "30", 1, 100000,
+	  "case look-ups by receipt number or one-time code per source per minute"),
+	I("locale", "default_country", default_country, "82", 1, 999,
+	  "country calling code for national-format phone numbers"),
+	S("outbox", "sender", outbox_sender, "log", "how messages leave: log"),
+	I("outbox", "sweep_interval_ms", sweep_interval_ms, "1000", 10, 3600000,
+	  "how often due work (deliveries, deadlines) runs"),
+};
+
+#define NSETTINGS (sizeof settings / sizeof settings[0])
+
+static const char *source_names[] = {"default", "file", "environment", "flag"};
+
+static const struct setting *find(const char *section, const char *key)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (strcmp(settings[i].section, section) == 0 && strcmp(settings[i].key, key) == 0)
+			return &settings[i];
+	return NULL;
+}
+
+static void set_error(struct config_error *err, const char *section, const char *key,
+		      enum config_source source, int line, const char *reason)
+{
+	if (!err)
+		return;
+	snprintf(err->key, sizeof err->key, "%s.%s", section, key);
+	snprintf(err->reason, sizeof err->reason, "%s (from %s)", reason, source_names[source]);
+	err->source = source;
+	err->line = line;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "yes") || !strcmp(v, "on"))
+		*out = true;
+	else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "no") || !strcmp(v, "off"))
+		*out = false;
+	else
+		return OMB_EINVAL;
+	return OMB_OK;
+}
+
+static int assign(struct config *cfg, const struct setting *s, const char *value, const char **reason)
+{
+	void *field = (char *)cfg + s->offset;
+	switch (s->type) {
+	case T_STR:
+		if (strlen(value) > 4096) {
+			*reason = "longer than 4096 bytes";
+			return OMB_EINVAL;
+		}
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return OMB_OK;
+	case T_INT: {
+		char *end;
+		errno = 0;
+		long long n = strtoll(value, &end, 10);
+		if (errno || end == value || *end != '\0') {
+			*reason = "not an integer";
+			return OMB_EINVAL;
+		}
+		if (n < s->min || n > s->max) {
+			*reason = "out of range";
+			return OMB_EINVAL;
+		}
+		*(int64_t *)field = n;
+		return OMB_OK;
+	}
+	case T_BOOL:
+		if (parse_bool(value, (bool *)field) != OMB_OK) {
+			*reason = "not a boolean (true/false)";
+			return OMB_EINVAL;
+		}
+		return OMB_OK;
+	}
+	return OMB_EINVAL;
+}
+
+static int set_one(struct config *cfg, const char *section, const char *key, const char *value,
+		   enum config_source source, int line, struct config_error *err)
+{
+	const struct setting *s = find(section, key);
+	if (!s) {
+		set_error(err, section, key, source, line, "unknown setting");
+		return OMB_EINVAL;
+	}
+	const char *reason = NULL;
+	if (assign(cfg, s, value, &reason) != OMB_OK) {
+		set_error(err, section, key, source, line, reason);
+		return OMB_EINVAL;
+	}
+	return OMB_OK;
+}
+
+void config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const char *reason;
+		int rc = assign(cfg, &settings[i], settings[i].def, &reason);
+		(void)rc; /* the defaults are valid by construction; test_config checks it */
+	}
+}
+
+struct file_ctx {
+	struct config *cfg;
+	struct config_error *err;
+	FILE *f;
+	int line;   /* lines read so far: inih calls back right after reading an entry's line */
+	int rc;
+};
+
+/* Debian's inih is built without line numbers in callbacks, so the reader
+ * counts them. */
+static char *read_line(char *str, int num, void *stream)
+{
+	struct file_ctx *ctx = stream;
+	char *s = fgets(str, num, ctx->f);
+	if (s && strchr(s, '\n'))
+		ctx->line++;
+	return s;
+}
+
+static int on_ini(void *user, const char *section, const char *name, const char *value)
+{
+	struct file_ctx *ctx = user;
+	if (ctx->rc != OMB_OK)
+		return 0;
+	ctx->rc = set_one(ctx->cfg, section, name, value, CONFIG_FILE, ctx->line, ctx->err);
+	return ctx->rc == OMB_OK;
+}
+
+int config_load_stream(struct config *cfg, FILE *f, struct config_error *err)
+{
+	struct file_ctx ctx = {cfg, err, f, 0, OMB_OK};
+	int line = ini_parse_stream(read_line, &ctx, on_ini, &ctx);
+	if (ctx.rc != OMB_OK)
+		return ctx.rc;
+	if (line != 0) {
+		set_error(err, "config", "file", CONFIG_FILE, line, "syntax error");
+		return OMB_EINVAL;
+	}
+	return OMB_OK;
+}
+
+int config_load_file(struct config *cfg, const char *path, struct config_error *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		set_error(err, "config", "file", CONFIG_FILE, 0, strerror(errno));
+		return OMB_EIO;
+	}
+	int rc = config_load_stream(cfg, f, err);
+	fclose(f);
+	return rc;
+}
+
+/* OMBUD_SERVER_PORT=9000 -> server.port. Keys contain '_', sections do not,
+ * so the first '_' after the prefix ends the section. */
+int config_load_env(struct config *cfg, char *const *envp, struct config_error *err)
+{
+	for (; envp && *envp; envp++) {
+		const char *e = *envp;
+		if (strncmp(e, "OMBUD_", 6) != 0)
+			continue;
+		const char *eq = strchr(e, '='), *us = strchr(e + 6, '_');
+		if (!eq || !us || us > eq)
+			continue;
+		char section[32] = "", key[64] = "";
+		size_t slen = (size_t)(us - (e + 6)), klen = (size_t)(eq - us - 1);
+		if (slen >= sizeof section || klen >= sizeof key)
+			continue;
+		for (size_t i = 0; i < slen; i++)
+			section[i] = (char)tolower((unsigned char)e[6 + i]);
+		for (size_t i = 0; i < klen; i++)
+			key[i] = (char)tolower((unsigned char)us[1 + i]);
+		if (!find(section, key))
+			continue; /* OMBUD_* variables of other tools (e.g. OMBUD_BIN in tests) */
+		int rc = set_one(cfg, section, key, eq + 1, CONFIG_ENV, 0, err);
+		if (rc != OMB_OK)
+			return rc;
+	}
+	return OMB_OK;
+}
+
+int config_set(struct config *cfg, const char *name, const char *value, enum config_source source,
+	       struct config_error *err)
+{
+	const char *dot = strchr(name, '.');
+	char section[32];
+	if (!dot || (size_t)(dot - name) >= sizeof section) {
+		set_error(err, name, "", source, 0, "expected section.key");
+		return OMB_EINVAL;
+	}
+	memcpy(section, name, (size_t)(dot - name));
+	section[dot - name] = '\0';
+	return set_one(cfg, section, dot + 1, value, source, 0, err);
+}
+
+int config_validate(const struct config *cfg, struct config_error *err)
+{
+	if (*cfg->secret) {
+		size_t n = strlen(cfg->secret);
+		bool hex = n == 64;
+		for (size_t i = 0; hex && i < n; i++)
+			hex = isxdigit((unsigned char)cfg->secret[i]);
+		if (!hex) {
+			set_error(err, "security", "secret", CONFIG_DEFAULT, 0, "must be 64 hex digits");
+			return OMB_EINVAL;
+		}
+	}
+	if (strcmp(cfg->outbox_sender, "log") != 0) {
+		set_error(err, "outbox", "sender", CONFIG_DEFAULT, 0, "unknown sender (known: log)");
+		return OMB_EINVAL;
+	}
+	if (!*cfg->db) {
+		set_error(err, "store", "db", CONFIG_DEFAULT, 0, "must not be empty");
+		return OMB_EINVAL;
+	}
+	return OMB_OK;
+}
+
+void config_print(const struct config *cfg, FILE *out)
+{
+	const char *section = "";
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting *s = &settings[i];
+		const void *field = (const char *)cfg + s->offset;
+		if (strcmp(section, s->section) != 0) {
+			fprintf(out, "%s[%s]\n", i ? "\n" : "", s->section);
+			section = s->section;
+		}
+		fprintf(out, "%s = ", s->key);
+		if (s->type == T_INT)
+			fprintf(out, "%lld\n", (long long)*(const int64_t *)field);
+		else if (s->type == T_BOOL)
+			fprintf(out, "%s\n", *(const bool *)field ? "true" : "false");
+		else if (s->secret && **(char *const *)field)
+			fprintf(out, "********\n");
+		else
+			fprintf(out, "%s\n", *(char *const *)field);
+	}
+}
+
+void config_print_help(FILE *out)
+{
+	for (size_t i = 0; i < NSETTINGS; i++) {
+		const struct setting *s = &settings[i];
+		char name[64];
+		snprintf(name, sizeof name, "%s.%s", s->section, s->key);
+		fprintf(out, "  %-28s %s (default: %s)\n", name, s->help, *s->def ? s->def : "\"\"");
+	}
+}
+
+void config_free(struct config *cfg)
+{
+	for (size_t i = 0; i < NSETTINGS; i++)
+		if (settings[i].type == T_STR)
+			free(*(char **)((char *)cfg + settings[i].offset));
+	memset(cfg, 0, sizeof *cfg);
+}

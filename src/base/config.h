@@ -1,0 +1,73 @@
+/* config.h — ombud's settings: one table, three sources.
+ *
+ * Every setting is one row of the table in config.c (section, key, type,
+ * default, bounds, whether it is secret, help). Values come from, in rising
+ * precedence: the defaults, an INI file (inih), OMBUD_<SECTION>_<KEY>
+ * environment variables, and command-line flags (--section.key=value, or the
+ * short flags that main.c maps onto keys). Validation names the setting and
+ * where its bad value came from. The struct is read-only once loaded. */
+#ifndef OMBUD_BASE_CONFIG_H
+#define OMBUD_BASE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct config {
+	/* [server] */
+	char *listen;             /* address to bind */
+	int64_t port;             /* 0 = any free port (see port_file) */
+	char *port_file;          /* if set, the bound port is written here once listening */
+	int64_t threads;          /* HTTP worker threads; 0 = one per core */
+	char *web_root;           /* static pages */
+	bool access_log;
+	bool test_mode;           /* exposes POST /v1/test/clock; never in production */
+	int64_t shutdown_grace_s; /* how long in-flight requests may finish after SIGTERM */
+	/* [store] */
+	char *db;                 /* SQLite file path (or sqlite:PATH) */
+	/* [log] */
+	char *log_level;
+	char *log_format;
+	/* [security] */
+	char *secret;             /* key for hashing tokens and codes (hex, 64 chars); secret */
+	char *secret_file;        /* or a file holding it, created on first start */
+	int64_t session_ttl_s;
+	int64_t login_per_min;    /* per source address */
+	int64_t lookup_per_min;   /* receipt-number and one-time-code lookups per source */
+	/* [locale] */
+	int64_t default_country;  /* E.164 country code for national-format numbers */
+	/* [outbox] */
+	char *outbox_sender;      /* "log" */
+	int64_t sweep_interval_ms;
+};
+
+/* Where a value came from, for error messages. */
+enum config_source { CONFIG_DEFAULT, CONFIG_FILE, CONFIG_ENV, CONFIG_FLAG };
+
+struct config_error {
+	char key[64];             /* "server.port" */
+	char reason[160];
+	enum config_source source;
+	int line;                 /* file line, when source is CONFIG_FILE */
+};
+
+/* Fills cfg with defaults. Strings are owned by cfg; free with config_free. */
+void config_defaults(struct config *cfg);
+/* Reads an INI file. Returns 0, OMB_EIO (unreadable) or OMB_EINVAL with *err set. */
+int config_load_file(struct config *cfg, const char *path, struct config_error *err);
+/* The same from an open stream (read to its end, not closed). */
+int config_load_stream(struct config *cfg, FILE *f, struct config_error *err);
+/* Applies OMBUD_* variables from envp (NULL-terminated "K=V" strings). */
+int config_load_env(struct config *cfg, char *const *envp, struct config_error *err);
+/* Sets "section.key" to a textual value from source. */
+int config_set(struct config *cfg, const char *name, const char *value, enum config_source source,
+	       struct config_error *err);
+/* Checks cross-field rules after all sources are in. */
+int config_validate(const struct config *cfg, struct config_error *err);
+/* Writes every setting as INI, secrets masked as "********" when set. */
+void config_print(const struct config *cfg, FILE *out);
+/* Writes the settings table (name, default, help) for `ombud help serve`. */
+void config_print_help(FILE *out);
+void config_free(struct config *cfg);
+
+#endif

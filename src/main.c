@@ -1,0 +1,428 @@
+/* main.c — the ombud command line: git-style subcommands over app/ and api/.
+ *
+ * Every command reads the configuration the same way: defaults, then the INI
+ * file of --config, then OMBUD_* environment variables, then flags (each
+ * flag is a setting of base/config.c; --set section.key=value reaches any). */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "app/accounts.h"
+#include "app/app.h"
+#include "app/demo.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "version.h"
+
+extern char **environ;
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+	const char *summary;
+};
+
+/* Flags every command understands, mapped onto settings. */
+static const struct {
+	const char *flag, *key;
+} setting_flags[] = {
+	{"db", "store.db"},           {"listen", "server.listen"},     {"port", "server.port"},
+	{"port-file", "server.port_file"}, {"web-root", "server.web_root"}, {"threads", "server.threads"},
+	{"log-level", "log.level"},   {"log-format", "log.format"},
+};
+#define NSETTING_FLAGS (sizeof setting_flags / sizeof setting_flags[0])
+
+enum { OPT_CONFIG = 1000, OPT_SET, OPT_TEST_MODE, OPT_PRINT_CONFIG, OPT_HELP, OPT_EXTRA, OPT_SETTING = 2000 };
+
+/* Command-specific options are parsed after the common ones by the command. */
+struct cli {
+	struct config cfg;
+	bool print_config;
+	int nextra;
+	struct option extra[8];
+	char *extra_val[8];
+};
+
+static void print_config_error(const struct config_error *e)
+{
+	if (e->line)
+		fprintf(stderr, "ombud: %s: %s (line %d)\n", e->key, e->reason, e->line);
+	else
+		fprintf(stderr, "ombud: %s: %s\n", e->key, e->reason);
+}
+
+static const char *config_path(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+			return argv[i + 1];
+		if (strncmp(argv[i], "--config=", 9) == 0)
+			return argv[i] + 9;
+	}
+	return getenv("OMBUD_CONFIG");
+}
+
+static void build_options(struct cli *cli, struct option *opts)
+{
+	size_t n = 0;
+	opts[n++] = (struct option){"config", required_argument, NULL, OPT_CONFIG};
+	opts[n++] = (struct option){"set", required_argument, NULL, OPT_SET};
+	opts[n++] = (struct option){"test-mode", no_argument, NULL, OPT_TEST_MODE};
+	opts[n++] = (struct option){"print-config", no_argument, NULL, OPT_PRINT_CONFIG};
+	opts[n++] = (struct option){"help", no_argument, NULL, OPT_HELP};
+	for (size_t i = 0; i < NSETTING_FLAGS; i++)
+		opts[n++] = (struct option){setting_flags[i].flag, required_argument, NULL, OPT_SETTING + (int)i};
+	for (int i = 0; i < cli->nextra; i++) {
+		opts[n] = cli->extra[i];
+		opts[n++].val = OPT_EXTRA + i;
+	}
+	opts[n] = (struct option){0, 0, 0, 0};
+}
+
+static int apply_flag(struct cli *cli, int c, const char *arg, struct config_error *err)
+{
+	if (c >= OPT_SETTING)
+		return config_set(&cli->cfg, setting_flags[c - OPT_SETTING].key, arg, CONFIG_FLAG, err);
+	if (c == OPT_SET) {
+		const char *eq = strchr(arg, '=');
+		if (!eq) {
+			snprintf(err->key, sizeof err->key, "--set");
+			snprintf(err->reason, sizeof err->reason, "expected section.key=value");
+			return OMB_EINVAL;
+		}
+		char name[96];
+		snprintf(name, sizeof name, "%.*s", (int)(eq - arg), arg);
+		return config_set(&cli->cfg, name, eq + 1, CONFIG_FLAG, err);
+	}
+	if (c == OPT_TEST_MODE)
+		return config_set(&cli->cfg, "server.test_mode", "true", CONFIG_FLAG, err);
+	if (c == OPT_PRINT_CONFIG)
+		cli->print_config = true;
+	else if (c >= OPT_EXTRA && c < OPT_EXTRA + 8)
+		cli->extra_val[c - OPT_EXTRA] = optarg ? optarg : (char *)"";
+	return OMB_OK;
+}
+
+static void usage_of(const char *name);
+
+/* Returns 0 to go on, 1 when --help was shown, or 2 on a usage error. */
+static int parse_cli(struct cli *cli, const char *cmd, int argc, char **argv)
+{
+	struct config_error err = {0};
+	config_defaults(&cli->cfg);
+	const char *path = config_path(argc, argv);
+	if ((path && config_load_file(&cli->cfg, path, &err) != OMB_OK) ||
+	    config_load_env(&cli->cfg, environ, &err) != OMB_OK) {
+		print_config_error(&err);
+		return 2;
+	}
+	struct option opts[32];
+	build_options(cli, opts);
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'h' || c == OPT_HELP) {
+			usage_of(cmd);
+			return 1;
+		}
+		if (c == '?' || (c != OPT_CONFIG && apply_flag(cli, c, optarg, &err) != OMB_OK)) {
+			if (c != '?')
+				print_config_error(&err);
+			fprintf(stderr, "see: ombud help %s\n", cmd);
+			return 2;
+		}
+	}
+	if (config_validate(&cli->cfg, &err) != OMB_OK) {
+		print_config_error(&err);
+		return 2;
+	}
+	enum log_level level = LOG_INFO;
+	enum log_format format = LOG_LOGFMT;
+	if (log_level_parse(cli->cfg.log_level, &level) != OMB_OK ||
+	    log_format_parse(cli->cfg.log_format, &format) != OMB_OK) {
+		fprintf(stderr, "ombud: log.level or log.format: unknown value\n");
+		return 2;
+	}
+	log_setup(level, format);
+	return 0;
+}
+
+static int open_app(struct app *app, const struct config *cfg)
+{
+	char err[256] = "";
+	int rc = app_open(app, cfg, err, sizeof err);
+	if (rc != OMB_OK)
+		fprintf(stderr, "ombud: %s\n", err[0] ? err : omb_err_name(rc));
+	return rc;
+}
+
+/* ---- serve ---- */
+
+static int write_port_file(const char *path, uint16_t port)
+{
+	char tmp[1100];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return OMB_EIO;
+	fprintf(f, "%u\n", port);
+	/* rename makes the file appear whole: a reader never sees half a number */
+	return fclose(f) == 0 && rename(tmp, path) == 0 ? OMB_OK : OMB_EIO;
+}
+
+static int wait_for_signal(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	int sig = 0;
+	sigwait(&set, &sig);
+	return sig;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int rc = parse_cli(&cli, "serve", argc, argv);
+	if (rc || cli.print_config) {
+		if (!rc)
+			config_print(&cli.cfg, stdout);
+		config_free(&cli.cfg);
+		return rc == 1 ? 0 : rc;
+	}
+	/* Signals are taken by sigwait in this thread only: block them before
+	 * any thread starts so every thread inherits the mask. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct app app;
+	struct api *api = NULL;
+	uint16_t port = 0;
+	char err[256] = "";
+	if (open_app(&app, &cli.cfg) != OMB_OK) {
+		config_free(&cli.cfg);
+		return 1;
+	}
+	rc = api_start(&app, &api, &port, err, sizeof err);
+	if (rc == OMB_OK && *cli.cfg.port_file && write_port_file(cli.cfg.port_file, port) != OMB_OK) {
+		snprintf(err, sizeof err, "cannot write %s", cli.cfg.port_file);
+		api_stop(api, 0);
+		rc = OMB_EIO;
+	}
+	if (rc == OMB_OK && app_sweeper_start(&app) == OMB_OK) {
+		int sig = wait_for_signal();
+		log_info(LOG_MSG("shutting down"), LOG_S("signal", sig == SIGTERM ? "TERM" : "INT"));
+		api_stop(api, cli.cfg.shutdown_grace_s * 1000);
+	} else if (rc != OMB_OK) {
+		fprintf(stderr, "ombud: %s\n", err);
+	}
+	app_close(&app);
+	config_free(&cli.cfg);
+	return rc == OMB_OK ? 0 : 1;
+}
+
+/* ---- migrate, demo, user add ---- */
+
+static int finish(struct cli *cli, int rc)
+{
+	config_free(&cli->cfg);
+	return rc;
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int rc = parse_cli(&cli, "migrate", argc, argv);
+	if (rc)
+		return finish(&cli, rc == 1 ? 0 : rc);
+	struct app app;
+	if (open_app(&app, &cli.cfg) != OMB_OK)
+		return finish(&cli, 1);
+	printf("%s: schema version %d\n", cli.cfg.db, store_schema_version(app.store));
+	app_close(&app);
+	return finish(&cli, 0);
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int rc = parse_cli(&cli, "demo", argc, argv);
+	if (rc)
+		return finish(&cli, rc == 1 ? 0 : rc);
+	struct app app;
+	if (open_app(&app, &cli.cfg) != OMB_OK)
+		return finish(&cli, 1);
+	int seeded = demo_seed(&app, stdout);
+	if (seeded < 0)
+		fprintf(stderr, "ombud: demo data failed: %s\n", omb_err_name(seeded));
+	else if (seeded == 0)
+		printf("Demo data is already in %s; its passwords were printed when it was made.\n"
+		       "Remove that file to start again.\n", cli.cfg.db);
+	app_close(&app);
+	return finish(&cli, seeded < 0);
+}
+
+enum { U_ORG, U_ORG_KIND, U_ORG_NAME, U_LOGIN, U_ROLE, U_DEPT, U_NAME, U_PASSWORD_STDIN };
+
+static int read_password(char *buf, size_t size)
+{
+	if (!fgets(buf, (int)size, stdin))
+		return OMB_EINVAL;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return OMB_OK;
+}
+
+/* Creates the organisation when it does not exist yet (the first admin of a
+ * new install), then the account. */
+static int user_add(struct app *app, char **v)
+{
+	struct org org;
+	const char *field = NULL;
+	int64_t id;
+	if (accounts_org_get(app, v[U_ORG], &org) == OMB_ENOTFOUND) {
+		struct org_new o = {v[U_ORG], v[U_ORG_NAME] ? v[U_ORG_NAME] : v[U_ORG], "", ORG_COMPANY, false};
+		if (v[U_ORG_KIND] && org_kind_parse(v[U_ORG_KIND], &o.kind) != OMB_OK) {
+			fprintf(stderr, "ombud: --org-kind: one of company, vendor, regulator, carrier, police, telemarketer\n");
+			return 2;
+		}
+		if (accounts_org_create(app, &o, &id, &field) != OMB_OK) {
+			fprintf(stderr, "ombud: cannot create organisation: %s is not acceptable\n", field);
+			return 1;
+		}
+	}
+	char password[258] = "", code[STAFF_CODE_MAX];
+	bool generated = !v[U_PASSWORD_STDIN];
+	if (generated)
+		cred_code_alnum(password, 20);
+	else if (read_password(password, sizeof password) != OMB_OK) {
+		fprintf(stderr, "ombud: no password on standard input\n");
+		return 2;
+	}
+	struct staff_new s = {v[U_ORG], v[U_LOGIN], password, ROLE_ADMIN, v[U_DEPT], v[U_NAME], false};
+	if (v[U_ROLE] && role_parse(v[U_ROLE], &s.role) != OMB_OK) {
+		fprintf(stderr, "ombud: --role: unknown role %s\n", v[U_ROLE]);
+		return 2;
+	}
+	int rc = accounts_staff_create(app, &s, &id, code, &field);
+	if (rc != OMB_OK) {
+		fprintf(stderr, "ombud: cannot create account: %s: %s\n", field ? field : "store", omb_err_name(rc));
+		return 1;
+	}
+	printf("created %s (%s, %s)\n", v[U_LOGIN], role_name(s.role), code);
+	if (generated)
+		printf("password (shown once): %s\n", password);
+	return 0;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "add") != 0) {
+		usage_of("user");
+		return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
+	}
+	static const char *names[] = {"org", "org-kind", "org-name", "login", "role", "dept", "name", "password-stdin"};
+	struct cli cli = {.nextra = 8};
+	for (int i = 0; i < 8; i++)
+		cli.extra[i] = (struct option){names[i], i == U_PASSWORD_STDIN ? no_argument : required_argument, NULL, 0};
+	int rc = parse_cli(&cli, "user", argc - 1, argv + 1);
+	if (rc)
+		return finish(&cli, rc == 1 ? 0 : rc);
+	if (!cli.extra_val[U_ORG] || !cli.extra_val[U_LOGIN]) {
+		fprintf(stderr, "ombud: user add needs --org and --login\n");
+		return finish(&cli, 2);
+	}
+	struct app app;
+	if (open_app(&app, &cli.cfg) != OMB_OK)
+		return finish(&cli, 1);
+	rc = user_add(&app, cli.extra_val);
+	app_close(&app);
+	return finish(&cli, rc);
+}
+
+/* ---- routes, version, help ---- */
+
+static int cmd_routes(int argc, char **argv)
+{
+	api_routes_print(stdout);
+	return 0;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	printf("ombud %s\n", OMBUD_VERSION);
+	return 0;
+}
+
+static int cmd_help(int argc, char **argv);
+
+static const struct command commands[] = {
+	{"serve", cmd_serve, "serve [--db FILE] [--listen ADDR] [--port N] [--port-file FILE] [--web-root DIR]\n"
+	 "            [--threads N] [--test-mode] [--print-config] [--config FILE] [--set section.key=value]",
+	 "run the HTTP server until SIGTERM or SIGINT"},
+	{"migrate", cmd_migrate, "migrate [--db FILE]", "apply database migrations and print the schema version"},
+	{"user", cmd_user, "user add --org CODE --login LOGIN [--role ROLE] [--org-kind KIND] [--org-name NAME]\n"
+	 "            [--dept CODE] [--name NAME] [--password-stdin] [--db FILE]",
+	 "create a staff account (and its organisation if new); without --password-stdin a password is generated and printed once"},
+	{"demo", cmd_demo, "demo [--db FILE]", "fill an empty database with the demo organisations and accounts"},
+	{"routes", cmd_routes, "routes", "print the routing table as JSON (method, path, roles, limits)"},
+	{"version", cmd_version, "version", "print the version"},
+	{"help", cmd_help, "help [COMMAND]", "show help for ombud or one command"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage_of(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++) {
+		if (strcmp(commands[i].name, name) != 0)
+			continue;
+		printf("usage: ombud %s\n\n%s\n", commands[i].usage, commands[i].summary);
+		if (!strcmp(name, "serve") || !strcmp(name, "migrate") || !strcmp(name, "user") || !strcmp(name, "demo")) {
+			printf("\nSettings (flag --section.key via --set, file [section] key, or env OMBUD_SECTION_KEY):\n");
+			config_print_help(stdout);
+		}
+		return;
+	}
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc >= 2) {
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			if (strcmp(commands[i].name, argv[1]) == 0) {
+				usage_of(argv[1]);
+				return 0;
+			}
+		fprintf(stderr, "ombud: no command %s\n", argv[1]);
+		return 2;
+	}
+	printf("ombud %s — accountable customer centers, telemarketing compliance, call screening\n\n"
+	       "usage: ombud COMMAND [OPTIONS]\n\ncommands:\n", OMBUD_VERSION);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		printf("  %-9s %s\n", commands[i].name, commands[i].summary);
+	printf("\n'ombud help COMMAND' or 'ombud COMMAND --help' for one command.\n");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return cmd_help(argc, argv) == 0 ? 2 : 2;
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(1, argv);
+	if (!strcmp(argv[1], "--version"))
+		return cmd_version(1, argv);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, argv[1]) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "ombud: unknown command %s (see: ombud help)\n", argv[1]);
+	return 2;
+}

@@ -1,0 +1,14 @@
+/* queries.c — the query catalogue of queries.def as tables. */
+#include "store/store_int.h"
+
+const char *const store_query_sql[STORE_Q_COUNT] = {
+#define Q(name, sql) [STORE_Q_##name] = sql,
+#include "store/queries.def"
+#undef Q
+};
+
+const char *const store_query_name[STORE_Q_COUNT] = {
+#define Q(name, sql) [STORE_Q_##name] = #name,
+#include "store/queries.def"
+#undef Q
+};

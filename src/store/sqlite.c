@@ -1,0 +1,247 @@
+/* sqlite.c — the SQLite driver: one connection per thread, WAL, cached
+ * prepared statements, bound parameters only. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+#include "store/store_int.h"
+
+#define BUSY_TIMEOUT_MS 5000
+
+struct sqlite_conn {
+	sqlite3 *db;
+	sqlite3_stmt *stmts[STORE_Q_COUNT];   /* prepared on first use, kept */
+};
+
+static int map_rc(sqlite3 *db, int rc, const char *what)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return OMB_OK;
+	case SQLITE_CONSTRAINT:
+		if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+			return OMB_EEXIST;
+		break;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		store_note_error();
+		return OMB_EAGAIN;
+	}
+	store_note_error();
+	log_error(LOG_MSG("store error"), LOG_S("query", what), LOG_S("error", sqlite3_errmsg(db)),
+		  LOG_I("code", rc));
+	return rc == SQLITE_CONSTRAINT || (rc & 0xff) == SQLITE_CONSTRAINT ? OMB_EINVAL : OMB_ESTORE;
+}
+
+static int exec_sql(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
+	if (rc != SQLITE_OK) {
+		store_note_error();
+		log_error(LOG_MSG("store error"), LOG_S("sql", sql), LOG_S("error", msg ? msg : ""));
+		sqlite3_free(msg);
+		return rc == SQLITE_BUSY ? OMB_EAGAIN : OMB_ESTORE;
+	}
+	return OMB_OK;
+}
+
+static int sq_connect(const char *target, void **out, char *errbuf, size_t errlen)
+{
+	sqlite3 *db = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+	int rc = sqlite3_open_v2(target, &db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		snprintf(errbuf, errlen, "cannot open %s: %s", target, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close(db);
+		return OMB_ESTORE;
+	}
+	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	sqlite3_extended_result_codes(db, 1);
+	/* WAL lets readers run beside the writer; NORMAL syncs at checkpoints,
+	 * which in WAL mode never corrupts and loses at most the last commits
+	 * on power loss (not on a crash of the process). */
+	rc = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+			  "PRAGMA mmap_size=268435456;");
+	if (rc != OMB_OK) {
+		snprintf(errbuf, errlen, "cannot configure %s: %s", target, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return rc;
+	}
+	struct sqlite_conn *c = xcalloc(1, sizeof *c);
+	c->db = db;
+	*out = c;
+	return OMB_OK;
+}
+
+static void sq_disconnect(void *conn)
+{
+	struct sqlite_conn *c = conn;
+	for (int i = 0; i < STORE_Q_COUNT; i++)
+		sqlite3_finalize(c->stmts[i]);
+	sqlite3_close(c->db);
+	free(c);
+}
+
+static bool row_null(void *impl, int col)
+{
+	return sqlite3_column_type(impl, col) == SQLITE_NULL;
+}
+
+static int64_t row_int(void *impl, int col)
+{
+	return sqlite3_column_int64(impl, col);
+}
+
+static const char *row_text(void *impl, int col)
+{
+	const unsigned char *t = sqlite3_column_text(impl, col);
+	return t ? (const char *)t : "";
+}
+
+static const void *row_blob(void *impl, int col, size_t *len)
+{
+	const void *b = sqlite3_column_blob(impl, col);
+	*len = (size_t)sqlite3_column_bytes(impl, col);
+	return b;
+}
+
+static int bind_all(sqlite3_stmt *s, const struct store_val *args, size_t nargs)
+{
+	if ((int)nargs != sqlite3_bind_parameter_count(s))
+		return SQLITE_RANGE;
+	for (size_t i = 0; i < nargs; i++) {
+		int col = (int)i + 1, rc = SQLITE_OK;
+		const struct store_val *v = &args[i];
+		switch (v->type) {
+		case STORE_NULL: rc = sqlite3_bind_null(s, col); break;
+		case STORE_INT: rc = sqlite3_bind_int64(s, col, v->i); break;
+		case STORE_TEXT: rc = sqlite3_bind_text64(s, col, v->p, v->n, SQLITE_STATIC, SQLITE_UTF8); break;
+		case STORE_BLOB: rc = sqlite3_bind_blob64(s, col, v->p ? v->p : "", v->n, SQLITE_STATIC); break;
+		}
+		if (rc != SQLITE_OK)
+			return rc;
+	}
+	return SQLITE_OK;
+}
+
+static int sq_exec(void *conn, enum store_query q, const struct store_val *args, size_t nargs,
+		   store_row_fn fn, void *ctx)
+{
+	struct sqlite_conn *c = conn;
+	sqlite3_stmt *s = c->stmts[q];
+	if (!s) {
+		int rc = sqlite3_prepare_v3(c->db, store_query_sql[q], -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+		if (rc != SQLITE_OK)
+			return map_rc(c->db, rc, store_query_name[q]);
+		c->stmts[q] = s;
+	}
+	int rc = bind_all(s, args, nargs);
+	if (rc != SQLITE_OK) {
+		sqlite3_reset(s);
+		return map_rc(c->db, rc, store_query_name[q]);
+	}
+	struct store_row row = {s, row_null, row_int, row_text, row_blob};
+	int rows = 0, stop = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		rows++;
+		if (fn && (stop = fn(ctx, &row)) != 0)
+			break;
+	}
+	int result;
+	if (stop)
+		result = stop < 0 ? stop : rows;
+	else if (rc == SQLITE_DONE)
+		result = sqlite3_column_count(s) > 0 ? rows : sqlite3_changes(c->db);
+	else
+		result = map_rc(c->db, sqlite3_reset(s), store_query_name[q]);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return result;
+}
+
+static int sq_begin(void *conn, bool write)
+{
+	struct sqlite_conn *c = conn;
+	return exec_sql(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+static int sq_commit(void *conn)
+{
+	struct sqlite_conn *c = conn;
+	return exec_sql(c->db, "COMMIT");
+}
+
+static void sq_rollback(void *conn)
+{
+	struct sqlite_conn *c = conn;
+	if (!sqlite3_get_autocommit(c->db))
+		exec_sql(c->db, "ROLLBACK");
+}
+
+static int version_cb(void *ctx, int ncol, char **vals, char **names)
+{
+	*(int *)ctx = vals[0] ? atoi(vals[0]) : 0;
+	return 0;
+}
+
+static int sq_schema_version(void *conn)
+{
+	struct sqlite_conn *c = conn;
+	int v = 0;
+	if (sqlite3_exec(c->db, "SELECT max(version) FROM schema_migrations", version_cb, &v, NULL) != SQLITE_OK)
+		return 0; /* no table yet */
+	return v;
+}
+
+/* Each migration runs in its own write transaction with its version row, so
+ * a crash leaves the schema at a whole version; concurrent starters
+ * serialise on the write lock and re-check inside it. */
+static int sq_migrate(void *conn, int *applied)
+{
+	struct sqlite_conn *c = conn;
+	*applied = 0;
+	int rc = exec_sql(c->db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+				 "version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ms INTEGER NOT NULL)");
+	for (int i = 0; rc == OMB_OK && i < store_sqlite_migrations_count; i++) {
+		const struct store_migration *m = &store_sqlite_migrations[i];
+		if ((rc = exec_sql(c->db, "BEGIN IMMEDIATE")) != OMB_OK)
+			break;
+		if (sq_schema_version(c) >= m->version) {
+			rc = exec_sql(c->db, "COMMIT");
+			continue;
+		}
+		char *record = sqlite3_mprintf("INSERT INTO schema_migrations VALUES (%d, %Q, %lld)",
+					       m->version, m->name, (long long)clock_now_ms());
+		rc = exec_sql(c->db, m->sql);
+		if (rc == OMB_OK)
+			rc = exec_sql(c->db, record);
+		sqlite3_free(record);
+		if (rc == OMB_OK && (rc = exec_sql(c->db, "COMMIT")) == OMB_OK) {
+			(*applied)++;
+			log_info(LOG_MSG("migration applied"), LOG_I("version", m->version), LOG_S("name", m->name));
+		} else {
+			sq_rollback(c);
+		}
+	}
+	return rc;
+}
+
+const struct store_driver store_sqlite_driver = {
+	.name = "sqlite",
+	.connect = sq_connect,
+	.disconnect = sq_disconnect,
+	.exec = sq_exec,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.migrate = sq_migrate,
+	.schema_version = sq_schema_version,
+};

@@ -1,0 +1,88 @@
+/* store.h — persistence behind one interface.
+ *
+ * Callers (app/ only) run named queries from the catalogue in queries.def
+ * with bound parameters and read rows through a callback; they never build
+ * SQL. A driver (a table of functions, struct store_driver in store_int.h)
+ * gives each query its text in its dialect and applies its own numbered
+ * migrations. SQLite is built in; a PostgreSQL driver fills the same table.
+ *
+ * Threads: any thread may call these. Each thread gets its own connection,
+ * opened on first use; a transaction belongs to the thread that began it. */
+#ifndef OMBUD_STORE_STORE_H
+#define OMBUD_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+
+enum store_query {
+#define Q(name, sql) STORE_Q_##name,
+#include "store/queries.def"
+#undef Q
+	STORE_Q_COUNT
+};
+
+enum store_type { STORE_NULL, STORE_INT, STORE_TEXT, STORE_BLOB };
+
+/* A parameter. Text and blobs are borrowed for the duration of the call. */
+struct store_val {
+	enum store_type type;
+	int64_t i;
+	const void *p;
+	size_t n;
+};
+
+#define SV_NULL         ((struct store_val){STORE_NULL, 0, NULL, 0})
+#define SV_INT(x)       ((struct store_val){STORE_INT, (int64_t)(x), NULL, 0})
+#define SV_TEXT(s)      ((struct store_val){STORE_TEXT, 0, (s), strlen(s)})
+#define SV_TEXTN(s, l)  ((struct store_val){STORE_TEXT, 0, (s), (l)})
+#define SV_BLOB(b, l)   ((struct store_val){STORE_BLOB, 0, (b), (l)})
+#define SV_ARGS(...)    (const struct store_val[]){__VA_ARGS__}, \
+	sizeof((const struct store_val[]){__VA_ARGS__}) / sizeof(struct store_val)
+
+/* A result row, valid only during the callback. Column indexes start at 0.
+ * Text and blob pointers are borrowed until the callback returns. */
+struct store_row;
+bool store_row_null(const struct store_row *row, int col);
+int64_t store_row_int(const struct store_row *row, int col);
+const char *store_row_text(const struct store_row *row, int col);          /* "" for NULL */
+const void *store_row_blob(const struct store_row *row, int col, size_t *len);
+
+/* Called per row; return 0 to go on, anything else stops and is returned by
+ * store_exec. */
+typedef int (*store_row_fn)(void *ctx, const struct store_row *row);
+
+/* Opens a store: "sqlite:PATH" or a plain PATH means SQLite. Returns 0 or a
+ * negative code with a reason in errbuf. Caller closes with store_close. */
+int store_open(const char *url, struct store **out, char *errbuf, size_t errlen);
+/* Closes every connection. Call only after all other threads stopped using it. */
+void store_close(struct store *st);
+/* Applies the driver's migrations not yet applied; *applied = how many. */
+int store_migrate(struct store *st, int *applied);
+/* Latest migration version applied (0 for a fresh database). */
+int store_schema_version(struct store *st);
+const char *store_driver_name(const struct store *st);
+
+/* Runs query q with nargs parameters; fn may be NULL. Returns the number of
+ * rows seen by fn (for SELECT/RETURNING) or rows changed (otherwise), or a
+ * negative code: OMB_EEXIST on a unique-constraint violation, OMB_EAGAIN
+ * when the database stayed busy, OMB_ESTORE otherwise; fn's own non-zero
+ * return is passed through. */
+int store_exec(struct store *st, enum store_query q, const struct store_val *args, size_t nargs,
+	       store_row_fn fn, void *ctx);
+
+/* Transactions on the calling thread's connection. store_begin(write=true)
+ * takes the write lock at once, so two writers never deadlock half-way. */
+int store_begin(struct store *st, bool write);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* Store errors since start, for /metrics. */
+uint64_t store_error_count(void);
+
+/* Row helpers for the common cases: first column of the first row. */
+int store_row_first_int(void *ctx, const struct store_row *row);   /* ctx: int64_t* */
+
+#endif

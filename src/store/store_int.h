@@ -1,0 +1,51 @@
+/* store_int.h — what a store driver implements; only src/store/ includes it. */
+#ifndef OMBUD_STORE_INT_H
+#define OMBUD_STORE_INT_H
+
+#include <pthread.h>
+
+#include "store/store.h"
+
+/* One connection's operations. conn is the driver's own per-thread object. */
+struct store_driver {
+	const char *name;
+	int (*connect)(const char *target, void **conn, char *errbuf, size_t errlen);
+	void (*disconnect)(void *conn);
+	int (*exec)(void *conn, enum store_query q, const struct store_val *args, size_t nargs,
+		    store_row_fn fn, void *ctx);
+	int (*begin)(void *conn, bool write);
+	int (*commit)(void *conn);
+	void (*rollback)(void *conn);
+	int (*migrate)(void *conn, int *applied);
+	int (*schema_version)(void *conn);
+};
+
+extern const struct store_driver store_sqlite_driver;
+
+/* The SQL of each query, in SQLite's dialect ('?' placeholders). */
+extern const char *const store_query_sql[STORE_Q_COUNT];
+extern const char *const store_query_name[STORE_Q_COUNT];
+
+/* Migrations are embedded from sql/<dialect>/NNNN_name.sql at build time. */
+struct store_migration {
+	int version;
+	const char *name;
+	const char *sql;
+};
+extern const struct store_migration store_sqlite_migrations[];
+extern const int store_sqlite_migrations_count;
+
+void store_note_error(void);
+
+
+
+/* A row as the driver exposes it to store_row_* accessors. */
+struct store_row {
+	void *impl;
+	bool (*is_null)(void *impl, int col);
+	int64_t (*get_int)(void *impl, int col);
+	const char *(*get_text)(void *impl, int col);
+	const void *(*get_blob)(void *impl, int col, size_t *len);
+};
+
+#endif

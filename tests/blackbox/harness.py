@@ -1,0 +1,167 @@
+"""Starts the real ombud binary for black-box tests (standard library only).
+
+Server(...) makes a temporary folder with a fresh SQLite database, starts
+`ombud serve` on a free loopback port (port 0, read back from --port-file),
+waits for GET /healthz, and stops it by its pid. Its log is printed when a
+test fails, so a failure shows what the server said.
+"""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import urllib.error
+import urllib.request
+
+BIN = os.environ.get('OMBUD_BIN', os.path.join(os.path.dirname(__file__), '../../build/ombud'))
+WEB_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../web')
+START_TIMEOUT_S = 30
+
+
+class Response:
+    def __init__(self, status, body, headers):
+        self.status = status
+        self.raw = body
+        self.headers = headers
+        try:
+            self.json = json.loads(body) if body else None
+        except ValueError:
+            self.json = None
+
+    def error_code(self):
+        return (self.json or {}).get('error', {}).get('code')
+
+    def __repr__(self):
+        return '<%d %s>' % (self.status, self.raw[:300])
+
+
+class Server:
+    def __init__(self, *extra_args, test_mode=True, env=None):
+        self.dir = tempfile.mkdtemp(prefix='ombud-test-')
+        self.db = os.path.join(self.dir, 'ombud.db')
+        self.log_path = os.path.join(self.dir, 'server.log')
+        self.extra = list(extra_args) + (['--test-mode'] if test_mode else [])
+        self.env = dict(os.environ, **(env or {}))
+        self.proc = None
+        self.port = None
+
+    def cli(self, *args, stdin=None, check=True):
+        """Runs `ombud ARGS --db <this db>` and returns the CompletedProcess."""
+        p = subprocess.run([BIN, *args, '--db', self.db], input=stdin, capture_output=True, text=True,
+                           env=self.env, timeout=120)
+        if check and p.returncode != 0:
+            raise AssertionError('ombud %s failed (%d): %s' % (' '.join(args), p.returncode, p.stderr))
+        return p
+
+    def start(self):
+        port_file = os.path.join(self.dir, 'port')
+        log = open(self.log_path, 'ab')
+        self.proc = subprocess.Popen(
+            [BIN, 'serve', '--db', self.db, '--port', '0', '--port-file', port_file,
+             '--web-root', WEB_ROOT, '--set', 'security.login_per_min=10000', *self.extra],
+            stdout=log, stderr=subprocess.STDOUT, env=self.env)
+        log.close()
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError('ombud exited during start:\n' + self.log())
+            if os.path.exists(port_file):
+                with open(port_file) as f:
+                    self.port = int(f.read())
+                try:
+                    if self.request('GET', '/healthz').status == 200:
+                        return self
+                except OSError:
+                    pass
+            time.sleep(0.05)
+        raise AssertionError('ombud did not answer /healthz in time:\n' + self.log())
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        """Stops the server by its pid and returns its exit code."""
+        if not self.proc or self.proc.poll() is not None:
+            return self.proc.returncode if self.proc else None
+        self.proc.send_signal(sig)
+        try:
+            return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise AssertionError('ombud did not stop within %ds' % timeout)
+
+    def cleanup(self):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log(self):
+        try:
+            with open(self.log_path, errors='replace') as f:
+                return f.read()[-6000:]
+        except OSError:
+            return ''
+
+    @property
+    def base(self):
+        return 'http://127.0.0.1:%d' % self.port
+
+    def request(self, method, path, body=None, token=None, headers=None, raw=None, timeout=30):
+        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+        req = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:
+            req.add_header('Content-Type', 'application/json')
+        if token:
+            req.add_header('Authorization', 'Bearer ' + token)
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                return Response(resp.status, resp.read().decode('utf-8', 'replace'), resp.headers)
+        except urllib.error.HTTPError as e:
+            return Response(e.code, e.read().decode('utf-8', 'replace'), e.headers)
+
+    def add_user(self, org, login, role, kind='company', password='correct-horse-battery'):
+        self.cli('user', 'add', '--org', org, '--org-kind', kind, '--org-name', org + ' name', '--login', login,
+                 '--role', role, '--password-stdin', stdin=password + '\n')
+        return password
+
+    def login(self, login, password='correct-horse-battery'):
+        r = self.request('POST', '/v1/auth/login', {'login': login, 'password': password})
+        if r.status != 200:
+            raise AssertionError('login %s failed: %r' % (login, r))
+        return r.json['token']
+
+
+class ServerTest(unittest.TestCase):
+    """A test case with one server per class; the log is shown on failure."""
+    server_args = ()
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(*cls.server_args)
+        cls.prepare(cls.server)
+        cls.server.start()
+
+    @classmethod
+    def prepare(cls, server):
+        """Runs before the server starts (CLI set-up on the same database)."""
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.server.stop()
+        log = cls.server.log()
+        cls.server.cleanup()
+        if code not in (0, None):
+            raise AssertionError('ombud exited %s:\n%s' % (code, log))
+
+    def run(self, result=None):
+        failures = len(result.failures) + len(result.errors) if result else 0
+        outcome = super().run(result)
+        if result and len(result.failures) + len(result.errors) > failures:
+            print('\n--- server log (tail) ---\n' + self.server.log())
+        return outcome
+
+
+def main():
+    unittest.main(verbosity=2)

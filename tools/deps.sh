@@ -1,0 +1,41 @@
+#!/bin/sh
+# Installs what ombud needs to build, run and test, and only what is missing:
+# Debian packages with apt-get (as root), npm packages from package.json.
+# Idempotent: with everything present it runs no installer at all.
+set -eu
+
+PACKAGES="
+  gcc clang libclang-rt-14-dev meson ninja-build pkg-config python3 curl
+  libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
+  libinih-dev libcsv-dev libxxhash-dev libcmocka-dev libunistring-dev
+  sqlite3 wrk nginx-light
+"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+
+if [ -n "$missing" ]; then
+	echo "deps: installing$missing"
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps: not root; install these with apt-get:$missing" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing
+fi
+
+# nginx-light's package starts a system nginx on port 80; the benchmark
+# starts its own on a loopback port, so the system one is not needed.
+if [ -n "$missing" ] && command -v systemctl >/dev/null 2>&1; then
+	systemctl disable --now nginx >/dev/null 2>&1 || true
+fi
+
+if [ -f package.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; }; then
+	echo "deps: npm ci"
+	npm ci --no-audit --no-fund
+fi
+exit 0
