@@ -84,6 +84,10 @@ int app_open(struct app *app, const struct config *cfg, char *errbuf, size_t err
 		snprintf(errbuf, errlen, "libsodium failed to initialise");
 		return rc;
 	}
+	if (!(app->sender = outbox_sender_named(cfg->outbox_sender))) {
+		snprintf(errbuf, errlen, "outbox.sender: unknown sender %s", cfg->outbox_sender);
+		return OMB_EINVAL;
+	}
 	if ((rc = store_open(cfg->db, &app->store, errbuf, errlen)) != OMB_OK)
 		return rc;
 	int applied = 0;

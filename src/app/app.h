@@ -17,10 +17,13 @@
 #include "base/credential.h"
 #include "store/store.h"
 
+struct outbox_sender;
+
 struct app {
 	const struct config *cfg;        /* borrowed; outlives the app */
 	struct store *store;             /* owned */
 	uint8_t secret[CRED_KEY_BYTES];  /* keys every stored token and code hash */
+	const struct outbox_sender *sender; /* how the outbox delivers (outbox.sender) */
 	pthread_mutex_t sweep_lock;      /* one sweep at a time */
 	pthread_t sweeper;
 	atomic_bool sweeper_stop;

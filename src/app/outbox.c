@@ -37,7 +37,7 @@ static const struct outbox_sender senders[] = {
 	{"log", send_log},
 };
 
-static const struct outbox_sender *sender_named(const char *name)
+const struct outbox_sender *outbox_sender_named(const char *name)
 {
 	for (size_t i = 0; i < sizeof senders / sizeof senders[0]; i++)
 		if (strcmp(senders[i].name, name) == 0)
@@ -128,10 +128,8 @@ static void deliver_one(struct app *app, const struct outbox_sender *s, const st
 
 int outbox_deliver_due(struct app *app, int64_t now, int *delivered)
 {
-	const struct outbox_sender *s = sender_named(app->cfg->outbox_sender);
+	const struct outbox_sender *s = app->sender;
 	*delivered = 0;
-	if (!s)
-		return OMB_EINVAL;
 	struct due d = {.n = 0};
 	int rc = store_exec(app->store, STORE_Q_OUTBOX_DUE, SV_ARGS(SV_INT(now), SV_INT(BATCH)), due_row, &d);
 	for (size_t i = 0; i < d.n; i++) {

@@ -35,10 +35,14 @@ struct outbox_sender {
 	int (*send)(const struct outbox_msg *m, char *err, size_t errlen);
 };
 
+/* The built-in sender of that name ("log"), or NULL. */
+const struct outbox_sender *outbox_sender_named(const char *name);
+
 /* Stores a message for delivery now. Fields are validated (channel known,
  * recipient and body non-empty and bounded); *id is set when not NULL. */
 int outbox_enqueue(struct app *app, const struct outbox_msg *m, int64_t *id);
-/* Delivers due messages (a bounded batch); *delivered counts those sent. */
+/* Delivers due messages (a bounded batch) through app->sender; *delivered
+ * counts those sent. */
 int outbox_deliver_due(struct app *app, int64_t now, int *delivered);
 
 /* Stored state of a message, for the sender's view of delivery. Strings are

@@ -258,10 +258,6 @@ int config_validate(const struct config *cfg, struct config_error *err)
 			return OMB_EINVAL;
 		}
 	}
-	if (strcmp(cfg->outbox_sender, "log") != 0) {
-		set_error(err, "outbox", "sender", CONFIG_DEFAULT, 0, "unknown sender (known: log)");
-		return OMB_EINVAL;
-	}
 	if (!*cfg->db) {
 		set_error(err, "store", "db", CONFIG_DEFAULT, 0, "must not be empty");
 		return OMB_EINVAL;
