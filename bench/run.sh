@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# run.sh — every benchmark of bench/, each printing its table beside the
+# reference it is measured against in the same run.
+# usage: bench/run.sh BUILD_DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-build}
+bash "$here/http.sh" "$build"
