@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "app/accounts.h"
+#include "app/document.h"
 #include "base/buf.h"
 
 #define API_MAX_PARAMS 4
@@ -103,6 +104,11 @@ int api_reply(struct api_req *r, unsigned status, json_t *json);
 /* {"items": items, "next_after": last id or null} */
 int api_reply_page(struct api_req *r, json_t *items, int64_t last_id, int limit);
 const char *api_header(struct api_req *r, const char *name);
+
+/* document_json.c: a document as JSON (new reference), or the answer to a
+ * download: JSON, or the printable HTML page when html is true. */
+json_t *api_document_json(const struct doc *d);
+int api_reply_document(struct api_req *r, const struct doc *d, bool html);
 
 /* metrics.c */
 void metrics_init(size_t nroutes);

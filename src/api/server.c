@@ -411,13 +411,13 @@ int api_start(struct app *app, struct api **out, uint16_t *port, char *errbuf, s
 	struct api *api = xcalloc(1, sizeof *api);
 	api->app = app;
 	api->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, api,
+				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				       MHD_OPTION_THREAD_POOL_SIZE, threads,
 				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 				       MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
 				       MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, api,
-				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				       MHD_OPTION_END);
 	if (!api->daemon) {
 		snprintf(errbuf, errlen, "cannot listen on %s:%lld: %s", cfg->listen, (long long)cfg->port,
