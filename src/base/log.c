@@ -69,9 +69,17 @@ static void put_str(struct line *l, const char *s)
 
 /* logfmt quotes a value that has spaces, quotes, '=' or control bytes; JSON
  * always quotes. Both escape '"', '\\' and control bytes the same way. */
+static bool logfmt_needs_quotes(const char *v)
+{
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p <= ' ' || *p == 0x7f || *p == '"' || *p == '=' || *p == '\\')
+			return true;
+	return *v == '\0';
+}
+
 static void put_value(struct line *l, const char *v, bool always_quote)
 {
-	bool quote = always_quote || *v == '\0' || strpbrk(v, " \"=\\\t\r\n") != NULL;
+	bool quote = always_quote || logfmt_needs_quotes(v);
 	if (quote)
 		put(l, "\"", 1);
 	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {

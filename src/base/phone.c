@@ -323,7 +323,7 @@ static unsigned kr_known_carrier(const char *d, unsigned n)
 	return 0;
 }
 
-/* Digits starting "00" dialled in Korea. Three readings, in this order:
+/* Digits starting "00" dialled in Korea. Four readings, in this order:
  *  1. "00" then 82 and a valid Korean number ("0082-10-..."): the ITU form of
  *     +82 as people write it; preferred over carrier 008 followed by a +2x
  *     country, which would otherwise swallow it;
@@ -673,38 +673,35 @@ uint64_t phone_key(const struct phone *p)
 
 /* ---- display --------------------------------------------------------------- */
 
-/* Korean national form with dashes: prefix-middle-last4. */
+/* Korean national form with dashes: prefix-middle-last4 ("010-1234-5678",
+ * "02-123-4567", "0505-123-4567"); service numbers "1588-1234". Returns 0
+ * when the canonical text is not a Korean number as phone_parse writes it. */
 static size_t format_korean(const struct phone *p, char *out)
 {
 	const char *nsn = p->canon + 3;
 	size_t len = strlen(nsn);
-	char nat[16];
-	size_t natlen, plen;
+	char nat[12];
+	size_t natlen = 0, plen = 0;
 
-	if (p->kind == PHONE_SERVICE) {
-		memcpy(nat, nsn, len);
-		natlen = len;
-		plen = 0;
-	} else {
-		if (len < 2 || len > sizeof nat - 2)
-			return 0;
-		nat[0] = '0';
-		memcpy(nat + 1, nsn, len);
-		natlen = len + 1;
+	if (len < 8 || len > 11 || strspn(nsn, "0123456789") != len)
+		return 0;
+	if (p->kind != PHONE_SERVICE) {
+		nat[natlen++] = '0';
 		plen = kr_prefixes[kr_index(nsn)].prefix_len;
+		if (plen == 0)
+			return 0;
 	}
-	if (plen == 0 && p->kind != PHONE_SERVICE)
-		return 0;
-	if (natlen < plen + 5)
-		return 0;
-	size_t w = 0;
+	memcpy(nat + natlen, nsn, len);
+	natlen += len;
+
+	size_t w = 0, mid = natlen - plen - 4;
 	if (plen > 0) {
 		memcpy(out, nat, plen);
 		w = plen;
 		out[w++] = '-';
 	}
-	memcpy(out + w, nat + plen, natlen - plen - 4);
-	w += natlen - plen - 4;
+	memcpy(out + w, nat + plen, mid);
+	w += mid;
 	out[w++] = '-';
 	memcpy(out + w, nat + natlen - 4, 4);
 	return w + 4;

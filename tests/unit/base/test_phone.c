@@ -79,6 +79,9 @@ static const struct good goods[] = {
 	{ "008 82 10 1234 5678", KR, "+821012345678", M, 82, "008" },
 	{ "00700-82-10-1234-5678", KR, "+821012345678", M, 82, "00700" },
 	{ "00365 82 10 1234 5678", KR, "+821012345678", M, 82, "00365" },
+	/* documented choice: "0082" + a valid Korean number is +82, even where
+	 * carrier 008 + a +2xx country would also read (here +216, 8 digits) */
+	{ "008 216 1234 5678", KR, "+821612345678", M, 82, "00" },
 	{ "011 82 10 1234 5678", 1, "+821012345678", M, 82, "011" },
 	/* other mobiles, legacy prefixes with 7 or 8 subscriber digits */
 	{ "010-9876-5432", KR, "+821098765432", M, 82, "" },
@@ -550,6 +553,29 @@ static void test_format_truncates_like_snprintf(void **state)
 	assert_string_equal(buf, "");
 }
 
+/* Structs not made by phone_parse must not make format or key misbehave. */
+static void test_hand_made_structs_are_safe(void **state)
+{
+	(void)state;
+	struct phone p;
+	char buf[64];
+	memset(&p, 0xff, sizeof p);
+	p.kind = PHONE_MOBILE;
+	p.country = PHONE_CC_KOREA;
+	assert_true(phone_key(&p) != PHONE_KEY_WITHHELD);
+	assert_true(phone_format(&p, buf, sizeof buf) == 0); /* no NUL in canon */
+	strcpy(p.canon, "+82ab");
+	assert_true(phone_format(&p, buf, sizeof buf) > 0);
+	strcpy(p.canon, "+8");
+	assert_true(phone_format(&p, buf, sizeof buf) >= 0);
+	p.kind = PHONE_SERVICE;
+	strcpy(p.canon, "+821234567890123456");
+	assert_true(phone_format(&p, buf, sizeof buf) > 0);
+	p.kind = (enum phone_kind)77;
+	assert_int_equal(phone_key(&p), PHONE_KEY_WITHHELD);
+	assert_int_equal(phone_format(&p, buf, sizeof buf), 0);
+}
+
 static void test_emergency(void **state)
 {
 	(void)state;
@@ -733,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_not_nul_terminated_and_null_args),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_format_truncates_like_snprintf),
+		cmocka_unit_test(test_hand_made_structs_are_safe),
 		cmocka_unit_test(test_emergency),
 		cmocka_unit_test(test_kind_names),
 		cmocka_unit_test(test_country_code_table),

@@ -1,0 +1,170 @@
+/* test_log.c — log lines in logfmt and JSON, value quoting and escaping,
+ * the threshold and the line limit. stderr is captured through a temp file. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "base/log.h"
+#include "base/mem.h"
+
+static FILE *sink;
+static int saved_stderr = -1;
+
+static void capture_begin(void)
+{
+	sink = tmpfile();
+	assert_non_null(sink);
+	saved_stderr = dup(STDERR_FILENO);
+	assert_true(saved_stderr >= 0);
+	assert_true(dup2(fileno(sink), STDERR_FILENO) >= 0);
+}
+
+/* Restores stderr and returns everything written meanwhile (caller frees). */
+static char *capture_end(void)
+{
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	off_t n = lseek(fileno(sink), 0, SEEK_END);
+	assert_true(n >= 0);
+	char *text = xcalloc(1, (size_t)n + 1);
+	assert_int_equal(pread(fileno(sink), text, (size_t)n, 0), n);
+	fclose(sink);
+	return text;
+}
+
+/* The part after the timestamp field, which changes with the clock. */
+static const char *after_ts(const char *line, const char *ts_prefix, char ts_end)
+{
+	assert_memory_equal(line, ts_prefix, strlen(ts_prefix));
+	const char *end = strchr(line + strlen(ts_prefix), ts_end);
+	assert_non_null(end);
+	/* 2026-11-28T13:01:02.345Z */
+	assert_int_equal(end - (line + strlen(ts_prefix)), 24);
+	return end + 1;
+}
+
+static void logfmt_line(void **state)
+{
+	log_setup(LOG_DEBUG, LOG_LOGFMT);
+	capture_begin();
+	log_info(LOG_MSG("listening"), LOG_S("addr", "127.0.0.1"), LOG_I("port", 8080), LOG_I("neg", -5));
+	char *out = capture_end();
+	assert_string_equal(after_ts(out, "ts=", ' '), "level=info msg=listening addr=127.0.0.1 port=8080 neg=-5\n");
+	free(out);
+}
+
+static void logfmt_quotes_and_escapes(void **state)
+{
+	log_setup(LOG_DEBUG, LOG_LOGFMT);
+	capture_begin();
+	log_warn(LOG_S("space", "a b"), LOG_S("quote", "say \"hi\""), LOG_S("eq", "k=v"), LOG_S("bs", "C:\\x"),
+		 LOG_S("nl", "one\ntwo"), LOG_S("tab", "a\tb"), LOG_S("empty", ""), LOG_S("null", NULL),
+		 LOG_S("ko", "한빛"));
+	char *out = capture_end();
+	assert_string_equal(after_ts(out, "ts=", ' '),
+			    "level=warn space=\"a b\" quote=\"say \\\"hi\\\"\" eq=\"k=v\" bs=\"C:\\\\x\" "
+			    "nl=\"one\\u000atwo\" tab=\"a\\u0009b\" empty=\"\" null=\"\" ko=한빛\n");
+	assert_int_equal(strchr(out, '\n') - out, (long)strlen(out) - 1); /* one line */
+	free(out);
+}
+
+static void logfmt_quotes_any_control_byte(void **state)
+{
+	log_setup(LOG_DEBUG, LOG_LOGFMT);
+	capture_begin();
+	log_info(LOG_S("esc", "\x1b[31mred"), LOG_S("del", "a\x7f"));
+	char *out = capture_end();
+	assert_string_equal(after_ts(out, "ts=", ' '), "level=info esc=\"\\u001b[31mred\" del=\"a\\u007f\"\n");
+	free(out);
+}
+
+static void json_line(void **state)
+{
+	log_setup(LOG_DEBUG, LOG_JSON);
+	capture_begin();
+	log_error(LOG_MSG("store error"), LOG_S("q", "a \"b\"\\c\nd"), LOG_I("code", 19), LOG_S("plain", "x"),
+		  LOG_S("null", NULL));
+	char *out = capture_end();
+	assert_string_equal(after_ts(out, "{\"ts\":\"", '"'),
+			    ",\"level\":\"error\",\"msg\":\"store error\",\"q\":\"a \\\"b\\\"\\\\c\\u000ad\","
+			    "\"code\":19,\"plain\":\"x\",\"null\":\"\"}\n");
+	free(out);
+	log_setup(LOG_INFO, LOG_LOGFMT);
+}
+
+static void threshold_drops_lower_levels(void **state)
+{
+	log_setup(LOG_WARN, LOG_LOGFMT);
+	assert_false(log_enabled(LOG_DEBUG));
+	assert_false(log_enabled(LOG_INFO));
+	assert_true(log_enabled(LOG_WARN));
+	assert_true(log_enabled(LOG_ERROR));
+	capture_begin();
+	log_debug(LOG_MSG("d"));
+	log_info(LOG_MSG("i"));
+	log_warn(LOG_MSG("w"));
+	log_error(LOG_MSG("e"));
+	char *out = capture_end();
+	const char *second = strchr(out, '\n') + 1;
+	assert_non_null(strstr(out, "level=warn msg=w\n"));
+	assert_string_equal(after_ts(second, "ts=", ' '), "level=error msg=e\n");
+	assert_null(strstr(out, "msg=i"));
+	assert_null(strstr(out, "msg=d"));
+	free(out);
+	log_setup(LOG_INFO, LOG_LOGFMT);
+}
+
+static void long_lines_are_truncated_not_split(void **state)
+{
+	log_setup(LOG_INFO, LOG_LOGFMT);
+	char *big = xmalloc(6000);
+	memset(big, 'x', 5999);
+	big[5999] = '\0';
+	capture_begin();
+	log_info(LOG_S("big", big));
+	char *out = capture_end();
+	assert_int_equal(strlen(out), 4096);
+	assert_ptr_equal(strchr(out, '\n'), out + 4095);
+	free(out);
+	free(big);
+}
+
+static void parses_levels_and_formats(void **state)
+{
+	enum log_level level = LOG_DEBUG;
+	enum log_format format = LOG_LOGFMT;
+	assert_int_equal(log_level_parse("error", &level), OMB_OK);
+	assert_int_equal(level, LOG_ERROR);
+	assert_int_equal(log_level_parse("debug", &level), OMB_OK);
+	assert_int_equal(level, LOG_DEBUG);
+	assert_int_equal(log_level_parse("INFO", &level), OMB_EINVAL);
+	assert_int_equal(log_level_parse("", &level), OMB_EINVAL);
+	assert_int_equal(level, LOG_DEBUG);
+	assert_int_equal(log_format_parse("json", &format), OMB_OK);
+	assert_int_equal(format, LOG_JSON);
+	assert_int_equal(log_format_parse("logfmt", &format), OMB_OK);
+	assert_int_equal(format, LOG_LOGFMT);
+	assert_int_equal(log_format_parse("text", &format), OMB_EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(logfmt_line),
+		cmocka_unit_test(logfmt_quotes_and_escapes),
+		cmocka_unit_test(logfmt_quotes_any_control_byte),
+		cmocka_unit_test(json_line),
+		cmocka_unit_test(threshold_drops_lower_levels),
+		cmocka_unit_test(long_lines_are_truncated_not_split),
+		cmocka_unit_test(parses_levels_and_formats),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

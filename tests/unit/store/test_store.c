@@ -1,0 +1,332 @@
+/* test_store.c — the store over a temporary SQLite file: migrations, bound
+ * queries, error mapping, transactions and per-thread connections. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "store/store.h"
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct store *st;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/ombud-test-store-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
+	char err[256] = "";
+	char url[128];
+	snprintf(url, sizeof url, "sqlite:%s", f->path);
+	if (store_open(url, &f->st, err, sizeof err) != OMB_OK)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	store_close(f->st);
+	const char *suffixes[] = {"", "-wal", "-shm"};
+	char p[128];
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct store *migrated(void **state)
+{
+	struct fixture *f = *state;
+	int applied = 0;
+	assert_int_equal(store_migrate(f->st, &applied), OMB_OK);
+	return f->st;
+}
+
+static int64_t insert_org(struct store *st, const char *code)
+{
+	int64_t id = 0;
+	int rc = store_exec(st, STORE_Q_ORG_INSERT,
+			    SV_ARGS(SV_TEXT(code), SV_TEXT("company"), SV_TEXT("한빛은행"), SV_TEXT("Hanbit"),
+				    SV_INT(1), SV_INT(1000)),
+			    store_row_first_int, &id);
+	assert_int_equal(rc, 1);
+	assert_true(id > 0);
+	return id;
+}
+
+static int count_orgs_with_code(struct store *st, const char *code)
+{
+	int rc = store_exec(st, STORE_Q_ORG_BY_CODE, SV_ARGS(SV_TEXT(code)), NULL, NULL);
+	assert_true(rc >= 0);
+	return rc;
+}
+
+static void open_rejects_bad_targets(void **state)
+{
+	struct store *st = NULL;
+	char err[256] = "";
+	assert_int_equal(store_open("postgres://db/ombud", &st, err, sizeof err), OMB_EINVAL);
+	assert_non_null(strstr(err, "sqlite"));
+	err[0] = '\0';
+	assert_int_equal(store_open("/nonexistent-dir/ombud/x.db", &st, err, sizeof err), OMB_ESTORE);
+	assert_non_null(strstr(err, "/nonexistent-dir/ombud/x.db"));
+	assert_null(st);
+}
+
+static void migrates_once(void **state)
+{
+	struct fixture *f = *state;
+	assert_string_equal(store_driver_name(f->st), "sqlite");
+	assert_int_equal(store_schema_version(f->st), 0);
+	int applied = -1;
+	assert_int_equal(store_migrate(f->st, &applied), OMB_OK);
+	assert_true(applied >= 1);
+	int version = store_schema_version(f->st);
+	assert_int_equal(version, applied); /* versions are numbered from 1 without gaps */
+	assert_int_equal(store_migrate(f->st, &applied), OMB_OK);
+	assert_int_equal(applied, 0);
+	assert_int_equal(store_schema_version(f->st), version);
+}
+
+struct org_row {
+	int64_t id, show_names;
+	char code[16], kind[16], name[64], name_en[64];
+};
+
+static int read_org(void *ctx, const struct store_row *row)
+{
+	struct org_row *o = ctx;
+	o->id = store_row_int(row, 0);
+	snprintf(o->code, sizeof o->code, "%s", store_row_text(row, 1));
+	snprintf(o->kind, sizeof o->kind, "%s", store_row_text(row, 2));
+	snprintf(o->name, sizeof o->name, "%s", store_row_text(row, 3));
+	snprintf(o->name_en, sizeof o->name_en, "%s", store_row_text(row, 4));
+	o->show_names = store_row_int(row, 5);
+	assert_false(store_row_null(row, 3));
+	return 0;
+}
+
+static void insert_returning_and_select(void **state)
+{
+	struct store *st = migrated(state);
+	int64_t hb = insert_org(st, "HB"), kb = insert_org(st, "KB");
+	assert_true(kb > hb);
+	struct org_row o = {0};
+	assert_int_equal(store_exec(st, STORE_Q_ORG_BY_CODE, SV_ARGS(SV_TEXT("KB")), read_org, &o), 1);
+	assert_int_equal(o.id, kb);
+	assert_string_equal(o.code, "KB");
+	assert_string_equal(o.kind, "company");
+	assert_string_equal(o.name, "한빛은행");
+	assert_string_equal(o.name_en, "Hanbit");
+	assert_int_equal(o.show_names, 1);
+	assert_int_equal(count_orgs_with_code(st, "ZZ"), 0);
+	/* Bound, never spliced: a quote in a parameter is just a character. */
+	assert_int_equal(count_orgs_with_code(st, "HB' OR '1'='1"), 0);
+}
+
+static int stop_with(void *ctx, const struct store_row *row)
+{
+	return *(int *)ctx;
+}
+
+static void callback_return_stops_rows(void **state)
+{
+	struct store *st = migrated(state);
+	for (int i = 0; i < 3; i++) {
+		char code[8];
+		snprintf(code, sizeof code, "C%d", i);
+		insert_org(st, code);
+	}
+	int go_on = 0, fail = -42, enough = 1;
+	assert_int_equal(store_exec(st, STORE_Q_ORG_LIST, SV_ARGS(SV_INT(0), SV_INT(10)), stop_with, &go_on), 3);
+	assert_int_equal(store_exec(st, STORE_Q_ORG_LIST, SV_ARGS(SV_INT(0), SV_INT(2)), NULL, NULL), 2);
+	assert_int_equal(store_exec(st, STORE_Q_ORG_LIST, SV_ARGS(SV_INT(0), SV_INT(10)), stop_with, &fail), -42);
+	assert_int_equal(store_exec(st, STORE_Q_ORG_LIST, SV_ARGS(SV_INT(0), SV_INT(10)), stop_with, &enough), 1);
+	/* The statement was reset after stopping early: it runs again in full. */
+	assert_int_equal(store_exec(st, STORE_Q_ORG_LIST, SV_ARGS(SV_INT(0), SV_INT(10)), NULL, NULL), 3);
+}
+
+static void constraint_violations_map_to_codes(void **state)
+{
+	struct store *st = migrated(state);
+	insert_org(st, "HB");
+	int64_t id = 0;
+	assert_int_equal(store_exec(st, STORE_Q_ORG_INSERT,
+				    SV_ARGS(SV_TEXT("HB"), SV_TEXT("vendor"), SV_TEXT("dup"), SV_TEXT(""), SV_INT(0),
+					    SV_INT(1)),
+				    store_row_first_int, &id),
+			 OMB_EEXIST);
+	/* A CHECK constraint (unknown kind) is invalid input, not a duplicate. */
+	assert_int_equal(store_exec(st, STORE_Q_ORG_INSERT,
+				    SV_ARGS(SV_TEXT("XX"), SV_TEXT("bank"), SV_TEXT("x"), SV_TEXT(""), SV_INT(0),
+					    SV_INT(1)),
+				    store_row_first_int, &id),
+			 OMB_EINVAL);
+	assert_int_equal(count_orgs_with_code(st, "XX"), 0);
+	/* The statement is usable again after each failure. */
+	insert_org(st, "KB");
+}
+
+static void wrong_argument_count_is_an_error(void **state)
+{
+	struct store *st = migrated(state);
+	uint64_t before = store_error_count();
+	int rc = store_exec(st, STORE_Q_ORG_BY_CODE, SV_ARGS(SV_TEXT("HB"), SV_TEXT("extra")), NULL, NULL);
+	assert_int_equal(rc, OMB_ESTORE);
+	assert_true(store_error_count() > before);
+	before = store_error_count();
+	rc = store_exec(st, STORE_Q_ORG_INSERT, SV_ARGS(SV_TEXT("HB")), NULL, NULL);
+	assert_true(rc < 0);
+	assert_true(store_error_count() > before);
+	/* Too few is refused too, though SQLite alone would bind the rest as NULL. */
+	before = store_error_count();
+	assert_int_equal(store_exec(st, STORE_Q_ORG_BY_CODE, NULL, 0, NULL, NULL), OMB_ESTORE);
+	assert_true(store_error_count() > before);
+	assert_int_equal(count_orgs_with_code(st, "HB"), 0);
+}
+
+static void transactions_commit_and_roll_back(void **state)
+{
+	struct store *st = migrated(state);
+	assert_int_equal(store_begin(st, true), OMB_OK);
+	insert_org(st, "RB");
+	assert_int_equal(count_orgs_with_code(st, "RB"), 1); /* own writes are visible inside */
+	store_rollback(st);
+	assert_int_equal(count_orgs_with_code(st, "RB"), 0);
+
+	assert_int_equal(store_begin(st, true), OMB_OK);
+	insert_org(st, "CM");
+	assert_int_equal(store_commit(st), OMB_OK);
+	assert_int_equal(count_orgs_with_code(st, "CM"), 1);
+
+	store_rollback(st); /* no transaction open: harmless */
+	assert_int_equal(count_orgs_with_code(st, "CM"), 1);
+	assert_int_equal(store_commit(st), OMB_ESTORE); /* nothing to commit */
+}
+
+struct reader {
+	struct store *st;
+	const char *code;
+	int seen;
+};
+
+static void *read_in_thread(void *arg)
+{
+	struct reader *r = arg;
+	r->seen = store_exec(r->st, STORE_Q_ORG_BY_CODE, SV_ARGS(SV_TEXT(r->code)), NULL, NULL);
+	return NULL;
+}
+
+static int seen_by_other_thread(struct store *st, const char *code)
+{
+	struct reader r = {st, code, -100};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, read_in_thread, &r), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	return r.seen;
+}
+
+static void other_threads_see_only_committed_rows(void **state)
+{
+	struct store *st = migrated(state);
+	insert_org(st, "HB");
+	assert_int_equal(seen_by_other_thread(st, "HB"), 1);
+	assert_int_equal(store_begin(st, true), OMB_OK);
+	insert_org(st, "KB");
+	assert_int_equal(seen_by_other_thread(st, "KB"), 0); /* its own connection: no dirty reads */
+	assert_int_equal(store_commit(st), OMB_OK);
+	assert_int_equal(seen_by_other_thread(st, "KB"), 1);
+}
+
+struct session_row {
+	uint8_t token[32], csrf[32];
+	size_t token_len, csrf_len;
+	int64_t expires, dept;
+};
+
+static int read_session(void *ctx, const struct store_row *row)
+{
+	struct session_row *s = ctx;
+	const void *p = store_row_blob(row, 0, &s->token_len);
+	if (p && s->token_len <= sizeof s->token)
+		memcpy(s->token, p, s->token_len);
+	p = store_row_blob(row, 1, &s->csrf_len);
+	if (p && s->csrf_len <= sizeof s->csrf)
+		memcpy(s->csrf, p, s->csrf_len);
+	s->expires = store_row_int(row, 2);
+	s->dept = store_row_int(row, 6);
+	return 0;
+}
+
+static int insert_staff(struct store *st, int64_t org, struct store_val dept, const char *login, int64_t *id)
+{
+	return store_exec(st, STORE_Q_STAFF_INSERT,
+			  SV_ARGS(SV_INT(org), dept, SV_TEXT(login), SV_TEXT("$argon2id$x"), SV_TEXT("agent"),
+				  SV_TEXT(login), SV_TEXT(""), SV_INT(0), SV_INT(1)),
+			  store_row_first_int, id);
+}
+
+static void null_and_blob_round_trip(void **state)
+{
+	struct store *st = migrated(state);
+	int64_t org = insert_org(st, "HB"), staff = 0;
+	/* dept_id has a foreign key: NULL is accepted, a dangling id is not. */
+	assert_int_equal(insert_staff(st, org, SV_INT(999), "kim", &staff), OMB_EINVAL);
+	assert_int_equal(insert_staff(st, org, SV_NULL, "kim", &staff), 1);
+
+	uint8_t token[32];
+	for (size_t i = 0; i < sizeof token; i++)
+		token[i] = (uint8_t)(i * 37); /* includes a 0 byte */
+	assert_int_equal(store_exec(st, STORE_Q_SESSION_INSERT,
+				    SV_ARGS(SV_TEXT("sel"), SV_BLOB(token, sizeof token), SV_BLOB(NULL, 0),
+					    SV_INT(staff), SV_INT(1), SV_INT(5000)),
+				    NULL, NULL),
+			 1); /* rows changed */
+	struct session_row s = {0};
+	s.dept = -1;
+	assert_int_equal(store_exec(st, STORE_Q_SESSION_PRINCIPAL, SV_ARGS(SV_TEXT("sel")), read_session, &s), 1);
+	assert_int_equal(s.token_len, sizeof token);
+	assert_memory_equal(s.token, token, sizeof token);
+	assert_int_equal(s.csrf_len, 0);
+	assert_int_equal(s.expires, 5000);
+	assert_int_equal(s.dept, 0); /* coalesce of the NULL dept */
+
+	assert_int_equal(store_exec(st, STORE_Q_SESSION_DELETE, SV_ARGS(SV_TEXT("sel")), NULL, NULL), 1);
+	assert_int_equal(store_exec(st, STORE_Q_SESSION_DELETE, SV_ARGS(SV_TEXT("sel")), NULL, NULL), 0);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(open_rejects_bad_targets),
+		T(migrates_once),
+		T(insert_returning_and_select),
+		T(callback_return_stops_rows),
+		T(constraint_violations_map_to_codes),
+		T(wrong_argument_count_is_an_error),
+		T(transactions_commit_and_roll_back),
+		T(other_threads_see_only_committed_rows),
+		T(null_and_blob_round_trip),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
