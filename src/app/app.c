@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/accounts.h"
+#include "app/cases.h"
 #include "app/outbox.h"
 #include "base/clock.h"
 #include "base/err.h"
@@ -115,7 +116,13 @@ void app_close(struct app *app)
 int app_sweep(struct app *app, int64_t now)
 {
 	pthread_mutex_lock(&app->sweep_lock);
-	int done = 0, rc = outbox_deliver_due(app, now, &done);
+	int done = 0, rc = cases_sweep(app, now);
+	if (rc >= 0) {
+		done = rc;
+		int sent = 0;
+		rc = outbox_deliver_due(app, now, &sent);
+		done += sent;
+	}
 	if (rc == OMB_OK)
 		rc = accounts_purge_sessions(app, now);
 	pthread_mutex_unlock(&app->sweep_lock);

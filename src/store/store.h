@@ -17,6 +17,18 @@
 
 struct store;
 
+/* The columns of struct desk_case in the cases table, in the order every
+ * case query binds and reads them (app/cases.c maps them field by field). */
+#define STORE_CASE_STATE_COLS                                                             \
+	"dept_id, about_center, channel, level, status, handler_staff_id, handler_role, "  \
+	"answer_kind, answer_level, answer_start_ms, answer_due_ms, final_kind, final_level, " \
+	"final_start_ms, final_due_ms, dispute_open, awaiting_responsible, answers, opened_ms, " \
+	"first_answer_due_ms, first_answer_ms, closed_ms, referred_ms, first_demand_ms, "  \
+	"responsible_ms, demands, demands_open, demands_in_time, repeated_answers, esc_demand, " \
+	"esc_deadline, esc_dispute, esc_repeat, esc_about_center"
+#define STORE_CASE_STATE_NCOLS 34
+#define STORE_CASE_STATE_PARAMS "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
+
 enum store_query {
 #define Q(name, sql) STORE_Q_##name,
 #include "store/queries.def"

@@ -1,0 +1,167 @@
+/* cases.h — the desk's use cases: cases opened, read, answered and climbing,
+ * persisted with their hash-chained, signed history.
+ *
+ * Each action runs in one write transaction: load the case, apply the desk
+ * transition (desk/case.h) at `now`, append its events to the chain (texts
+ * and personal data beside it, with salted commitments), store the new
+ * state, sign the new head with the organisation's Ed25519 key, and queue the
+ * notifications in the outbox. Who may act comes from the authenticated
+ * principal (staff) or a proven receipt number + access code (customer),
+ * never from the request body.
+ *
+ * Errors are codes from base/err.h; struct case_error says which field and
+ * why (a static string), so api/ can answer with a field-named 4xx. */
+#ifndef OMBUD_APP_CASES_H
+#define OMBUD_APP_CASES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/accounts.h"
+#include "app/app.h"
+#include "app/document.h"
+#include "desk/case.h"
+#include "desk/chain.h"
+#include "desk/figures.h"
+#include "desk/receipt.h"
+
+#define CASE_TEXT_MAX    8000   /* bytes of one message */
+#define CASE_SUBJECT_MAX 200
+#define CASE_EVENTS_MAX  2000   /* a case's history is bounded too */
+
+struct case_error {
+	const char *field;   /* NULL when no single field is at fault */
+	const char *reason;  /* static English phrase */
+};
+
+struct case_open_in {
+	const char *org_code;
+	const char *category;          /* category code */
+	const char *name, *contact;    /* contact: an e-mail address or a phone number */
+	const char *subject, *text;
+	enum desk_channel channel;     /* DESK_CH_WEB for a customer */
+	const struct principal *staff; /* NULL when the customer opens it */
+};
+
+struct case_receipt {
+	char receipt[RECEIPT_LEN_MAX + 1];
+	char access_code[RECEIPT_CODE_LEN + 1];
+};
+
+/* Opens a case and numbers it; the access code is shown once (and sent to
+ * the contact through the outbox). */
+int cases_open(struct app *app, const struct case_open_in *in, int64_t now, struct case_receipt *out,
+	       struct case_error *err);
+
+/* True when access_code opens receipt (constant-time comparison). A wrong
+ * code and an unknown receipt are the same answer. */
+bool cases_access_ok(struct app *app, const char *receipt, const char *access_code);
+
+enum case_action {
+	CASE_ACT_MESSAGE = 1,   /* customer: a message */
+	CASE_ACT_DEMAND,        /* customer: the responsible person, now */
+	CASE_ACT_DISPUTE,       /* customer: disputes the answer (text optional) */
+	CASE_ACT_ACCEPT,        /* customer: accepts; the case closes */
+	CASE_ACT_REOPEN,        /* customer: re-opens within the window */
+	CASE_ACT_REPLY,         /* staff: an answer to the customer */
+	CASE_ACT_FINAL,         /* staff L3+: the final answer, with the referral options appended */
+	CASE_ACT_NOTE,          /* staff: an internal note */
+	CASE_ACT_ASSIGN,        /* staff: hand over to assignee */
+	CASE_ACT_CLOSE,         /* staff: a direct close, always refused with the reason */
+};
+
+struct case_action_in {
+	enum case_action action;
+	const char *text;            /* MESSAGE, DISPUTE, REPLY, FINAL, NOTE */
+	int64_t template_id;         /* REPLY: the template the console inserted, 0 if typed */
+	const char *assignee;        /* ASSIGN: staff code */
+};
+
+/* staff NULL = the customer (already proven by cases_access_ok). */
+int cases_act(struct app *app, const char *receipt, const struct principal *staff,
+	      const struct case_action_in *in, int64_t now, struct case_error *err);
+
+/* One event as a reader sees it. text is NULL when there is none, or when
+ * it is hidden from this reader (note texts from the customer). */
+struct case_event_view {
+	struct chain_event ev;       /* strings point into the view's own storage */
+	char *strings;               /* owns the strings of ev and actor_dept */
+	const char *actor_dept;
+	char *text;                  /* owned */
+	uint8_t hash[CHAIN_HASH_BYTES];
+};
+
+struct case_view {
+	char receipt[RECEIPT_LEN_MAX + 1];
+	char org_code[ORG_CODE_MAX];
+	char category[32];
+	int64_t org_id;
+	struct desk_case state;
+	char *name, *contact, *subject, *text;  /* owned; personal data */
+	struct case_event_view *events;         /* owned */
+	size_t n_events;
+	struct chain_head head;                 /* the latest signed head */
+	uint8_t public_key[CHAIN_PK_BYTES];
+};
+
+/* Loads a case for a reader: staff (who may touch it) or the customer. */
+int cases_view(struct app *app, const char *receipt, const struct principal *staff, struct case_view *out,
+	       struct case_error *err);
+void case_view_free(struct case_view *v);
+
+/* The case as a document (download): history, answers with roles,
+ * deadlines met and missed, chain head and signature. */
+struct doc *cases_document(const struct case_view *v);
+
+/* Recomputes the chain and checks it against every signed head. */
+int cases_verify(struct app *app, const char *receipt, struct chain_report *rep, size_t *n_events,
+		 size_t *n_heads);
+
+/* Applies deadlines due at now to every case that has one; returns how many
+ * cases moved, or a negative code. */
+int cases_sweep(struct app *app, int64_t now);
+
+/* The published figures of org for cases opened in [from, to), as of now. */
+int cases_figures(struct app *app, const char *org_code, int64_t from, int64_t to, int64_t now,
+		  struct figures *out);
+
+/* A queue item for the console. */
+struct case_queue_item {
+	char receipt[RECEIPT_LEN_MAX + 1];
+	char subject[CASE_SUBJECT_MAX + 1];
+	enum ladder_level level;
+	enum desk_status status;
+	enum deadline_kind answer_kind;
+	int64_t answer_due_ms, final_due_ms;
+	bool about_center;
+};
+/* Open cases of org the caller may handle, ordered by the nearest deadline.
+ * *items is malloc'd; caller frees. */
+int cases_queue(struct app *app, const char *org_code, const struct principal *staff, int limit,
+		struct case_queue_item **items, size_t *n);
+
+/* A signed head as published. */
+struct case_head_item {
+	char receipt[RECEIPT_LEN_MAX + 1];
+	struct chain_head head;
+};
+/* The day's last signed head of each case of org (day = [day_ms, +24 h)). */
+int cases_heads_of_day(struct app *app, const char *org_code, int64_t day_ms, struct case_head_item **items,
+		       size_t *n, uint8_t public_key[CHAIN_PK_BYTES]);
+
+/* Categories, templates and referral options of an organisation. */
+struct case_category {
+	int64_t id;
+	char code[32], name[128], name_en[128], dept[32];
+	bool about_center;
+};
+int cases_category_add(struct app *app, int64_t org_id, const char *code, const char *name, const char *name_en,
+		       const char *dept_code, bool about_center, struct case_error *err);
+int cases_categories(struct app *app, int64_t org_id, struct case_category **items, size_t *n);
+int cases_template_add(struct app *app, int64_t org_id, const char *title, const char *body, int64_t *id,
+		       struct case_error *err);
+int cases_referral_add(struct app *app, int64_t org_id, const char *name, const char *contact,
+		       struct case_error *err);
+
+#endif
