@@ -22,6 +22,7 @@ typedef int (*api_handler)(struct api_req *r);
 enum org_rule {
 	ORG_ANY,        /* no {org}, or public data of any organisation */
 	ORG_OWN,        /* only the caller's own organisation */
+	ORG_SERVED,     /* the caller's own, or a client its vendor organisation acts for */
 };
 
 enum route_flags {
@@ -138,5 +139,29 @@ int h_staff_list(struct api_req *r);
 int h_staff_create(struct api_req *r);
 int h_apikey_create(struct api_req *r);
 int h_outbox_list(struct api_req *r);
+int h_case_open(struct api_req *r);
+int h_case_get(struct api_req *r);
+int h_case_message(struct api_req *r);
+int h_case_demand(struct api_req *r);
+int h_case_dispute(struct api_req *r);
+int h_case_accept(struct api_req *r);
+int h_case_reopen(struct api_req *r);
+int h_case_download(struct api_req *r);
+int h_case_verify(struct api_req *r);
+int h_staff_case_get(struct api_req *r);
+int h_staff_case_download(struct api_req *r);
+int h_staff_case_verify(struct api_req *r);
+int h_staff_reply(struct api_req *r);
+int h_staff_final(struct api_req *r);
+int h_staff_note(struct api_req *r);
+int h_staff_assign(struct api_req *r);
+int h_staff_close(struct api_req *r);
+int h_queue(struct api_req *r);
+int h_heads(struct api_req *r);
+int h_figures(struct api_req *r);
+int h_categories(struct api_req *r);
+int h_category_add(struct api_req *r);
+int h_template_add(struct api_req *r);
+int h_referral_add(struct api_req *r);
 
 #endif

@@ -108,6 +108,8 @@ static enum MHD_Result respond(struct api_req *r)
 	add_common_headers(r, resp);
 	if (!r->status)
 		r->status = MHD_HTTP_OK;
+	/* counted before the client can see the answer, so /metrics never lags it */
+	metrics_observe(r->route_index, r->status, clock_mono_ns() - r->start_ns);
 	enum MHD_Result ret = MHD_queue_response(r->conn, r->status, resp);
 	MHD_destroy_response(resp);
 	r->responded = true;
@@ -151,6 +153,15 @@ static bool is_safe_method(const char *m)
 	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
 }
 
+/* A vendor organisation serves the client companies it acts for. */
+static bool serves(struct api_req *r, const char *org_code)
+{
+	struct org client;
+	return r->route->org == ORG_SERVED && r->who.org_kind == ORG_VENDOR &&
+	       accounts_org_get(r->app, org_code, &client) == OMB_OK &&
+	       accounts_vendor_acts_for(r->app, r->who.org_id, client.id);
+}
+
 /* Returns 0, or an error already written to r (code, message). */
 static int authorize(struct api_req *r)
 {
@@ -176,8 +187,9 @@ static int authorize(struct api_req *r)
 		return OMB_EPERM;
 	}
 	const char *org = org_param(r);
-	if (rt->org == ORG_OWN && org && strcmp(org, r->who.org_code) != 0) {
-		snprintf(r->err_msg, sizeof r->err_msg, "this route serves only your own organisation");
+	if (rt->org != ORG_ANY && org && strcmp(org, r->who.org_code) != 0 && !serves(r, org)) {
+		snprintf(r->err_msg, sizeof r->err_msg, "this route serves only your own organisation%s",
+			 rt->org == ORG_SERVED ? " or the clients your organisation acts for" : "");
 		return OMB_EPERM;
 	}
 	if (cookie && !is_safe_method(r->method) && !accounts_csrf_ok(r->app, &r->who, api_header(r, "X-CSRF-Token"))) {
@@ -347,7 +359,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	if (!r)
 		return;
 	int64_t dur_ns = clock_mono_ns() - r->start_ns;
-	metrics_observe(r->route_index, r->status, dur_ns);
 	if (api->app->cfg->access_log)
 		log_info(LOG_MSG("access"), LOG_S("req", r->req_id), LOG_S("remote", r->remote),
 			 LOG_S("method", r->method), LOG_S("path", r->path),

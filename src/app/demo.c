@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "app/accounts.h"
+#include "app/cases.h"
 #include "base/err.h"
 
 static const struct org_new orgs[] = {
@@ -62,6 +63,41 @@ static int seed_depts(struct app *app, const int64_t org_ids[])
 	return OMB_OK;
 }
 
+static const struct {
+	const char *code, *name, *name_en, *dept;
+	bool about_center;
+} categories[] = {
+	{"CARD", "카드 이용·결제", "Card use and payment", "CARD", false},
+	{"LOAN", "대출", "Loans", "LOAN", false},
+	{"DEPOSIT", "예금·적금", "Deposits and savings", "DEPOSIT", false},
+	{"CENTER", "고객센터 자체에 대한 불만", "About the customer center itself", "CPO", true},
+};
+
+static const struct {
+	const char *name, *contact;
+} referrals[] = {
+	{"금융감독원 금융민원센터 / Financial Supervisory Service", "1332, www.fcsc.kr"},
+	{"국민신문고 / National e-petition portal", "www.epeople.go.kr"},
+	{"한국소비자원 / Korea Consumer Agency", "1372, www.kca.go.kr"},
+};
+
+static int seed_desk(struct app *app, int64_t bank_id)
+{
+	struct case_error err;
+	int rc = OMB_OK;
+	for (size_t i = 0; rc == OMB_OK && i < sizeof categories / sizeof categories[0]; i++)
+		rc = cases_category_add(app, bank_id, categories[i].code, categories[i].name, categories[i].name_en,
+					categories[i].dept, categories[i].about_center, &err);
+	for (size_t i = 0; rc == OMB_OK && i < sizeof referrals / sizeof referrals[0]; i++)
+		rc = cases_referral_add(app, bank_id, referrals[i].name, referrals[i].contact, &err);
+	int64_t id;
+	if (rc == OMB_OK)
+		rc = cases_template_add(app, bank_id, "카드 분실 안내",
+					"고객님, 카드 분실 신고는 홈페이지나 앱에서 24시간 가능합니다. 추가 문의는 고객센터로 연락 주십시오.",
+					&id, &err);
+	return rc;
+}
+
 static int seed_people(struct app *app, FILE *out)
 {
 	fprintf(out, "\n  %-14s %-12s %-14s %s\n", "login", "role", "staff code", "password (shown once)");
@@ -93,7 +129,8 @@ int demo_seed(struct app *app, FILE *out)
 	int64_t org_ids[sizeof orgs / sizeof orgs[0]];
 	if ((rc = store_begin(app->store, true)) != OMB_OK)
 		return rc;
-	if ((rc = seed_orgs(app, org_ids)) == OMB_OK && (rc = seed_depts(app, org_ids)) == OMB_OK)
+	if ((rc = seed_orgs(app, org_ids)) == OMB_OK && (rc = seed_depts(app, org_ids)) == OMB_OK &&
+	    (rc = seed_desk(app, org_ids[0])) == OMB_OK)
 		rc = seed_people(app, out);
 	if (rc == OMB_OK)
 		rc = store_commit(app->store);

@@ -61,7 +61,8 @@ class Server:
         log = open(self.log_path, 'ab')
         self.proc = subprocess.Popen(
             [BIN, 'serve', '--db', self.db, '--port', '0', '--port-file', port_file,
-             '--web-root', WEB_ROOT, '--set', 'security.login_per_min=10000', *self.extra],
+             '--web-root', WEB_ROOT, '--set', 'security.login_per_min=10000',
+             '--set', 'security.lookup_per_min=100000', *self.extra],
             stdout=log, stderr=subprocess.STDOUT, env=self.env)
         log.close()
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -165,3 +166,16 @@ class ServerTest(unittest.TestCase):
 
 def main():
     unittest.main(verbosity=2)
+
+
+def demo_accounts(server):
+    """Fills the server's database with `ombud demo` and returns {login: password}."""
+    out = server.cli('demo', '--log-level', 'warn').stdout
+    accounts = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 4 and '.' in parts[0] and parts[0] != 'login':
+            accounts[parts[0]] = parts[3]
+    if len(accounts) < 5:
+        raise AssertionError('demo printed no accounts:\n' + out)
+    return accounts

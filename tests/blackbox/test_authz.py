@@ -76,7 +76,7 @@ class AuthorizationMatrix(harness.ServerTest):
                     else:
                         self.assertEqual(r.status, 403, r)
                         self.assertEqual(r.error_code(), 'forbidden', r)
-                if other_token and allowed and not route['public'] and route['org'] == 'own':
+                if other_token and allowed and not route['public'] and route['org'] in ('own', 'served'):
                     r = self.call(route, other_token, own_org)
                     with self.subTest(route=route['path'], role=role, case='other organisation'):
                         self.assertEqual(r.status, 403, r)

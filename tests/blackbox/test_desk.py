@@ -1,0 +1,221 @@
+"""The desk through the real binary: the stories of the desk issue, with the
+test clock moving time instead of sleeping."""
+import os
+import sqlite3
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+HOUR_MS = 3600 * 1000
+
+
+class Desk(harness.ServerTest):
+    @classmethod
+    def prepare(cls, server):
+        cls.passwords = harness.demo_accounts(server)
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        s = cls.server
+        cls.tok = {login: s.login(login, pw) for login, pw in cls.passwords.items()}
+        r = s.request('POST', '/v1/orgs/HB/templates',
+                      {'title': '결제 안내', 'body': '고객님, 문의하신 결제 건은 확인 후 3영업일 이내에 처리됩니다. 감사합니다.'},
+                      token=cls.tok['hb.admin'])
+        assert r.status == 201, r
+        cls.template_id = r.json['id']
+
+    # -- helpers --
+
+    def open_case(self, category='CARD', text='결제가 두 번 되었습니다. 확인 부탁드립니다.'):
+        r = self.server.request('POST', '/v1/orgs/HB/cases',
+                                {'category': category, 'name': '홍길동', 'contact': '010-1234-5678',
+                                 'subject': '카드 결제 오류', 'text': text})
+        self.assertEqual(r.status, 201, r)
+        return r.json['receipt'], r.json['access_code'], r.json
+
+    def customer(self, method, receipt, code, action='', body=None):
+        path = '/v1/cases/%s%s' % (receipt, '/' + action if action else '')
+        return self.server.request(method, path, body if body is not None else ({} if method == 'POST' else None),
+                                   headers={'X-Access-Code': code})
+
+    def staff(self, login, receipt, action='', body=None, org='HB', method=None):
+        path = '/v1/orgs/%s/cases/%s%s' % (org, receipt, '/' + action if action else '')
+        method = method or ('POST' if action and action not in ('download', 'verify') else 'GET')
+        return self.server.request(method, path, body if method == 'POST' else None, token=self.tok[login])
+
+    def advance(self, ms):
+        r = self.server.request('POST', '/v1/test/clock', {'advance_ms': ms})
+        self.assertEqual(r.status, 200, r)
+
+    def kinds(self, case):
+        return [e['kind'] for e in case['events']]
+
+    # -- stories --
+
+    def test_open_gives_receipt_code_deadlines_and_signed_head(self):
+        receipt, code, case = self.open_case()
+        self.assertRegex(receipt, r'^HB-\d{4}-\d{7}$')
+        self.assertRegex(code, r'^[A-Z2-9]{10}$')
+        self.assertEqual(case['level'], 'L1')
+        self.assertEqual(case['deadlines']['answer']['kind'], 'first_answer')
+        self.assertEqual(case['deadlines']['final']['kind'], 'final_answer')
+        self.assertRegex(case['head']['hash'], r'^[0-9a-f]{64}$')
+        self.assertRegex(case['head']['signature'], r'^[0-9a-f]{128}$')
+        got = self.customer('GET', receipt, code)
+        self.assertEqual(got.status, 200, got)
+        self.assertEqual(got.json['events'][0]['kind'], 'opened')
+
+    def test_receipts_are_gapless(self):
+        serials = [int(self.open_case()[0].rsplit('-', 1)[1]) for _ in range(5)]
+        self.assertEqual(serials, list(range(serials[0], serials[0] + 5)))
+
+    def test_customer_reads_only_own_case(self):
+        a, code_a, _ = self.open_case()
+        b, code_b, _ = self.open_case()
+        self.assertEqual(self.customer('GET', a, code_a).status, 200)
+        wrong = self.customer('GET', b, code_a)
+        self.assertEqual(wrong.status, 404, wrong)
+        self.assertEqual(self.customer('GET', b, '').status, 404)
+        self.assertEqual(self.customer('GET', 'HB-2026-9999999', code_a).status, 404)
+        self.assertEqual(self.customer('POST', b, code_a, 'demand').status, 404)
+
+    def test_repeated_template_after_dispute_climbs_and_is_flagged(self):
+        receipt, code, _ = self.open_case()
+        first = self.staff('cc.agent', receipt, 'replies',
+                           {'text': '고객님, 문의하신 결제 건은 확인 후 3영업일 이내에 처리됩니다. 감사합니다.',
+                            'template_id': self.template_id})
+        self.assertEqual(first.status, 200, first)
+        reply = first.json['events'][-1]
+        self.assertEqual(reply['actor']['org'], 'CC')           # the vendor, not head office
+        self.assertEqual(reply['actor']['role'], 'agent')
+        self.assertRegex(reply['actor']['staff_code'], r'^CC-AGT-\d{4}$')
+        self.assertEqual(reply['reply_class'], 'template')
+        disputed = self.customer('POST', receipt, code, 'dispute', {'text': '같은 답변만 반복됩니다.'})
+        self.assertEqual(disputed.status, 200, disputed)
+        self.assertEqual(disputed.json['level'], 'L2')
+        again = self.staff('cc.agent', receipt, 'replies',
+                           {'text': '고객님, 문의하신 결제 건은 확인 후 3영업일 이내에 처리됩니다. 감사합니다.',
+                            'template_id': self.template_id})
+        self.assertEqual(again.status, 200, again)
+        case = self.staff('hb.card', receipt).json
+        repeats = [e for e in case['events'] if e.get('repeated_answer')]
+        self.assertEqual(len(repeats), 1, case['events'])
+        self.assertIn(case['level'], ('L2', 'L3'))
+        self.assertIn('repeat', [e.get('cause') for e in case['events'] if e['kind'] == 'escalated'])
+        queue = self.server.request('GET', '/v1/orgs/HB/queue', token=self.tok['hb.card'])
+        if case['level'] == 'L2':
+            self.assertIn(receipt, [q['receipt'] for q in queue.json['items']])
+
+    def test_unmet_demand_climbs_l3_then_l4(self):
+        receipt, code, _ = self.open_case()
+        demanded = self.customer('POST', receipt, code, 'demand')
+        self.assertEqual(demanded.status, 200, demanded)
+        self.assertEqual(demanded.json['level'], 'L2')
+        self.assertEqual(demanded.json['deadlines']['answer']['kind'], 'responsible_contact')
+        self.advance(25 * HOUR_MS)
+        self.assertEqual(self.customer('GET', receipt, code).json['level'], 'L3')
+        self.advance(73 * HOUR_MS)
+        case = self.customer('GET', receipt, code).json
+        self.assertEqual(case['level'], 'L4')
+        self.assertIn('deadline_missed', self.kinds(case))
+        again = self.customer('POST', receipt, code, 'demand')
+        self.assertEqual(again.status, 200, again)
+        self.assertEqual(again.json['level'], 'L4')   # a demand never lowers a case
+
+    def test_complaint_about_center_goes_to_l4_and_vendor_cannot_close(self):
+        receipt, code, case = self.open_case('CENTER', '상담원이 계속 같은 말만 합니다.')
+        self.assertEqual(case['level'], 'L4')
+        self.assertTrue(case['about_center'])
+        r = self.staff('cc.agent', receipt, 'close', {})
+        self.assertEqual(r.status, 403, r)
+        r = self.staff('hb.agent', receipt, 'close', {})
+        self.assertEqual(r.status, 403, r)
+        self.assertEqual(self.customer('GET', receipt, code).json['status'], 'open')
+
+    def test_final_answer_from_l3_closes_with_referral_options(self):
+        receipt, code, _ = self.open_case('CARD')
+        self.customer('POST', receipt, code, 'demand')
+        low = self.staff('hb.card', receipt, 'final-answer', {'text': '처리가 완료되었습니다.'})
+        self.assertIn(low.status, (403, 409), low)      # a practitioner is L2
+        final = self.staff('hb.cardlead', receipt, 'final-answer',
+                           {'text': '이중 결제 건은 취소 처리되었으며 3일 안에 환불됩니다.'})
+        self.assertEqual(final.status, 200, final)
+        self.assertEqual(final.json['status'], 'closed')
+        text = [e for e in final.json['events'] if e['kind'] == 'final_answer'][-1]['text']
+        self.assertIn('1332', text)                      # the outward referral options are in it
+        reopened = self.customer('POST', receipt, code, 'reopen')
+        self.assertEqual(reopened.status, 200, reopened)
+        self.assertEqual(reopened.json['status'], 'open')
+
+    def test_notes_are_hidden_from_the_customer(self):
+        receipt, code, _ = self.open_case()
+        r = self.staff('hb.agent', receipt, 'notes', {'text': '고객이 화가 많이 났음'})
+        self.assertEqual(r.status, 200, r)
+        mine = self.customer('GET', receipt, code).json
+        note = [e for e in mine['events'] if e['kind'] == 'note'][0]
+        self.assertNotIn('text', note)
+        self.assertTrue(note['text_hidden'])
+        self.assertNotIn('화가', str(mine))
+        staff_view = self.staff('hb.agent', receipt).json
+        self.assertIn('화가', [e for e in staff_view['events'] if e['kind'] == 'note'][0]['text'])
+
+    def test_download_and_verify_and_tampering(self):
+        receipt, code, _ = self.open_case()
+        self.staff('hb.agent', receipt, 'replies', {'text': '확인해 보니 중복 결제가 맞습니다. 바로 취소하겠습니다.'})
+        page = self.customer('GET', receipt, code, 'download?format=html')
+        self.assertEqual(page.status, 200)
+        self.assertIn('text/html', page.headers['Content-Type'])
+        self.assertIn(receipt, page.raw)
+        doc = self.customer('GET', receipt, code, 'download')
+        self.assertEqual(doc.json['kind'], 'case')
+        chain = [s for s in doc.json['sections'] if s['key'] == 'chain'][0]['fields']
+        self.assertRegex(chain['signature'], r'^[0-9a-f]{128}$')
+        ok = self.customer('GET', receipt, code, 'verify')
+        self.assertEqual(ok.status, 200)
+        self.assertTrue(ok.json['intact'], ok)
+        # someone edits a stored event behind ombud's back
+        db = sqlite3.connect(self.server.db)
+        db.execute("UPDATE case_events SET reply_class = 'automatic' WHERE seq = 1 AND case_id = "
+                   "(SELECT id FROM cases WHERE receipt = ?)", (receipt,))
+        db.commit()
+        db.close()
+        bad = self.customer('GET', receipt, code, 'verify')
+        self.assertFalse(bad.json['intact'], bad)
+        self.assertEqual(bad.json['fault'], 'event_altered')
+        self.assertEqual(bad.json['event'], 1)
+
+    def test_heads_of_the_day_are_published(self):
+        receipt, _, case = self.open_case()
+        day = case['head']['signed_at'][:10]
+        r = self.server.request('GET', '/v1/orgs/HB/heads?day=' + day)
+        self.assertEqual(r.status, 200, r)
+        self.assertRegex(r.json['public_key'], r'^[0-9a-f]{64}$')
+        self.assertIn(receipt, [h['receipt'] for h in r.json['heads']])
+        self.assertEqual(self.server.request('GET', '/v1/orgs/HB/heads').status, 400)
+
+    def test_figures_change_as_cases_move(self):
+        before = self.server.request('GET', '/v1/orgs/HB/figures').json
+        receipt, code, _ = self.open_case()
+        self.customer('POST', receipt, code, 'demand')
+        after = self.server.request('GET', '/v1/orgs/HB/figures').json
+        self.assertEqual(after['opened'], before['opened'] + 1)
+        self.assertEqual(after['demands'], before['demands'] + 1)
+        csv = self.server.request('GET', '/v1/orgs/HB/figures?format=csv')
+        self.assertIn('text/csv', csv.headers['Content-Type'])
+        header, row = csv.raw.strip().split('\r\n')
+        cols = dict(zip(header.split(','), row.split(',')))
+        self.assertEqual(int(cols['opened']), after['opened'])
+        self.assertNotIn('홍길동', csv.raw)
+
+    def test_staff_of_other_organisations_cannot_touch_cases(self):
+        receipt, _, _ = self.open_case()
+        r = self.staff('fsr.officer', receipt)
+        self.assertEqual(r.status, 403, r)
+        r = self.server.request('GET', '/v1/orgs/CC/cases/' + receipt, token=self.tok['cc.agent'])
+        self.assertEqual(r.status, 404, r)   # not a CC case
+
+
+if __name__ == '__main__':
+    harness.main()
