@@ -1,6 +1,8 @@
 /* sqlite.c — the SQLite driver: one connection per thread, WAL, cached
  * prepared statements, bound parameters only. */
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +18,13 @@
 struct sqlite_conn {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[STORE_Q_COUNT];   /* prepared on first use, kept */
+	bool writing;                         /* holds writer_lock */
 };
+
+/* SQLite has one writer at a time. Writers of this process queue on a mutex
+ * instead of meeting SQLITE_BUSY, whose handler sleeps in milliseconds; the
+ * busy timeout still covers other processes (ombud migrate, backups). */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int map_rc(sqlite3 *db, int rc, const char *what)
 {
@@ -167,16 +175,35 @@ static int sq_exec(void *conn, enum store_query q, const struct store_val *args,
 	return result;
 }
 
+static void release_writer(struct sqlite_conn *c)
+{
+	if (c->writing) {
+		c->writing = false;
+		pthread_mutex_unlock(&writer_lock);
+	}
+}
+
 static int sq_begin(void *conn, bool write)
 {
 	struct sqlite_conn *c = conn;
-	return exec_sql(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	if (write && !c->writing) {
+		pthread_mutex_lock(&writer_lock);
+		c->writing = true;
+	}
+	int rc = exec_sql(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	if (rc != OMB_OK)
+		release_writer(c);
+	return rc;
 }
 
 static int sq_commit(void *conn)
 {
 	struct sqlite_conn *c = conn;
-	return exec_sql(c->db, "COMMIT");
+	int rc = exec_sql(c->db, "COMMIT");
+	if (rc != OMB_OK && !sqlite3_get_autocommit(c->db))
+		exec_sql(c->db, "ROLLBACK");
+	release_writer(c);
+	return rc;
 }
 
 static void sq_rollback(void *conn)
@@ -184,6 +211,7 @@ static void sq_rollback(void *conn)
 	struct sqlite_conn *c = conn;
 	if (!sqlite3_get_autocommit(c->db))
 		exec_sql(c->db, "ROLLBACK");
+	release_writer(c);
 }
 
 static int version_cb(void *ctx, int ncol, char **vals, char **names)
