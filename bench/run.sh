@@ -6,3 +6,4 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build}
 bash "$here/http.sh" "$build"
+bash "$here/desk.sh" "$build"

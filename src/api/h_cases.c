@@ -131,20 +131,25 @@ static json_t *case_json(const struct case_view *v)
 
 /* A customer proves the case with receipt number + X-Access-Code. A wrong
  * code and an unknown receipt are the same 404, so neither can be probed. */
-static int customer_case(struct api_req *r)
+static int no_such_case(struct api_req *r)
 {
-	if (cases_access_ok(r->app, r->params[0], api_header(r, "X-Access-Code")))
-		return OMB_OK;
 	r->err_code = "not_found";
 	snprintf(r->err_msg, sizeof r->err_msg, "no case with this receipt number and access code");
 	return OMB_ENOTFOUND;
+}
+
+static int customer_case(struct api_req *r)
+{
+	return cases_access_ok(r->app, r->params[0], api_header(r, "X-Access-Code")) ? OMB_OK : no_such_case(r);
 }
 
 static int reply_view(struct api_req *r, const struct principal *staff, unsigned status)
 {
 	struct case_view v;
 	struct case_error err;
-	int rc = cases_view(r->app, r->params[staff ? 1 : 0], staff, &v, &err);
+	int rc = cases_view(r->app, r->params[staff ? 1 : 0], staff, api_header(r, "X-Access-Code"), &v, &err);
+	if (rc == OMB_ENOTFOUND && !staff)
+		return no_such_case(r);
 	if (rc != OMB_OK)
 		return case_fail(r, rc, &err);
 	rc = api_reply(r, status, case_json(&v));
@@ -178,7 +183,7 @@ int h_case_open(struct api_req *r)
 	if ((rc = cases_open(r->app, &in, r->now, &receipt, &err)) != OMB_OK)
 		return case_fail(r, rc, &err);
 	struct case_view v;
-	if ((rc = cases_view(r->app, receipt.receipt, NULL, &v, &err)) != OMB_OK)
+	if ((rc = cases_view(r->app, receipt.receipt, NULL, receipt.access_code, &v, &err)) != OMB_OK)
 		return case_fail(r, rc, &err);
 	json_t *j = case_json(&v);
 	json_object_set_new(j, "access_code", json_string(receipt.access_code));
@@ -188,8 +193,7 @@ int h_case_open(struct api_req *r)
 
 int h_case_get(struct api_req *r)
 {
-	int rc = customer_case(r);
-	return rc != OMB_OK ? rc : reply_view(r, NULL, MHD_HTTP_OK);
+	return reply_view(r, NULL, MHD_HTTP_OK);
 }
 
 static int customer_act(struct api_req *r, enum case_action action, bool text_required)
@@ -219,7 +223,7 @@ static int download(struct api_req *r, const struct principal *staff)
 		return api_invalid(r, "format", "must be json or html");
 	struct case_view v;
 	struct case_error err;
-	int rc = cases_view(r->app, r->params[staff ? 1 : 0], staff, &v, &err);
+	int rc = cases_view(r->app, r->params[staff ? 1 : 0], staff, api_header(r, "X-Access-Code"), &v, &err);
 	if (rc != OMB_OK)
 		return case_fail(r, rc, &err);
 	struct doc *d = cases_document(&v);
@@ -265,7 +269,7 @@ static int staff_case(struct api_req *r)
 {
 	struct case_view v;
 	struct case_error err;
-	int rc = cases_view(r->app, r->params[1], &r->who, &v, &err);
+	int rc = cases_view(r->app, r->params[1], &r->who, NULL, &v, &err);
 	if (rc == OMB_OK && strcmp(v.org_code, r->params[0]) != 0)
 		rc = OMB_ENOTFOUND;
 	if (rc == OMB_OK)

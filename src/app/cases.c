@@ -174,17 +174,14 @@ static int load(struct app *app, const char *receipt, struct loaded *l)
 	return rc < 0 ? rc : l->found ? OMB_OK : OMB_ENOTFOUND;
 }
 
+static bool code_matches(struct app *app, const struct loaded *c, const char *code);
+
 bool cases_access_ok(struct app *app, const char *receipt, const char *access_code)
 {
 	struct loaded l;
-	uint8_t want[CRED_HASH_BYTES];
-	cred_hash(app->secret, access_code ? access_code : "", access_code ? strlen(access_code) : 0, want);
-	if (load(app, receipt, &l) != OMB_OK) {
-		memset(l.access_hash, 0xff, sizeof l.access_hash); /* same work for an unknown receipt */
-		(void)cred_hash_equal(l.access_hash, want);
-		return false;
-	}
-	return cred_hash_equal(l.access_hash, want);
+	if (load(app, receipt, &l) != OMB_OK)
+		memset(l.access_hash, 0xff, sizeof l.access_hash); /* the same work for an unknown receipt */
+	return code_matches(app, &l, access_code) && l.found;
 }
 
 /* ---- actors ---- */
@@ -886,13 +883,31 @@ static int head_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
-static int view_in_tx(struct app *app, const char *receipt, const struct principal *staff, struct case_view *v,
+/* Who reads: staff, the customer with their access code, or ombud itself
+ * (verify), which has checked the reader already. */
+struct reader {
+	const struct principal *staff;
+	const char *access_code;
+	bool trusted;
+};
+
+static bool code_matches(struct app *app, const struct loaded *c, const char *code)
+{
+	uint8_t want[CRED_HASH_BYTES];
+	cred_hash(app->secret, code ? code : "", code ? strlen(code) : 0, want);
+	return cred_hash_equal(c->access_hash, want);
+}
+
+static int view_in_tx(struct app *app, const char *receipt, const struct reader *who, struct case_view *v,
 		      struct case_error *err)
 {
 	struct loaded c;
 	int rc = load(app, receipt, &c);
 	if (rc != OMB_OK)
 		return rc;
+	const struct principal *staff = who->staff;
+	if (!staff && !who->trusted && !code_matches(app, &c, who->access_code))
+		return OMB_ENOTFOUND;
 	struct acting by;
 	if (staff) {
 		const char *why = NULL;
@@ -913,7 +928,7 @@ static int view_in_tx(struct app *app, const char *receipt, const struct princip
 	struct keypair k;
 	if ((rc = store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(c.id)), personal_row, v)) >= 0 &&
 	    (rc = store_exec(app->store, STORE_Q_EVENT_LIST, SV_ARGS(SV_INT(c.id)), event_row, &x)) >= 0 &&
-	    (rc = store_exec(app->store, STORE_Q_HEAD_LIST, SV_ARGS(SV_INT(c.id)), head_row, &h)) >= 0 &&
+	    (rc = store_exec(app->store, STORE_Q_HEAD_LAST, SV_ARGS(SV_INT(c.id)), head_row, &h)) >= 0 &&
 	    (rc = org_key(app, c.org_id, &k)) == OMB_OK) {
 		if (h.n)
 			v->head = h.items[h.n - 1];
@@ -923,15 +938,16 @@ static int view_in_tx(struct app *app, const char *receipt, const struct princip
 	return rc < 0 ? rc : OMB_OK;
 }
 
-int cases_view(struct app *app, const char *receipt, const struct principal *staff, struct case_view *out,
-	       struct case_error *err)
+int cases_view(struct app *app, const char *receipt, const struct principal *staff, const char *access_code,
+	       struct case_view *out, struct case_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
 	int rc = store_begin(app->store, false);
 	if (rc != OMB_OK)
 		return rc;
-	rc = view_in_tx(app, receipt, staff, out, err);
+	struct reader who = {staff, access_code, false};
+	rc = view_in_tx(app, receipt, &who, out, err);
 	store_rollback(app->store); /* a read: nothing to keep */
 	if (rc != OMB_OK)
 		case_view_free(out);
@@ -962,7 +978,8 @@ int cases_verify(struct app *app, const char *receipt, struct chain_report *rep,
 	if (rc != OMB_OK)
 		return rc;
 	memset(&v, 0, sizeof v);
-	rc = view_in_tx(app, receipt, NULL, &v, &err);
+	struct reader ombud = {NULL, NULL, true};
+	rc = view_in_tx(app, receipt, &ombud, &v, &err);
 	struct heads h = {0};
 	struct loaded c;
 	if (rc == OMB_OK && (rc = load(app, receipt, &c)) == OMB_OK)

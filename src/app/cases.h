@@ -105,9 +105,11 @@ struct case_view {
 	uint8_t public_key[CHAIN_PK_BYTES];
 };
 
-/* Loads a case for a reader: staff (who may touch it) or the customer. */
-int cases_view(struct app *app, const char *receipt, const struct principal *staff, struct case_view *out,
-	       struct case_error *err);
+/* Loads a case for a reader: staff (who may touch it), or the customer
+ * proven by access_code (when staff is NULL). A wrong code and an unknown
+ * receipt are both OMB_ENOTFOUND. */
+int cases_view(struct app *app, const char *receipt, const struct principal *staff, const char *access_code,
+	       struct case_view *out, struct case_error *err);
 void case_view_free(struct case_view *v);
 
 /* The case as a document (download): history, answers with roles,

@@ -15,9 +15,13 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
+enum tx_stmt { TX_BEGIN, TX_BEGIN_WRITE, TX_COMMIT, TX_ROLLBACK, TX_COUNT };
+static const char *const tx_sql[TX_COUNT] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+
 struct sqlite_conn {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[STORE_Q_COUNT];   /* prepared on first use, kept */
+	sqlite3_stmt *tx[TX_COUNT];           /* transaction control, prepared once */
 	bool writing;                         /* holds writer_lock */
 };
 
@@ -94,6 +98,8 @@ static void sq_disconnect(void *conn)
 	struct sqlite_conn *c = conn;
 	for (int i = 0; i < STORE_Q_COUNT; i++)
 		sqlite3_finalize(c->stmts[i]);
+	for (int i = 0; i < TX_COUNT; i++)
+		sqlite3_finalize(c->tx[i]);
 	sqlite3_close(c->db);
 	free(c);
 }
@@ -175,6 +181,16 @@ static int sq_exec(void *conn, enum store_query q, const struct store_val *args,
 	return result;
 }
 
+/* Transaction control runs on every request: prepared once per connection. */
+static int tx_run(struct sqlite_conn *c, enum tx_stmt t)
+{
+	if (!c->tx[t] && sqlite3_prepare_v3(c->db, tx_sql[t], -1, SQLITE_PREPARE_PERSISTENT, &c->tx[t], NULL) != SQLITE_OK)
+		return map_rc(c->db, sqlite3_errcode(c->db), tx_sql[t]);
+	int rc = sqlite3_step(c->tx[t]);
+	sqlite3_reset(c->tx[t]);
+	return rc == SQLITE_DONE ? OMB_OK : map_rc(c->db, rc, tx_sql[t]);
+}
+
 static void release_writer(struct sqlite_conn *c)
 {
 	if (c->writing) {
@@ -190,7 +206,7 @@ static int sq_begin(void *conn, bool write)
 		pthread_mutex_lock(&writer_lock);
 		c->writing = true;
 	}
-	int rc = exec_sql(c->db, write ? "BEGIN IMMEDIATE" : "BEGIN");
+	int rc = tx_run(c, write ? TX_BEGIN_WRITE : TX_BEGIN);
 	if (rc != OMB_OK)
 		release_writer(c);
 	return rc;
@@ -199,9 +215,9 @@ static int sq_begin(void *conn, bool write)
 static int sq_commit(void *conn)
 {
 	struct sqlite_conn *c = conn;
-	int rc = exec_sql(c->db, "COMMIT");
+	int rc = tx_run(c, TX_COMMIT);
 	if (rc != OMB_OK && !sqlite3_get_autocommit(c->db))
-		exec_sql(c->db, "ROLLBACK");
+		tx_run(c, TX_ROLLBACK);
 	release_writer(c);
 	return rc;
 }
@@ -210,7 +226,7 @@ static void sq_rollback(void *conn)
 {
 	struct sqlite_conn *c = conn;
 	if (!sqlite3_get_autocommit(c->db))
-		exec_sql(c->db, "ROLLBACK");
+		tx_run(c, TX_ROLLBACK);
 	release_writer(c);
 }
 
