@@ -270,11 +270,11 @@ static int staff_case(struct api_req *r)
 	struct case_view v;
 	struct case_error err;
 	int rc = cases_view(r->app, r->params[1], &r->who, NULL, &v, &err);
-	if (rc == OMB_OK && strcmp(v.org_code, r->params[0]) != 0)
-		rc = OMB_ENOTFOUND;
-	if (rc == OMB_OK)
-		case_view_free(&v);
-	return rc == OMB_OK ? OMB_OK : case_fail(r, rc, &err);
+	if (rc != OMB_OK)
+		return case_fail(r, rc, &err);
+	bool ours = strcmp(v.org_code, r->params[0]) == 0;
+	case_view_free(&v);
+	return ours ? OMB_OK : OMB_ENOTFOUND;
 }
 
 int h_staff_case_get(struct api_req *r)
