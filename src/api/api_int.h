@@ -148,6 +148,8 @@ int h_case_accept(struct api_req *r);
 int h_case_reopen(struct api_req *r);
 int h_case_download(struct api_req *r);
 int h_case_verify(struct api_req *r);
+int h_case_otp(struct api_req *r);
+int h_case_access_code(struct api_req *r);
 int h_staff_case_get(struct api_req *r);
 int h_staff_case_download(struct api_req *r);
 int h_staff_case_verify(struct api_req *r);

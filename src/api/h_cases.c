@@ -262,6 +262,29 @@ int h_case_verify(struct api_req *r)
 	return rc != OMB_OK ? rc : verify(r, r->params[0]);
 }
 
+/* A lost access code: a one-time code to the contact, then a new access
+ * code for it. The first answers the same whether the receipt exists or not. */
+int h_case_otp(struct api_req *r)
+{
+	int rc = cases_otp_send(r->app, r->params[0], r->now);
+	return rc != OMB_OK ? rc : api_reply(r, MHD_HTTP_ACCEPTED, json_pack("{s:s}", "sent_to", "the case's contact"));
+}
+
+int h_case_access_code(struct api_req *r)
+{
+	const char *code;
+	int rc = api_body_str(r, "one_time_code", true, 12, &code);
+	if (rc != OMB_OK)
+		return rc;
+	char access[RECEIPT_CODE_LEN + 1];
+	if ((rc = cases_otp_exchange(r->app, r->params[0], code, r->now, access)) != OMB_OK) {
+		r->err_code = "not_found";
+		snprintf(r->err_msg, sizeof r->err_msg, "no valid one-time code for this receipt number");
+		return rc;
+	}
+	return api_reply(r, MHD_HTTP_OK, json_pack("{s:s, s:s}", "receipt", r->params[0], "access_code", access));
+}
+
 /* ---- staff ---- */
 
 /* The case must belong to the {org} of the path. */

@@ -65,6 +65,10 @@ const struct route api_routes[] = {
 	{"POST", "/v1/cases/{receipt}/dispute", h_case_dispute, 0, ORG_ANY, KB(16), CUSTOMER, NULL, "dispute the answer"},
 	{"POST", "/v1/cases/{receipt}/accept", h_case_accept, 0, ORG_ANY, KB(1), CUSTOMER, NULL, "accept the answer"},
 	{"POST", "/v1/cases/{receipt}/reopen", h_case_reopen, 0, ORG_ANY, KB(1), CUSTOMER, NULL, "re-open a closed case"},
+	{"POST", "/v1/cases/{receipt}/one-time-code", h_case_otp, 0, ORG_ANY, KB(1), CUSTOMER, NULL,
+	 "lost access code: send a one-time code to the case's contact"},
+	{"POST", "/v1/cases/{receipt}/access-code", h_case_access_code, 0, ORG_ANY, KB(1), CUSTOMER, NULL,
+	 "exchange the one-time code for a new access code"},
 	/* desk: staff */
 	{"POST", "/v1/orgs/{org}/intake", h_case_open, DESK, ORG_SERVED, KB(16), 0, NULL,
 	 "open a case for a customer (phone, visit, e-mail)"},

@@ -1386,3 +1386,93 @@ struct doc *cases_document(const struct case_view *v)
 	doc_field(d, c, "public_key", "기관 공개키 / Organisation's public key", h);
 	return d;
 }
+
+/* ---- lost access codes ---- */
+
+static int otp_send_in_tx(struct app *app, const char *receipt, int64_t now)
+{
+	struct loaded c;
+	int rc = load(app, receipt, &c);
+	if (rc == OMB_ENOTFOUND)
+		return OMB_OK; /* nothing to send, and nothing to tell */
+	if (rc != OMB_OK)
+		return rc;
+	char code[7], contact[128] = "";
+	uint8_t hash[CRED_HASH_BYTES];
+	cred_code_digits(code, 6);
+	cred_hash(app->secret, code, strlen(code), hash);
+	rc = store_exec(app->store, STORE_Q_OTP_PUT,
+			SV_ARGS(SV_INT(c.id), SV_BLOB(hash, sizeof hash), SV_INT(now + CASE_OTP_TTL_MS)), NULL, NULL);
+	if (rc >= 0)
+		rc = store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(c.id)), personal_contact, contact);
+	if (rc < 0)
+		return rc;
+	char *body = xasprintf("[%s] 인증번호 %s (10분간 유효) / One-time code %s for case %s, valid 10 minutes",
+			       c.org_code, code, code, receipt);
+	notify(app, c.org_id, contact, receipt, body);
+	free(body);
+	return OMB_OK;
+}
+
+int cases_otp_send(struct app *app, const char *receipt, int64_t now)
+{
+	int rc = store_begin(app->store, true);
+	return rc != OMB_OK ? rc : in_tx(app, otp_send_in_tx(app, receipt, now));
+}
+
+struct otp_row {
+	uint8_t hash[CRED_HASH_BYTES];
+	int64_t expires_ms, attempts;
+	bool found;
+};
+
+static int otp_row(void *ctx, const struct store_row *row)
+{
+	struct otp_row *o = ctx;
+	size_t n = 0;
+	const void *h = store_row_blob(row, 0, &n);
+	if (n == CRED_HASH_BYTES)
+		memcpy(o->hash, h, n);
+	o->expires_ms = store_row_int(row, 1);
+	o->attempts = store_row_int(row, 2);
+	o->found = n == CRED_HASH_BYTES;
+	return 1;
+}
+
+static int otp_exchange_in_tx(struct app *app, const char *receipt, const char *code, int64_t now,
+			      char access_code[RECEIPT_CODE_LEN + 1])
+{
+	struct loaded c;
+	struct otp_row o = {.found = false};
+	int rc = load(app, receipt, &c);
+	if (rc == OMB_OK)
+		rc = store_exec(app->store, STORE_Q_OTP_GET, SV_ARGS(SV_INT(c.id)), otp_row, &o);
+	if (rc < 0)
+		return rc;
+	if (!o.found || o.expires_ms <= now || o.attempts >= CASE_OTP_ATTEMPTS)
+		return OMB_ENOTFOUND;
+	uint8_t want[CRED_HASH_BYTES];
+	cred_hash(app->secret, code, strlen(code), want);
+	if (!cred_hash_equal(o.hash, want)) {
+		rc = store_exec(app->store, STORE_Q_OTP_ATTEMPT, SV_ARGS(SV_INT(c.id)), NULL, NULL);
+		return rc < 0 ? rc : OMB_EAUTH; /* the attempt is counted: commit it */
+	}
+	receipt_access_code_new(access_code);
+	cred_hash(app->secret, access_code, strlen(access_code), want);
+	rc = store_exec(app->store, STORE_Q_CASE_ACCESS_SET, SV_ARGS(SV_BLOB(want, sizeof want), SV_INT(c.id)), NULL, NULL);
+	if (rc >= 0)
+		rc = store_exec(app->store, STORE_Q_OTP_DELETE, SV_ARGS(SV_INT(c.id)), NULL, NULL);
+	return rc < 0 ? rc : OMB_OK;
+}
+
+int cases_otp_exchange(struct app *app, const char *receipt, const char *code, int64_t now,
+		       char access_code[RECEIPT_CODE_LEN + 1])
+{
+	int rc = store_begin(app->store, true);
+	if (rc != OMB_OK)
+		return rc;
+	rc = otp_exchange_in_tx(app, receipt, code, now, access_code);
+	/* a wrong code still commits its counted attempt */
+	int end = in_tx(app, rc == OMB_EAUTH ? OMB_OK : rc);
+	return end != OMB_OK ? end : rc == OMB_EAUTH ? OMB_ENOTFOUND : OMB_OK;
+}

@@ -58,6 +58,16 @@ int cases_open(struct app *app, const struct case_open_in *in, int64_t now, stru
  * code and an unknown receipt are the same answer. */
 bool cases_access_ok(struct app *app, const char *receipt, const char *access_code);
 
+/* A lost access code: a one-time code (6 digits, valid CASE_OTP_TTL_MS,
+ * CASE_OTP_ATTEMPTS tries) goes to the case's contact through the outbox;
+ * exchanging it gives a new access code and the old one stops working.
+ * Asking for a code for an unknown receipt looks the same as for a real one. */
+#define CASE_OTP_TTL_MS   (10 * 60 * 1000)
+#define CASE_OTP_ATTEMPTS 5
+int cases_otp_send(struct app *app, const char *receipt, int64_t now);
+int cases_otp_exchange(struct app *app, const char *receipt, const char *code, int64_t now,
+		       char access_code[RECEIPT_CODE_LEN + 1]);
+
 enum case_action {
 	CASE_ACT_MESSAGE = 1,   /* customer: a message */
 	CASE_ACT_DEMAND,        /* customer: the responsible person, now */

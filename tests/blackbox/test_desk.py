@@ -49,6 +49,16 @@ class Desk(harness.ServerTest):
         r = self.server.request('POST', '/v1/test/clock', {'advance_ms': ms})
         self.assertEqual(r.status, 200, r)
 
+    def outbox(self):
+        """Every stored message, all pages."""
+        msgs, after = [], 0
+        while True:
+            page = self.server.request('GET', '/v1/test/outbox?limit=100&after=%d' % after).json['items']
+            if not page:
+                return msgs
+            msgs += page
+            after = page[-1]['id']
+
     def kinds(self, case):
         return [e['kind'] for e in case['events']]
 
@@ -208,6 +218,39 @@ class Desk(harness.ServerTest):
         cols = dict(zip(header.split(','), row.split(',')))
         self.assertEqual(int(cols['opened']), after['opened'])
         self.assertNotIn('홍길동', csv.raw)
+
+    def test_lost_access_code_is_replaced_through_a_one_time_code(self):
+        receipt, old_code, _ = self.open_case()
+        r = self.server.request('POST', '/v1/cases/%s/one-time-code' % receipt, {})
+        self.assertEqual(r.status, 202, r)
+        unknown = self.server.request('POST', '/v1/cases/HB-2026-9999998/one-time-code', {})
+        self.assertEqual(unknown.status, 202)   # the same answer: receipts cannot be probed
+        msgs = self.outbox()
+        sent = [m for m in msgs if m['ref'] == receipt and '인증번호' in m['body']]
+        self.assertEqual(len(sent), 1, msgs[-3:])
+        self.assertEqual(sent[0]['recipient'], '010-1234-5678')
+        otp = sent[0]['body'].split('인증번호 ')[1][:6]
+        wrong = self.server.request('POST', '/v1/cases/%s/access-code' % receipt,
+                                    {'one_time_code': '%06d' % ((int(otp) + 1) % 1000000)})
+        self.assertEqual(wrong.status, 404, wrong)
+        ok = self.server.request('POST', '/v1/cases/%s/access-code' % receipt, {'one_time_code': otp})
+        self.assertEqual(ok.status, 200, ok)
+        new_code = ok.json['access_code']
+        self.assertEqual(self.customer('GET', receipt, new_code).status, 200)
+        self.assertEqual(self.customer('GET', receipt, old_code).status, 404)
+        again = self.server.request('POST', '/v1/cases/%s/access-code' % receipt, {'one_time_code': otp})
+        self.assertEqual(again.status, 404)      # used once
+
+    def test_one_time_code_gives_up_after_five_wrong_tries(self):
+        receipt, _, _ = self.open_case()
+        self.server.request('POST', '/v1/cases/%s/one-time-code' % receipt, {})
+        for _ in range(5):
+            self.server.request('POST', '/v1/cases/%s/access-code' % receipt, {'one_time_code': '000000'})
+        msgs = self.outbox()
+        otp = [m for m in msgs if m['ref'] == receipt and '인증번호' in m['body']][-1]['body'].split('인증번호 ')[1][:6]
+        late = self.server.request('POST', '/v1/cases/%s/access-code' % receipt, {'one_time_code': otp})
+        if otp != '000000':
+            self.assertEqual(late.status, 404, late)
 
     def test_staff_of_other_organisations_cannot_touch_cases(self):
         receipt, _, _ = self.open_case()

@@ -152,3 +152,12 @@ CREATE TABLE referral_options (
   contact     TEXT NOT NULL,
   created_ms  INTEGER NOT NULL
 );
+
+-- A one-time code sent to the case's contact, exchanged for a new access
+-- code when the customer lost theirs. Stored as a keyed hash; expires.
+CREATE TABLE case_otps (
+  case_id     INTEGER PRIMARY KEY REFERENCES cases(id),
+  code_hash   BLOB NOT NULL,
+  expires_ms  INTEGER NOT NULL,
+  attempts    INTEGER NOT NULL DEFAULT 0
+);
