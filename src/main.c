@@ -14,6 +14,7 @@
 #include "app/accounts.h"
 #include "app/app.h"
 #include "app/demo.h"
+#include "app/screen_cli.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "version.h"
@@ -373,6 +374,8 @@ static const struct command commands[] = {
 	 "            [--dept CODE] [--name NAME] [--password-stdin] [--db FILE]",
 	 "create a staff account (and its organisation if new); without --password-stdin a password is generated and printed once"},
 	{"demo", cmd_demo, "demo [--db FILE]", "fill an empty database with the demo organisations and accounts"},
+	{"screen", app_screen_cli, "screen replay|simulate|evaluate|bench [OPTIONS] (ombud screen help)",
+	 "the call-screening engine on files: replay events, simulate a world, evaluate verdicts, benchmark"},
 	{"routes", cmd_routes, "routes", "print the routing table as JSON (method, path, roles, limits)"},
 	{"version", cmd_version, "version", "print the version"},
 	{"help", cmd_help, "help [COMMAND]", "show help for ombud or one command"},

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Screening engine figures: the engine beside the plain hashlimit loop (same
+# binary, same flags, same run), then the reference hashlimit.c itself built
+# with the project's flags, then replay throughput on a simulated world.
+#   bench/screen/run.sh BUILD_DIR   (BUILD_DIR holds the ombud binary)
+set -eu
+BUILD=${1:-build}
+OMBUD=$BUILD/ombud
+SCRATCH=$(mktemp -d)
+trap 'rm -rf "$SCRATCH"' EXIT
+echo "== engine vs plain loop (ombud screen bench)"
+"$OMBUD" screen bench --callers 1000000,10000000 --events 10000000
+echo "== reference hashlimit.c, -O2 -g (the project's debugoptimized flags)"
+cc -std=c17 -D_GNU_SOURCE -O2 -g -o "$SCRATCH/hashlimit" "$(dirname "$0")/../../../shared/reference-bench/hashlimit.c" -lm 2>/dev/null ||
+	cc -O2 -g -o "$SCRATCH/hashlimit" /work/shared/reference-bench/hashlimit.c -lm
+"$SCRATCH/hashlimit" 1000000 uniform plain thp 10000000 1
+"$SCRATCH/hashlimit" 10000000 uniform plain thp 10000000 1
+echo "== replay, default world and a five-times denser one"
+"$OMBUD" screen simulate --seed 1 --minutes 120 --out "$SCRATCH/w1" >/dev/null
+"$OMBUD" screen replay --events "$SCRATCH/w1/events.csv" --registry "$SCRATCH/w1/registry.csv" \
+	--reports "$SCRATCH/w1/reports.csv" --verdicts "$SCRATCH/w1/verdicts.csv"
+"$OMBUD" screen evaluate --labels "$SCRATCH/w1/labels.csv" --verdicts "$SCRATCH/w1/verdicts.csv"
+"$OMBUD" screen simulate --seed 7 --minutes 120 --scale 5 --out "$SCRATCH/w5" >/dev/null
+"$OMBUD" screen replay --events "$SCRATCH/w5/events.csv" --verdicts "$SCRATCH/w5/verdicts.csv"

@@ -1,0 +1,1549 @@
+/* engine.c — the screening engine: shards, caller state, lists, blocks,
+ * aggregates and the per-call check. Rules are weighed in rules.c. */
+#include "screen/screen_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <xxhash.h>
+
+#include "base/err.h"
+#include "base/mem.h"
+#include "screen/rules.h"
+
+#define BIT(r) (1u << (r))
+#define KST_OFFSET_MS (9 * 3600000LL) /* registry caps count Korean days */
+
+__extension__ typedef unsigned __int128 u128;
+
+uint64_t screen_mix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
+
+static inline uint64_t range(uint64_t h, uint64_t n)
+{
+	return (uint64_t)(((u128)h * n) >> 64);
+}
+
+static uint64_t str_hash(const char *s, uint64_t seed)
+{
+	if (!s || !*s)
+		return 0;
+	uint64_t h = XXH3_64bits_withSeed(s, strlen(s), seed);
+	return h ? h : 1;
+}
+
+/* Large zeroed tables: anonymous mappings, huge pages when the kernel
+ * gives them, every page touched now so that no check pays a page fault. */
+static void *table_alloc(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "level=fatal msg=\"out of memory\" bytes=%zu\n", bytes);
+		abort();
+	}
+	madvise(p, bytes, MADV_HUGEPAGE);
+	memset(p, 0, bytes);
+	return p;
+}
+
+static void table_free(void *p, size_t bytes)
+{
+	if (p)
+		munmap(p, bytes);
+}
+
+/* ---- configuration snapshots ---- */
+
+static unsigned parse_list(const char *text, uint64_t *out, bool phones)
+{
+	unsigned n = 0;
+	char buf[256];
+	snprintf(buf, sizeof buf, "%s", text);
+	for (char *save = NULL, *tok = strtok_r(buf, ";", &save); tok && n < CFG_LIST_MAX;
+	     tok = strtok_r(NULL, ";", &save)) {
+		if (!phones) {
+			out[n++] = str_hash(tok, 2);
+			continue;
+		}
+		struct phone p;
+		if (phone_parse(tok, strlen(tok), PHONE_CC_KOREA, &p, NULL) == 0 && p.kind != PHONE_WITHHELD)
+			out[n++] = phone_key(&p);
+	}
+	return n;
+}
+
+static struct cfg_snap *snap_new(const struct screen_config *cfg)
+{
+	struct cfg_snap *s = xcalloc(1, sizeof *s);
+	s->c = *cfg;
+	s->nemergency = parse_list(cfg->emergency_extra, s->emergency, true);
+	s->nroaming = parse_list(cfg->roaming_trunks, s->roaming, false);
+	return s;
+}
+
+int screen_config_swap(struct screen_engine *e, const struct screen_config *cfg, const char **reason)
+{
+	int rc = screen_config_validate(cfg, reason);
+	if (rc)
+		return rc;
+	struct cfg_snap *fresh = snap_new(cfg);
+	pthread_mutex_lock(&e->cfg_mutex);
+	struct cfg_snap *old = atomic_load(&e->cfg);
+	/* sizes stay those the tables were built with */
+	fresh->c.shards = old->c.shards;
+	fresh->c.max_callers = old->c.max_callers;
+	fresh->c.max_watched = old->c.max_watched;
+	fresh->c.pending_calls = old->c.pending_calls;
+	fresh->c.incoming_log2 = old->c.incoming_log2;
+	e->retired = xrealloc(e->retired, (e->nretired + 1) * sizeof *e->retired);
+	e->retired[e->nretired++] = old;
+	atomic_store(&e->cfg, fresh);
+	pthread_mutex_unlock(&e->cfg_mutex);
+	return 0;
+}
+
+const struct screen_config *screen_config_current(struct screen_engine *e)
+{
+	return &atomic_load(&e->cfg)->c;
+}
+
+/* ---- creation ---- */
+
+static uint64_t pow2_at_least(uint64_t n)
+{
+	uint64_t p = 1;
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+struct screen_engine *screen_create_sized(const struct screen_config *cfg, const char **reason)
+{
+	if (screen_config_validate(cfg, reason))
+		return NULL;
+	struct screen_engine *e = xcalloc(1, sizeof *e);
+	atomic_init(&e->cfg, snap_new(cfg));
+	pthread_mutex_init(&e->cfg_mutex, NULL);
+	pthread_mutex_init(&e->merge_mutex, NULL);
+	e->nshards = cfg->shards;
+	if (posix_memalign((void **)&e->shards, 64, e->nshards * sizeof *e->shards))
+		abort();
+	memset(e->shards, 0, e->nshards * sizeof *e->shards);
+	uint64_t per_shard = (cfg->max_callers + e->nshards - 1) / e->nshards;
+	uint64_t pend_buckets = pow2_at_least(cfg->pending_calls / PENDING_WAYS / e->nshards + 1);
+	for (unsigned i = 0; i < e->nshards; i++) {
+		struct shard *s = &e->shards[i];
+		pthread_spin_init(&s->lock, PTHREAD_PROCESS_PRIVATE);
+		s->cap = per_shard;
+		s->nslots = per_shard + per_shard / 4 + 8; /* load at most 0.8 */
+		s->callers = table_alloc(s->nslots * sizeof *s->callers);
+		s->pending = table_alloc(pend_buckets * sizeof *s->pending);
+		s->pending_mask = pend_buckets - 1;
+		s->watch_max = (cfg->max_watched + e->nshards - 1) / e->nshards;
+	}
+	e->merged_epoch = -1;
+	e->incoming_mask = (1ULL << cfg->incoming_log2) - 1;
+	e->incoming = table_alloc((e->incoming_mask + 1) * sizeof *e->incoming);
+	return e;
+}
+
+struct screen_engine *screen_create(const struct screen_config *cfg, const char **reason)
+{
+	return screen_create_sized(cfg, reason);
+}
+
+void screen_destroy(struct screen_engine *e)
+{
+	if (!e)
+		return;
+	for (unsigned i = 0; i < e->nshards; i++) {
+		struct shard *s = &e->shards[i];
+		table_free(s->callers, s->nslots * sizeof *s->callers);
+		table_free(s->pending, (s->pending_mask + 1) * sizeof *s->pending);
+		for (size_t j = 0; j < s->nums_slots; j++)
+			free(s->nums[j].reports);
+		free(s->nums);
+		for (size_t j = 0; j < s->watch_slots; j++)
+			free(s->watch[j].ev);
+		free(s->watch);
+		free(s->aggs);
+		free(s->dirty);
+		pthread_spin_destroy(&s->lock);
+	}
+	free(e->shards);
+	table_free(e->incoming, (e->incoming_mask + 1) * sizeof *e->incoming);
+	free(e->scratch);
+	free(e->sdirty);
+	for (size_t i = 0; i < e->nretired; i++)
+		free(e->retired[i]);
+	free(e->retired);
+	free(atomic_load(&e->cfg));
+	pthread_mutex_destroy(&e->cfg_mutex);
+	pthread_mutex_destroy(&e->merge_mutex);
+	free(e);
+}
+
+struct shard *screen_shard_of(struct screen_engine *e, uint64_t key)
+{
+	return &e->shards[range(screen_mix64(key) ^ 0x5bd1e995ULL, e->nshards)];
+}
+
+/* ---- caller table: linear probing, backward-shift deletion ---- */
+
+static uint64_t caller_home(const struct shard *s, uint64_t key)
+{
+	return range(screen_mix64(key), s->nslots);
+}
+
+static void caller_delete(struct shard *s, uint64_t i)
+{
+	uint64_t n = s->nslots;
+	for (uint64_t j = i;;) {
+		j = j + 1 == n ? 0 : j + 1;
+		if (!s->callers[j].key)
+			break;
+		uint64_t k = caller_home(s, s->callers[j].key);
+		/* move j back to i when its home does not lie cyclically in (i, j] */
+		bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+		if (!stays) {
+			s->callers[i] = s->callers[j];
+			i = j;
+		}
+	}
+	memset(&s->callers[i], 0, sizeof s->callers[i]);
+	s->count--;
+}
+
+/* What a record is worth keeping: recent activity, and past volume buys up
+ * to 100 minutes more. A flood of one-call random numbers is worth least. */
+static uint64_t keep_value(const struct caller *c)
+{
+	uint32_t a = c->attempts < 100 ? c->attempts : 100;
+	return (uint64_t)c->last_s + 60ULL * a;
+}
+
+/* Drops the least valuable unpinned record among a sample. */
+static bool evict_one(struct shard *s)
+{
+	uint64_t best = UINT64_MAX, victim = 0;
+	bool found = false;
+	for (int i = 0; i < 64 && (!found || i < 16); i++) {
+		uint64_t j = s->cursor;
+		s->cursor = s->cursor + 1 == s->nslots ? 0 : s->cursor + 1;
+		const struct caller *c = &s->callers[j];
+		if (!c->key || (c->flags & CF_WATCH))
+			continue;
+		uint64_t v = keep_value(c);
+		if (v < best) {
+			best = v;
+			victim = j;
+			found = true;
+		}
+	}
+	if (found) {
+		caller_delete(s, victim);
+		s->st.callers_evicted++;
+	}
+	return found;
+}
+
+/* Deletes idle records at the sweep cursor: two slots per new caller keeps
+ * the sweep ahead of the inserts. */
+static void sweep_idle(struct shard *s, uint32_t now_s, uint32_t idle_s)
+{
+	for (int i = 0; i < 2; i++) {
+		uint64_t j = s->cursor;
+		const struct caller *c = &s->callers[j];
+		if (c->key && !(c->flags & CF_WATCH) && c->last_s + idle_s < now_s) {
+			caller_delete(s, j);
+			s->st.callers_evicted++;
+			continue; /* j now holds a shifted record: look at it again */
+		}
+		s->cursor = j + 1 == s->nslots ? 0 : j + 1;
+	}
+}
+
+static struct caller *caller_find(struct shard *s, uint64_t key)
+{
+	for (uint64_t i = caller_home(s, key);;) {
+		struct caller *c = &s->callers[i];
+		if (c->key == key)
+			return c;
+		if (!c->key)
+			return NULL;
+		i = i + 1 == s->nslots ? 0 : i + 1;
+	}
+}
+
+static struct caller *caller_slot_for(struct shard *s, uint64_t key)
+{
+	for (uint64_t i = caller_home(s, key);;) {
+		struct caller *c = &s->callers[i];
+		if (!c->key || c->key == key)
+			return c;
+		i = i + 1 == s->nslots ? 0 : i + 1;
+	}
+}
+
+struct caller *screen_caller_insert_raw(struct shard *s, const struct caller *rec)
+{
+	if (s->count >= s->cap && !evict_one(s))
+		return NULL;
+	struct caller *c = caller_slot_for(s, rec->key);
+	if (!c->key)
+		s->count++;
+	*c = *rec;
+	return c;
+}
+
+static struct caller *caller_get(struct shard *s, uint64_t key, uint32_t now_s, uint32_t idle_s, bool *created)
+{
+	struct caller *c = caller_slot_for(s, key);
+	*created = false;
+	if (c->key == key)
+		return c;
+	sweep_idle(s, now_s, idle_s);
+	if (s->count >= s->cap && !evict_one(s))
+		return NULL;
+	c = caller_slot_for(s, key); /* deletions may have moved records */
+	c->key = key;
+	c->first_s = c->last_s = now_s;
+	if (s->watch_count && screen_watch_get(s, key, false))
+		c->flags |= CF_WATCH; /* blocked by an operator before its first call */
+	s->count++;
+	*created = true;
+	return c;
+}
+
+/* ---- open-addressing tables that grow: lists, watch, aggregates ---- */
+
+#define GROW_TABLE(type, field, slots, count, rehash_fn)                                 \
+	static void rehash_fn(struct shard *s)                                           \
+	{                                                                                \
+		size_t old_n = s->slots;                                                 \
+		type *old = s->field;                                                    \
+		s->slots = old_n ? old_n * 2 : 64;                                       \
+		s->field = xcalloc(s->slots, sizeof(type));                              \
+		for (size_t i = 0; i < old_n; i++) {                                     \
+			if (!old[i].key)                                                 \
+				continue;                                                \
+			size_t j = range(screen_mix64(old[i].key), s->slots);            \
+			while (s->field[j].key)                                          \
+				j = j + 1 == s->slots ? 0 : j + 1;                       \
+			s->field[j] = old[i];                                            \
+		}                                                                        \
+		free(old);                                                               \
+	}
+
+GROW_TABLE(struct numinfo, nums, nums_slots, nums_count, nums_rehash)
+GROW_TABLE(struct watch, watch, watch_slots, watch_count, watch_rehash)
+GROW_TABLE(struct agg, aggs, agg_slots, agg_count, agg_rehash)
+
+#define TABLE_GET(type, field, slots, count, rehash_fn, get_fn)                          \
+	type *get_fn(struct shard *s, uint64_t key, bool create)                         \
+	{                                                                                \
+		if (s->slots) {                                                          \
+			for (size_t j = range(screen_mix64(key), s->slots);;) {          \
+				if (s->field[j].key == key)                              \
+					return &s->field[j];                             \
+				if (!s->field[j].key)                                    \
+					break;                                           \
+				j = j + 1 == s->slots ? 0 : j + 1;                       \
+			}                                                                \
+		}                                                                        \
+		if (!create)                                                             \
+			return NULL;                                                     \
+		if ((s->count + 1) * 2 > s->slots)                                       \
+			rehash_fn(s);                                                    \
+		size_t j = range(screen_mix64(key), s->slots);                           \
+		while (s->field[j].key)                                                  \
+			j = j + 1 == s->slots ? 0 : j + 1;                               \
+		memset(&s->field[j], 0, sizeof s->field[j]);                             \
+		s->field[j].key = key;                                                   \
+		s->count++;                                                              \
+		return &s->field[j];                                                     \
+	}
+
+TABLE_GET(struct numinfo, nums, nums_slots, nums_count, nums_rehash, screen_nums_get)
+TABLE_GET(struct watch, watch, watch_slots, watch_count, watch_rehash, screen_watch_get)
+TABLE_GET(struct agg, aggs, agg_slots, agg_count, agg_rehash, screen_agg_get)
+
+/* ---- pending calls: 4-way buckets of one cache line ---- */
+
+static struct pending *pending_find(struct shard *s, uint64_t h, uint32_t now_s, uint32_t ttl_s)
+{
+	struct pending_bucket *b = &s->pending[h & s->pending_mask];
+	uint32_t fp = (uint32_t)(h >> 32) | 1;
+	for (int i = 0; i < PENDING_WAYS; i++)
+		if (b->e[i].fp == fp && b->e[i].ts_s + ttl_s >= now_s)
+			return &b->e[i];
+	return NULL;
+}
+
+/* Takes a free or expired way, else the oldest one. */
+static struct pending *pending_put(struct shard *s, uint64_t h, uint32_t now_s)
+{
+	struct pending_bucket *b = &s->pending[h & s->pending_mask];
+	struct pending *victim = &b->e[0];
+	for (int i = 1; i < PENDING_WAYS; i++)
+		if (b->e[i].ts_s < victim->ts_s)
+			victim = &b->e[i];
+	memset(victim, 0, sizeof *victim);
+	victim->fp = (uint32_t)(h >> 32) | 1;
+	victim->ts_s = now_s;
+	return victim;
+}
+
+/* ---- the "recently called" filter ---- */
+
+static uint8_t hour_stamp(int64_t ms)
+{
+	return (uint8_t)((ms / 3600000) % 255 + 1);
+}
+
+static uint64_t incoming_index(const struct screen_engine *e, uint64_t key)
+{
+	return screen_mix64(key ^ 0x243f6a8885a308d3ULL) & e->incoming_mask;
+}
+
+static void incoming_mark(struct screen_engine *e, uint64_t callee_key, int64_t now_ms)
+{
+	atomic_store_explicit(&e->incoming[incoming_index(e, callee_key)], hour_stamp(now_ms), memory_order_relaxed);
+}
+
+/* True when the number was called within the last one to two hours. */
+static bool incoming_recent(struct screen_engine *e, uint64_t key, int64_t now_ms)
+{
+	uint8_t s = atomic_load_explicit(&e->incoming[incoming_index(e, key)], memory_order_relaxed);
+	return s && (hour_stamp(now_ms) - s + 255) % 255 <= 1;
+}
+
+/* ---- behaviour windows ---- */
+
+static void roll16(uint16_t w[2], uint32_t last_s, uint32_t now_s, uint32_t width)
+{
+	uint32_t d = now_s / width - last_s / width;
+	if (d == 1) {
+		w[1] = w[0];
+		w[0] = 0;
+	} else if (d > 1) {
+		w[0] = w[1] = 0;
+	}
+}
+
+static void roll8(uint8_t w[2], uint32_t last_s, uint32_t now_s, uint32_t width)
+{
+	uint32_t d = now_s / width - last_s / width;
+	if (d == 1) {
+		w[1] = w[0];
+		w[0] = 0;
+	} else if (d > 1) {
+		w[0] = w[1] = 0;
+	}
+}
+
+static double window_est(unsigned cur, unsigned prev, uint32_t now_s, uint32_t width)
+{
+	return cur + prev * (1.0 - (double)(now_s % width) / width);
+}
+
+/* Last 8 digits of a canonical number, for sequential dialling. */
+static uint32_t tail_digits(const char *canon)
+{
+	size_t n = strlen(canon);
+	const char *p = n > 8 ? canon + n - 8 : canon;
+	uint32_t v = 0;
+	for (; *p; p++)
+		if (*p >= '0' && *p <= '9')
+			v = v * 10 + (uint32_t)(*p - '0');
+	return v;
+}
+
+static void caller_roll(struct caller *c, uint32_t now_s)
+{
+	uint32_t last = c->last_s;
+	roll8(c->w1, last, now_s, 60);
+	roll16(c->w10, last, now_s, 600);
+	roll16(c->w60, last, now_s, 3600);
+	uint32_t d = now_s / 3600 - last / 3600;
+	if (d == 1) {
+		c->callees[1] = c->callees[0];
+		c->callees[0] = 0;
+	} else if (d > 1) {
+		c->callees[0] = c->callees[1] = 0;
+	}
+	c->last_s = now_s;
+}
+
+static void caller_count(struct caller *c, const struct screen_attempt *a, uint64_t callee_key,
+			 uint64_t trunk_h, uint32_t now_s)
+{
+	if (now_s < c->last_s)
+		now_s = c->last_s; /* a slightly late attempt counts in the current buckets */
+	caller_roll(c, now_s);
+	if (c->w1[0] < UINT8_MAX)
+		c->w1[0]++;
+	if (c->w10[0] < UINT16_MAX)
+		c->w10[0]++;
+	if (c->w60[0] < UINT16_MAX)
+		c->w60[0]++;
+	if (c->attempts < UINT32_MAX)
+		c->attempts++;
+	c->callees[0] = sketch_lc_add(c->callees[0], screen_mix64(callee_key));
+	uint32_t tail = tail_digits(a->callee.canon);
+	uint32_t delta = tail - c->last_callee;
+	if (c->attempts > 1 && tail == c->last_callee) {
+		c->flags |= CF_REPEAT;
+	} else if (c->attempts > 1 && delta >= 1 && delta <= 3) {
+		if (c->seq_run < UINT8_MAX)
+			c->seq_run++;
+	} else {
+		c->seq_run = 0;
+	}
+	c->last_callee = tail;
+	if (trunk_h)
+		c->trunks_seen |= (uint8_t)(1u << (trunk_h & 7));
+	c->origins |= a->origin == SCREEN_ORIGIN_INTERNATIONAL ? 2 : 1;
+}
+
+/* ---- aggregates ---- */
+
+static void agg_roll(struct agg *g, int64_t epoch)
+{
+	int64_t d = epoch - g->epoch;
+	if (d <= 0)
+		return;
+	g->part[1] = d == 1 ? g->part[0] : (struct agg_part){0};
+	g->part[0] = (struct agg_part){0};
+	memset(g->synced, 0, sizeof g->synced);
+	g->epoch = epoch;
+}
+
+static void push_index(uint32_t **list, size_t *n, size_t *cap, size_t index)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*list = xrealloc(*list, *cap * sizeof **list);
+	}
+	(*list)[(*n)++] = (uint32_t)index;
+}
+
+static void agg_mark(struct shard *s, struct agg *g)
+{
+	if (g->dirty)
+		return;
+	g->dirty = 1;
+	push_index(&s->dirty, &s->ndirty, &s->dirty_cap, (size_t)(g - s->aggs));
+}
+
+/* After a rehash the indices moved: list the dirty ones again. */
+static void agg_relist(struct shard *s)
+{
+	s->ndirty = 0;
+	for (size_t j = 0; j < s->agg_slots; j++)
+		if (s->aggs[j].key && s->aggs[j].dirty)
+			push_index(&s->dirty, &s->ndirty, &s->dirty_cap, j);
+}
+
+static struct agg *agg_find_create(struct shard *s, uint64_t key)
+{
+	size_t before = s->agg_slots;
+	struct agg *g = screen_agg_get(s, key, true);
+	if (s->agg_slots != before) {
+		agg_relist(s);
+		g = screen_agg_get(s, key, false);
+	}
+	return g;
+}
+
+static struct agg *agg_touch(struct shard *s, uint64_t key, const char *name, int64_t now_ms)
+{
+	struct agg *g = agg_find_create(s, key);
+	if (!g->name[0])
+		snprintf(g->name, sizeof g->name, "%s", name);
+	agg_roll(g, now_ms / AGG_EPOCH_MS);
+	return g;
+}
+
+/* ---- evidence ---- */
+
+static void ev_add_name(char names[][SCREEN_EV_NAME], unsigned *n, const char *name)
+{
+	if (!name || !*name)
+		return;
+	for (unsigned i = 0; i < *n; i++)
+		if (strncmp(names[i], name, SCREEN_EV_NAME - 1) == 0)
+			return;
+	if (*n < SCREEN_EV_PLACES)
+		snprintf(names[(*n)++], SCREEN_EV_NAME, "%s", name);
+}
+
+static void ev_timeline(struct screen_evidence *ev, int64_t ts, const struct screen_verdict *v)
+{
+	if (ev->n_timeline) {
+		const struct screen_timeline_entry *last = &ev->timeline[ev->n_timeline - 1];
+		if (last->verdict == v->verdict && last->reasons == v->reasons)
+			return;
+	}
+	unsigned i = ev->n_timeline < SCREEN_EV_TIMELINE ? ev->n_timeline++ : SCREEN_EV_TIMELINE - 1;
+	ev->timeline[i] = (struct screen_timeline_entry){ts, (uint8_t)v->verdict, (uint8_t)v->score, v->reasons};
+}
+
+/* Frees a watch slot that no longer matters: an expired warning or block,
+ * idle for an hour, with no lift grace running. Backward-shift delete. */
+static bool watch_evict(struct shard *s, int64_t now_ms)
+{
+	for (int tries = 0; tries < 32 && s->watch_slots; tries++) {
+		size_t i = s->watch_cursor;
+		s->watch_cursor = (s->watch_cursor + 1) % s->watch_slots;
+		struct watch *w = &s->watch[i];
+		if (!w->key || w->block_until > now_ms || w->lift_until > now_ms || w->last_ms + 3600000 > now_ms)
+			continue;
+		struct caller *c = caller_find(s, w->key);
+		if (c)
+			c->flags &= (uint8_t)~CF_WATCH;
+		free(w->ev);
+		for (size_t j = i;;) {
+			j = (j + 1) % s->watch_slots;
+			if (!s->watch[j].key)
+				break;
+			size_t k = range(screen_mix64(s->watch[j].key), s->watch_slots);
+			bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+			if (!stays) {
+				s->watch[i] = s->watch[j];
+				i = j;
+			}
+		}
+		memset(&s->watch[i], 0, sizeof s->watch[i]);
+		s->watch_count--;
+		return true;
+	}
+	return false;
+}
+
+static struct watch *watch_open(struct shard *s, uint64_t key, const struct phone *number, int64_t now_ms)
+{
+	struct watch *w = screen_watch_get(s, key, false);
+	if (w)
+		return w;
+	if (s->watch_count >= s->watch_max && !watch_evict(s, now_ms))
+		return NULL;
+	w = screen_watch_get(s, key, true);
+	w->ev = xcalloc(1, sizeof *w->ev);
+	snprintf(w->ev->number, sizeof w->ev->number, "%s", number->canon);
+	struct caller *c = caller_find(s, key);
+	if (c)
+		c->flags |= CF_WATCH;
+	return w;
+}
+
+/* ---- lists ---- */
+
+static bool trunk_listed(const struct numinfo *ni, uint64_t trunk_h)
+{
+	for (unsigned i = 0; i < ni->ntrunks; i++)
+		if (ni->trunks[i] == trunk_h)
+			return true;
+	return false;
+}
+
+static double count_reporters(const struct numinfo *ni, int64_t now_ms, int64_t window_ms)
+{
+	double n = 0;
+	for (uint32_t i = 0; i < ni->nreports; i++) {
+		const struct report_rec *r = &ni->reports[i];
+		if (r->ts_ms > now_ms || r->ts_ms + window_ms < now_ms)
+			continue;
+		if (!r->reporter) {
+			n += 1.0 / 3;
+			continue;
+		}
+		bool seen = false;
+		for (uint32_t j = 0; j < i && !seen; j++)
+			seen = ni->reports[j].reporter == r->reporter && ni->reports[j].ts_ms <= now_ms &&
+			       ni->reports[j].ts_ms + window_ms >= now_ms;
+		n += !seen;
+	}
+	return n;
+}
+
+/* Fills the list signals; returns false when the caller's behaviour must
+ * not be counted (its number is being spoofed on this call). */
+static bool list_signals(const struct cfg_snap *cs, struct numinfo *ni, const struct screen_attempt *a,
+			 uint64_t trunk_h, struct rules_signals *sig)
+{
+	const struct screen_config *cfg = &cs->c;
+	bool roaming = false;
+	for (unsigned i = 0; i < cs->nroaming; i++)
+		roaming |= cs->roaming[i] == trunk_h;
+	if (a->origin == SCREEN_ORIGIN_INTERNATIONAL && a->caller.country == PHONE_CC_KOREA &&
+	    a->caller.kind != PHONE_FOREIGN && !roaming)
+		sig->spoofed_domestic = true;
+	sig->attest_c_domestic = a->attestation == 'C' && a->caller.country == PHONE_CC_KOREA;
+	if (!ni)
+		return !sig->spoofed_domestic;
+	sig->allowlisted = ni->allow;
+	if (ni->nreports)
+		sig->reporters = count_reporters(ni, a->ts_ms, cfg->report_window_ms);
+	bool valid = ni->kind != SCREEN_REG_NONE && (!ni->from_ms || a->ts_ms >= ni->from_ms) &&
+		     (!ni->to_ms || a->ts_ms < ni->to_ms);
+	if (!valid)
+		return !sig->spoofed_domestic;
+	bool trunk_ok = ni->ntrunks == 0 || trunk_listed(ni, trunk_h);
+	switch ((enum screen_reg_kind)ni->kind) {
+	case SCREEN_REG_CONFIRMED_FRAUD:
+		sig->confirmed_fraud = true;
+		break;
+	case SCREEN_REG_INSTITUTION:
+		if (!trunk_ok || (ni->ntrunks == 0 && a->origin == SCREEN_ORIGIN_INTERNATIONAL))
+			sig->spoofed_institution = true;
+		else
+			sig->registered = true;
+		break;
+	case SCREEN_REG_CALLCENTER:
+	case SCREEN_REG_TELEMARKETER:
+		if (!trunk_ok) {
+			sig->registry_wrong_trunk = true;
+			break;
+		}
+		sig->registered = true;
+		uint32_t day = (uint32_t)((a->ts_ms + KST_OFFSET_MS) / 86400000);
+		if (ni->day != day) {
+			ni->day = day;
+			ni->day_count = 0;
+		}
+		ni->day_count++;
+		sig->registry_cap_exceeded = ni->daily_cap && ni->day_count > ni->daily_cap;
+		break;
+	case SCREEN_REG_NONE:
+		break;
+	}
+	return !sig->spoofed_domestic && !sig->spoofed_institution;
+}
+
+/* ---- the check ---- */
+
+static bool is_emergency(const struct cfg_snap *cs, const struct phone *callee, uint64_t callee_key)
+{
+	if (phone_is_emergency(callee))
+		return true;
+	for (unsigned i = 0; i < cs->nemergency; i++)
+		if (cs->emergency[i] == callee_key)
+			return true;
+	return false;
+}
+
+static void behaviour_signals(const struct screen_config *cfg, const struct caller *c, uint32_t now_s,
+			      struct rules_signals *sig)
+{
+	sig->rate_1m = window_est(c->w1[0], c->w1[1], now_s, 60);
+	sig->rate_10m = window_est(c->w10[0], c->w10[1], now_s, 600);
+	sig->rate_60m = window_est(c->w60[0], c->w60[1], now_s, 3600);
+	sig->attempts_span = (uint32_t)c->w60[0] + c->w60[1];
+	sig->distinct_callees = sig->attempts_span; /* only weighed at volume: estimated then */
+	if (sig->attempts_span >= (uint32_t)cfg->fanout_min_attempts) {
+		double d = sketch_lc_estimate(c->callees[0] | c->callees[1]);
+		if (d < sig->distinct_callees)
+			sig->distinct_callees = d;
+	}
+	sig->ends = c->ends;
+	sig->answered = c->answered;
+	sig->short_calls = c->shorts;
+	sig->seq_run = c->seq_run;
+}
+
+/* A SIM-box line: a mobile number that is never called, has not redialled
+ * anyone, and whose completed calls are mostly unanswered or short. */
+static bool simbox_suspect(const struct screen_config *cfg, const struct caller *c, bool called)
+{
+	if (called || (c->flags & CF_REPEAT) || c->ends < cfg->simbox_min_ends)
+		return false;
+	unsigned good = (unsigned)c->answered - c->shorts;
+	unsigned bad = c->ends - good;
+	return bad >= cfg->simbox_bad_ratio * c->ends;
+}
+
+static uint8_t agg_level(const struct agg *g)
+{
+	return g ? g->level : RULES_SIMBOX_NONE;
+}
+
+struct check_ctx {
+	const struct cfg_snap *cs;
+	uint64_t key, callee_key, call_h;
+	uint64_t caller_h, trunk_h, cell_h;
+	uint32_t now_s;
+};
+
+static void feed_aggs(struct shard *s, const struct screen_attempt *a, const struct check_ctx *x,
+		      const struct caller *c, bool newcomer, bool suspect, struct rules_signals *sig)
+{
+	uint64_t keys[2] = {x->cell_h, x->trunk_h};
+	const char *names[2] = {a->cell, a->trunk};
+	for (int i = 0; i < 2; i++) {
+		if (!keys[i])
+			continue;
+		struct agg *g = agg_touch(s, keys[i], names[i], a->ts_ms);
+		struct agg_part *p = &g->part[0];
+		agg_mark(s, g);
+		p->attempts++;
+		if (c) {
+			if (newcomer)
+				sketch_hll_add(p->newcomers, x->caller_h);
+			if (suspect)
+				sketch_hll_add(p->suspects, x->caller_h);
+		}
+		if (i == 0)
+			sig->cell_level = agg_level(g);
+		else
+			sig->trunk_level = agg_level(g);
+	}
+}
+
+static void record_verdict(struct shard *s, const struct screen_attempt *a, uint64_t key,
+			   const struct screen_config *cfg, bool persist, struct screen_verdict *v)
+{
+	struct watch *w = screen_watch_get(s, key, false);
+	if (!w && v->verdict == SCREEN_ALLOW)
+		return;
+	if (!w && !(w = watch_open(s, key, &a->caller, a->ts_ms)))
+		return;
+	w->last_ms = a->ts_ms;
+	if (persist && v->verdict == SCREEN_BLOCK && w->block_until <= a->ts_ms) {
+		w->blocked = 1;
+		w->block_from = a->ts_ms;
+		w->block_until = a->ts_ms + cfg->block_ms;
+	}
+	ev_add_name(w->ev->trunks, &w->ev->n_trunks, a->trunk);
+	ev_add_name(w->ev->cells, &w->ev->n_cells, a->cell);
+	ev_timeline(w->ev, a->ts_ms, v);
+}
+
+static void watch_signals(struct shard *s, uint64_t key, int64_t now_ms, struct rules_signals *sig)
+{
+	struct watch *w = screen_watch_get(s, key, false);
+	if (!w)
+		return;
+	bool running = w->blocked && w->block_until > now_ms;
+	sig->operator_block = running && w->op_block;
+	sig->block_running = running && !w->op_block;
+	sig->lift_grace = w->lift_until > now_ms;
+}
+
+static void check_locked(struct screen_engine *e, struct shard *s, const struct screen_attempt *a,
+			 struct check_ctx *x, struct screen_verdict *out)
+{
+	const struct screen_config *cfg = &x->cs->c;
+	uint64_t key = x->key;
+	struct rules_signals sig = {0};
+	struct numinfo *ni = s->nums_count ? screen_nums_get(s, key, false) : NULL;
+	bool countable = list_signals(x->cs, ni, a, x->trunk_h, &sig);
+	struct caller *c = NULL;
+	bool created = false, suspect = false, newcomer = false;
+	if (countable) {
+		c = caller_get(s, key, x->now_s, (uint32_t)(cfg->idle_evict_ms / 1000), &created);
+		if (c) {
+			caller_count(c, a, x->callee_key, x->trunk_h, x->now_s);
+			behaviour_signals(cfg, c, x->now_s, &sig);
+			bool called = incoming_recent(e, key, a->ts_ms);
+			newcomer = (int64_t)x->now_s - c->first_s <= cfg->simbox_newcomer_ms / 1000;
+			bool mobile = a->caller.kind == PHONE_MOBILE && a->origin == SCREEN_ORIGIN_DOMESTIC;
+			suspect = mobile && !sig.registered && simbox_suspect(cfg, c, called);
+			sig.simbox_suspect = suspect;
+			sig.simbox_fresh = mobile && !sig.registered && newcomer && !called &&
+					   !(c->flags & (CF_REPEAT | CF_LONG)) &&
+					   (c->ends < cfg->simbox_min_ends || suspect);
+			if (c->flags & CF_WATCH)
+				watch_signals(s, key, a->ts_ms, &sig);
+		} else {
+			sig.untracked = true;
+			s->st.untracked++;
+			watch_signals(s, key, a->ts_ms, &sig);
+		}
+	}
+	feed_aggs(s, a, x, c, newcomer, suspect, &sig);
+	bool persist = rules_score(cfg, &sig, out);
+	if (countable && (out->verdict != SCREEN_ALLOW || (c && (c->flags & CF_WATCH))))
+		record_verdict(s, a, key, cfg, persist, out);
+	struct pending *p = pending_put(s, x->call_h, x->now_s);
+	p->verdict = (uint8_t)out->verdict;
+	p->score = (uint8_t)out->score;
+	p->reasons = out->reasons;
+	p->flags = countable && c ? 0 : PF_UNCOUNTED;
+}
+
+static void check_withheld(struct shard *s, const struct screen_attempt *a, const struct check_ctx *x,
+			   struct screen_verdict *out)
+{
+	struct rules_signals sig = {0};
+	feed_aggs(s, a, x, NULL, false, false, &sig);
+	*out = (struct screen_verdict){SCREEN_ALLOW, 0, BIT(SR_WITHHELD), 0};
+	struct pending *p = pending_put(s, x->call_h, x->now_s);
+	p->reasons = out->reasons;
+	p->flags = PF_UNCOUNTED;
+	s->st.withheld++;
+}
+
+static uint32_t pending_ttl_s(const struct screen_config *cfg)
+{
+	return (uint32_t)(cfg->call_ttl_ms / 1000);
+}
+
+void screen_check(struct screen_engine *e, const struct screen_attempt *a, struct screen_verdict *out)
+{
+	const struct cfg_snap *cs = atomic_load_explicit(&e->cfg, memory_order_acquire);
+	uint64_t callee_key = phone_key(&a->callee);
+	if (is_emergency(cs, &a->callee, callee_key)) {
+		*out = (struct screen_verdict){SCREEN_ALLOW, 0, BIT(SR_EMERGENCY), 0};
+		return; /* never counted, so no lock and no state */
+	}
+	uint64_t key = phone_key(&a->caller);
+	uint64_t call_h = XXH3_64bits(a->call_id, a->call_id_len);
+	/* withheld callers share no state, so their calls spread by call_id */
+	struct shard *s = key == PHONE_KEY_WITHHELD ? &e->shards[range(call_h, e->nshards)]
+						    : screen_shard_of(e, key);
+	uint64_t caller_h = screen_mix64(key);
+	/* the four cache lines a check needs, fetched together */
+	__builtin_prefetch(&s->callers[range(caller_h, s->nslots)], 1);
+	__builtin_prefetch(&s->pending[call_h & s->pending_mask], 1);
+	__builtin_prefetch(&e->incoming[incoming_index(e, callee_key)], 1);
+	__builtin_prefetch(&e->incoming[incoming_index(e, key)], 0);
+	struct check_ctx x = {cs, key, callee_key, call_h, caller_h, str_hash(a->trunk, 2), str_hash(a->cell, 1),
+			      (uint32_t)(a->ts_ms / 1000)};
+	pthread_spin_lock(&s->lock);
+	struct pending *p = pending_find(s, call_h, x.now_s, pending_ttl_s(&cs->c));
+	if (p) {
+		*out = (struct screen_verdict){p->verdict, p->score, p->reasons, 1};
+		s->st.repeated++;
+		pthread_spin_unlock(&s->lock);
+		return;
+	}
+	if (callee_key)
+		incoming_mark(e, callee_key, a->ts_ms);
+	s->st.attempts++;
+	if (key == PHONE_KEY_WITHHELD)
+		check_withheld(s, a, &x, out);
+	else
+		check_locked(e, s, a, &x, out);
+	s->st.verdicts[out->verdict]++;
+	pthread_spin_unlock(&s->lock);
+}
+
+/* ---- ends ---- */
+
+static void ev_answered(struct screen_evidence *ev, const struct phone *callee)
+{
+	for (unsigned i = 0; i < ev->n_answered; i++)
+		if (strcmp(ev->answered_callees[i], callee->canon) == 0)
+			return;
+	if (ev->n_answered < SCREEN_EV_CALLEES)
+		snprintf(ev->answered_callees[ev->n_answered++], PHONE_CANON_MAX, "%s", callee->canon);
+}
+
+static void caller_outcome(const struct screen_config *cfg, struct caller *c, const struct screen_end *end)
+{
+	if (c->ends == UINT8_MAX) {
+		c->ends /= 2;
+		c->answered /= 2;
+		c->shorts /= 2;
+	}
+	c->ends++;
+	if (end->answered) {
+		c->answered++;
+		if (end->duration_ms < cfg->short_call_ms)
+			c->shorts++;
+		if (end->duration_ms >= cfg->long_call_ms)
+			c->flags |= CF_LONG;
+	}
+}
+
+/* Feeds an end into the cell/trunk partials; suspect: the caller just
+ * became (or still is) a SIM-box suspect, counted now rather than at its
+ * next attempt so that a box shows up one call earlier. */
+static void aggs_outcome(struct shard *s, const struct screen_config *cfg, const struct screen_end *end,
+			 uint64_t caller_h, bool newcomer, bool suspect, bool fresh)
+{
+	uint64_t keys[2] = {str_hash(end->cell, 1), str_hash(end->trunk, 2)};
+	bool bad = !end->answered || end->duration_ms < cfg->short_call_ms;
+	for (int i = 0; i < 2; i++) {
+		if (!keys[i])
+			continue;
+		struct agg *g = screen_agg_get(s, keys[i], false);
+		if (!g)
+			continue;
+		agg_roll(g, end->ts_ms / AGG_EPOCH_MS);
+		agg_mark(s, g);
+		g->part[0].ends++;
+		g->part[0].answered += end->answered != 0;
+		g->part[0].bad += bad;
+		g->part[0].fresh_ends += fresh;
+		g->part[0].fresh_bad += fresh && bad;
+		if (suspect) {
+			sketch_hll_add(g->part[0].suspects, caller_h);
+			if (newcomer)
+				sketch_hll_add(g->part[0].newcomers, caller_h);
+		}
+	}
+}
+
+static bool is_registered(struct shard *s, uint64_t key)
+{
+	const struct numinfo *ni = s->nums_count ? screen_nums_get(s, key, false) : NULL;
+	return ni && ni->kind != SCREEN_REG_NONE;
+}
+
+int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
+{
+	const struct cfg_snap *cs = atomic_load_explicit(&e->cfg, memory_order_acquire);
+	const struct screen_config *cfg = &cs->c;
+	uint64_t callee_key = phone_key(&end->callee);
+	uint64_t key = phone_key(&end->caller);
+	uint64_t call_h = XXH3_64bits(end->call_id, end->call_id_len);
+	struct shard *s = key == PHONE_KEY_WITHHELD ? &e->shards[range(call_h, e->nshards)]
+						    : screen_shard_of(e, key);
+	__builtin_prefetch(&s->pending[call_h & s->pending_mask], 1);
+	__builtin_prefetch(&s->callers[range(screen_mix64(key), s->nslots)], 1);
+	int rc = 0;
+	pthread_spin_lock(&s->lock);
+	if (is_emergency(cs, &end->callee, callee_key)) {
+		s->st.emergency++;
+		goto out;
+	}
+	s->st.ends++;
+	struct pending *p = pending_find(s, call_h, (uint32_t)(end->ts_ms / 1000), pending_ttl_s(cfg));
+	if (!p) {
+		s->st.ends_unknown++;
+		rc = OMB_ENOTFOUND;
+		goto out;
+	}
+	if (p->flags & PF_ENDED) {
+		s->st.ends_repeated++;
+		rc = OMB_EEXIST;
+		goto out;
+	}
+	p->flags |= PF_ENDED;
+	struct caller *c = p->flags & PF_UNCOUNTED ? NULL : caller_find(s, key);
+	bool suspect = false, newcomer = false, fresh = false;
+	if (c) {
+		bool called = incoming_recent(e, key, end->ts_ms);
+		bool mobile = end->caller.kind == PHONE_MOBILE && !is_registered(s, key);
+		newcomer = (int64_t)c->last_s - c->first_s <= cfg->simbox_newcomer_ms / 1000;
+		/* judged on the line's past, before this call's outcome, so that
+		 * the outcome counted is not selected by itself */
+		fresh = mobile && newcomer && !called && !(c->flags & (CF_REPEAT | CF_LONG));
+		caller_outcome(cfg, c, end);
+		suspect = mobile && simbox_suspect(cfg, c, called);
+	}
+	aggs_outcome(s, cfg, end, screen_mix64(key), newcomer, suspect, fresh);
+	if (!c)
+		goto out;
+	if ((c->flags & CF_WATCH) && end->answered) {
+		struct watch *w = screen_watch_get(s, key, false);
+		if (w)
+			ev_answered(w->ev, &end->callee);
+	}
+out:
+	pthread_spin_unlock(&s->lock);
+	return rc;
+}
+
+/* ---- merging the per-shard aggregates ----
+ * Within an epoch a merge folds in only what changed: count deltas since
+ * the last merge and the (idempotent) register maxima of dirty partials.
+ * A new epoch rebuilds the view from every partial. */
+
+static struct agg *scratch_get(struct screen_engine *e, uint64_t key)
+{
+	if ((e->scratch_count + 1) * 2 > e->scratch_slots) {
+		size_t old_n = e->scratch_slots;
+		struct agg *old = e->scratch;
+		e->scratch_slots = old_n ? old_n * 2 : 1024;
+		e->scratch = xcalloc(e->scratch_slots, sizeof *e->scratch);
+		for (size_t i = 0; i < old_n; i++) {
+			if (!old[i].key)
+				continue;
+			size_t j = range(screen_mix64(old[i].key), e->scratch_slots);
+			while (e->scratch[j].key)
+				j = j + 1 == e->scratch_slots ? 0 : j + 1;
+			e->scratch[j] = old[i];
+		}
+		free(old);
+		e->nsdirty = 0;
+		for (size_t i = 0; i < e->scratch_slots; i++)
+			if (e->scratch[i].key && e->scratch[i].dirty)
+				push_index(&e->sdirty, &e->nsdirty, &e->sdirty_cap, i);
+	}
+	size_t j = range(screen_mix64(key), e->scratch_slots);
+	while (e->scratch[j].key && e->scratch[j].key != key)
+		j = j + 1 == e->scratch_slots ? 0 : j + 1;
+	if (!e->scratch[j].key) {
+		e->scratch[j].key = key;
+		e->scratch_count++;
+	}
+	struct agg *m = &e->scratch[j];
+	if (!m->dirty) {
+		m->dirty = 1;
+		push_index(&e->sdirty, &e->nsdirty, &e->sdirty_cap, j);
+	}
+	return m;
+}
+
+static void part_merge_sketches(struct agg_part *d, const struct agg_part *p)
+{
+	sketch_hll_merge(d->suspects, p->suspects);
+	sketch_hll_merge(d->newcomers, p->newcomers);
+}
+
+static void fold_partial(struct agg *m, struct agg *g, bool full)
+{
+	struct agg_part *d = &m->part[0], *p = &g->part[0];
+	if (full) {
+		struct agg_part *d1 = &m->part[1], *p1 = &g->part[1];
+		d1->attempts += p1->attempts;
+		d1->ends += p1->ends;
+		d1->answered += p1->answered;
+		d1->bad += p1->bad;
+		d1->fresh_ends += p1->fresh_ends;
+		d1->fresh_bad += p1->fresh_bad;
+		part_merge_sketches(d1, p1);
+	}
+	d->attempts += p->attempts - g->synced[0];
+	d->ends += p->ends - g->synced[1];
+	d->answered += p->answered - g->synced[2];
+	d->bad += p->bad - g->synced[3];
+	d->fresh_ends += p->fresh_ends - g->synced[4];
+	d->fresh_bad += p->fresh_bad - g->synced[5];
+	g->synced[0] = p->attempts;
+	g->synced[1] = p->ends;
+	g->synced[2] = p->answered;
+	g->synced[3] = p->bad;
+	g->synced[4] = p->fresh_ends;
+	g->synced[5] = p->fresh_bad;
+	part_merge_sketches(d, p);
+	if (!m->name[0])
+		memcpy(m->name, g->name, sizeof m->name);
+	g->dirty = 0;
+}
+
+/* The SIM-box level of a cell or trunk over its last one to two epochs:
+ * FLAGGED when enough distinct suspects make up enough of its newcomers;
+ * FRESH (new lines are blocked from their first call) when they are most
+ * of them, or when the calls of new, never-called lines there mostly fail
+ * or hang up at once while suspects are already showing. */
+static void view_compute(const struct screen_config *cfg, struct agg *g)
+{
+	g->level = RULES_SIMBOX_NONE;
+	/* k non-zero registers estimate at least k distinct suspects and
+	 * at most about k + k^2/128: too few registers cannot reach a floor */
+	int k = sketch_hll_nonzero_union(g->part[0].suspects, g->part[1].suspects);
+	double floor_n = cfg->simbox_min_suspects / 2.0;
+	if (k + k * k / 100.0 + 1 < floor_n) {
+		g->v_suspects = (float)k;
+		return;
+	}
+	g->v_suspects = (float)sketch_hll_estimate_union(g->part[0].suspects, g->part[1].suspects);
+	g->v_newcomers = (float)sketch_hll_estimate_union(g->part[0].newcomers, g->part[1].newcomers);
+	double base = g->v_newcomers > g->v_suspects ? g->v_newcomers : g->v_suspects;
+	double share = base > 0 ? g->v_suspects / base : 0;
+	uint32_t fresh_ends = g->part[0].fresh_ends + g->part[1].fresh_ends;
+	uint32_t fresh_bad = g->part[0].fresh_bad + g->part[1].fresh_bad;
+	bool failing = fresh_ends >= (uint32_t)cfg->simbox_cell_min_ends &&
+		       fresh_bad >= cfg->simbox_cell_bad_ratio * fresh_ends;
+	if (g->v_suspects + 0.5 >= cfg->simbox_min_suspects && share >= cfg->simbox_share)
+		g->level = share >= cfg->simbox_fresh_share ? RULES_SIMBOX_FRESH : RULES_SIMBOX_FLAGGED;
+	if (failing && g->v_suspects + 0.5 >= floor_n)
+		g->level = RULES_SIMBOX_FRESH;
+}
+
+static void views_publish(struct screen_engine *e, struct shard *s)
+{
+	for (size_t i = 0; i < e->nsdirty; i++) {
+		const struct agg *m = &e->scratch[e->sdirty[i]];
+		struct agg *g = agg_find_create(s, m->key);
+		if (!g->name[0])
+			memcpy(g->name, m->name, sizeof g->name);
+		g->v_suspects = m->v_suspects;
+		g->v_newcomers = m->v_newcomers;
+		g->level = m->level;
+	}
+}
+
+/* One shard: its partial is the whole, so the view is computed in place. */
+static void merge_alone(struct screen_engine *e, const struct screen_config *cfg, int64_t epoch, bool full)
+{
+	struct shard *s = &e->shards[0];
+	pthread_spin_lock(&s->lock);
+	size_t n = full ? s->agg_slots : s->ndirty;
+	for (size_t k = 0; k < n; k++) {
+		struct agg *g = &s->aggs[full ? k : s->dirty[k]];
+		if (!g->key)
+			continue;
+		agg_roll(g, epoch);
+		view_compute(cfg, g);
+		g->dirty = 0;
+	}
+	s->ndirty = 0;
+	s->st.merges++;
+	e->merged_epoch = epoch;
+	pthread_spin_unlock(&s->lock);
+}
+
+void screen_merge(struct screen_engine *e, int64_t now_ms)
+{
+	const struct screen_config *cfg = &atomic_load(&e->cfg)->c;
+	int64_t epoch = now_ms / AGG_EPOCH_MS;
+	pthread_mutex_lock(&e->merge_mutex);
+	bool full = epoch != e->merged_epoch;
+	if (e->nshards == 1) {
+		merge_alone(e, cfg, epoch, full);
+		pthread_mutex_unlock(&e->merge_mutex);
+		return;
+	}
+	if (full && e->scratch) {
+		memset(e->scratch, 0, e->scratch_slots * sizeof *e->scratch);
+		e->scratch_count = 0;
+		e->nsdirty = 0;
+	}
+	for (unsigned i = 0; i < e->nshards; i++) {
+		struct shard *s = &e->shards[i];
+		pthread_spin_lock(&s->lock);
+		if (full) {
+			for (size_t j = 0; j < s->agg_slots; j++) {
+				struct agg *g = &s->aggs[j];
+				if (!g->key)
+					continue;
+				agg_roll(g, epoch);
+				fold_partial(scratch_get(e, g->key), g, true);
+			}
+		} else {
+			for (size_t k = 0; k < s->ndirty; k++) {
+				struct agg *g = &s->aggs[s->dirty[k]];
+				agg_roll(g, epoch);
+				fold_partial(scratch_get(e, g->key), g, false);
+			}
+		}
+		s->ndirty = 0;
+		pthread_spin_unlock(&s->lock);
+	}
+	for (size_t k = 0; k < e->nsdirty; k++)
+		view_compute(cfg, &e->scratch[e->sdirty[k]]);
+	for (unsigned i = 0; i < e->nshards; i++) {
+		struct shard *s = &e->shards[i];
+		pthread_spin_lock(&s->lock);
+		views_publish(e, s);
+		if (i == 0)
+			s->st.merges++;
+		pthread_spin_unlock(&s->lock);
+	}
+	for (size_t k = 0; k < e->nsdirty; k++)
+		e->scratch[e->sdirty[k]].dirty = 0;
+	e->nsdirty = 0;
+	e->merged_epoch = epoch;
+	pthread_mutex_unlock(&e->merge_mutex);
+}
+
+/* ---- lists ---- */
+
+int screen_reg_kind_parse(const char *s, enum screen_reg_kind *out)
+{
+	static const char *names[] = {"", "callcenter", "telemarketer", "institution", "confirmed_fraud"};
+	for (int i = 1; i < 5; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum screen_reg_kind)i;
+			return 0;
+		}
+	return OMB_EINVAL;
+}
+
+int screen_registry_add(struct screen_engine *e, const struct screen_reg_entry *r)
+{
+	uint64_t key = phone_key(&r->number);
+	if (key == PHONE_KEY_WITHHELD || r->kind == SCREEN_REG_NONE)
+		return OMB_EINVAL;
+	if (r->ntrunks > SCREEN_REG_MAX_TRUNKS)
+		return OMB_ELIMIT;
+	struct shard *s = screen_shard_of(e, key);
+	pthread_spin_lock(&s->lock);
+	struct numinfo *ni = screen_nums_get(s, key, true);
+	if (ni->kind != SCREEN_REG_CONFIRMED_FRAUD || r->kind == SCREEN_REG_CONFIRMED_FRAUD) {
+		ni->kind = (uint8_t)r->kind;
+		ni->ntrunks = (uint8_t)r->ntrunks;
+		for (unsigned i = 0; i < r->ntrunks; i++)
+			ni->trunks[i] = str_hash(r->trunks[i], 2);
+		ni->daily_cap = r->daily_cap;
+		ni->from_ms = r->valid_from_ms;
+		ni->to_ms = r->valid_to_ms;
+	}
+	pthread_spin_unlock(&s->lock);
+	return 0;
+}
+
+int screen_registry_load(struct screen_engine *e, const struct screen_reg_entry *entries, size_t n, size_t *failed)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < n; i++)
+		bad += screen_registry_add(e, &entries[i]) != 0;
+	if (failed)
+		*failed = bad;
+	return bad ? OMB_EINVAL : 0;
+}
+
+#define REPORTS_PER_NUMBER 256 /* beyond this, reports of a number add nothing new */
+
+int screen_report_add(struct screen_engine *e, const struct screen_report *r)
+{
+	uint64_t key = phone_key(&r->number);
+	if (key == PHONE_KEY_WITHHELD)
+		return OMB_EINVAL;
+	struct shard *s = screen_shard_of(e, key);
+	int rc = 0;
+	pthread_spin_lock(&s->lock);
+	struct numinfo *ni = screen_nums_get(s, key, true);
+	if (ni->nreports >= REPORTS_PER_NUMBER) {
+		rc = OMB_ELIMIT;
+	} else {
+		if (ni->nreports == ni->cap_reports) {
+			ni->cap_reports = ni->cap_reports ? ni->cap_reports * 2 : 4;
+			ni->reports = xrealloc(ni->reports, ni->cap_reports * sizeof *ni->reports);
+		}
+		ni->reports[ni->nreports++] = (struct report_rec){r->ts_ms, r->reporter};
+	}
+	pthread_spin_unlock(&s->lock);
+	return rc;
+}
+
+int screen_allowlist(struct screen_engine *e, const struct phone *number, int on)
+{
+	uint64_t key = phone_key(number);
+	if (key == PHONE_KEY_WITHHELD)
+		return OMB_EINVAL;
+	struct shard *s = screen_shard_of(e, key);
+	pthread_spin_lock(&s->lock);
+	struct numinfo *ni = screen_nums_get(s, key, on != 0);
+	if (ni)
+		ni->allow = on != 0;
+	pthread_spin_unlock(&s->lock);
+	return 0;
+}
+
+int screen_block(struct screen_engine *e, const struct phone *number, int64_t now_ms, int64_t ttl_ms)
+{
+	uint64_t key = phone_key(number);
+	if (key == PHONE_KEY_WITHHELD)
+		return OMB_EINVAL;
+	const struct screen_config *cfg = screen_config_current(e);
+	struct shard *s = screen_shard_of(e, key);
+	int rc = 0;
+	pthread_spin_lock(&s->lock);
+	struct watch *w = watch_open(s, key, number, now_ms);
+	if (!w) {
+		rc = OMB_ELIMIT;
+	} else {
+		w->blocked = 1;
+		w->op_block = 1;
+		w->block_from = now_ms;
+		w->block_until = now_ms + (ttl_ms > 0 ? ttl_ms : cfg->block_ms);
+		w->lift_until = 0;
+		w->last_ms = now_ms;
+		struct screen_verdict v = {SCREEN_BLOCK, 100, BIT(SR_OPERATOR_BLOCK), 0};
+		ev_timeline(w->ev, now_ms, &v);
+	}
+	pthread_spin_unlock(&s->lock);
+	return rc;
+}
+
+int screen_lift(struct screen_engine *e, const struct phone *number, int64_t now_ms)
+{
+	uint64_t key = phone_key(number);
+	const struct screen_config *cfg = screen_config_current(e);
+	struct shard *s = screen_shard_of(e, key);
+	int rc = 0;
+	pthread_spin_lock(&s->lock);
+	struct watch *w = screen_watch_get(s, key, false);
+	if (!w || !w->blocked || w->block_until <= now_ms) {
+		rc = OMB_ENOTFOUND;
+	} else {
+		w->blocked = 0;
+		w->op_block = 0;
+		w->block_until = now_ms;
+		w->lift_until = now_ms + cfg->lift_grace_ms;
+		w->last_ms = now_ms;
+		struct screen_verdict v = {SCREEN_ALLOW, 0, BIT(SR_LIFT_GRACE), 0};
+		ev_timeline(w->ev, now_ms, &v);
+	}
+	pthread_spin_unlock(&s->lock);
+	return rc;
+}
+
+/* ---- evidence, blocks, stats ---- */
+
+static void evidence_fill(struct shard *s, const struct watch *w, struct screen_evidence *out)
+{
+	*out = *w->ev;
+	out->blocked = w->blocked && w->block_until > w->last_ms;
+	out->operator_block = w->op_block;
+	out->block_from_ms = w->block_from;
+	out->block_until_ms = w->block_until;
+	const struct caller *c = caller_find(s, w->key);
+	if (!c)
+		return;
+	uint32_t now_s = c->last_s;
+	out->first_seen_ms = (int64_t)c->first_s * 1000;
+	out->last_seen_ms = (int64_t)c->last_s * 1000;
+	out->attempts = c->attempts;
+	out->attempts_1m = (uint32_t)lround(window_est(c->w1[0], c->w1[1], now_s, 60));
+	out->attempts_10m = (uint32_t)lround(window_est(c->w10[0], c->w10[1], now_s, 600));
+	out->attempts_60m = (uint32_t)lround(window_est(c->w60[0], c->w60[1], now_s, 3600));
+	double d = sketch_lc_estimate(c->callees[0] | c->callees[1]);
+	uint32_t span = (uint32_t)c->w60[0] + c->w60[1];
+	out->distinct_callees = (uint32_t)lround(d < span ? d : span);
+	out->ends = c->ends;
+	out->answered = c->answered;
+	out->short_calls = c->shorts;
+	out->origins = c->origins;
+	out->trunks_seen = (unsigned)__builtin_popcount(c->trunks_seen);
+}
+
+int screen_evidence(struct screen_engine *e, const struct phone *number, struct screen_evidence *out)
+{
+	uint64_t key = phone_key(number);
+	struct shard *s = screen_shard_of(e, key);
+	int rc = OMB_ENOTFOUND;
+	pthread_spin_lock(&s->lock);
+	const struct watch *w = screen_watch_get(s, key, false);
+	if (w) {
+		evidence_fill(s, w, out);
+		rc = 0;
+	}
+	pthread_spin_unlock(&s->lock);
+	return rc;
+}
+
+size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
+			  int (*fn)(const struct screen_evidence *ev, void *arg), void *arg)
+{
+	size_t n = 0;
+	struct screen_evidence *ev = xmalloc(sizeof *ev);
+	bool stop = false;
+	for (unsigned i = 0; i < e->nshards && !stop; i++) {
+		struct shard *s = &e->shards[i];
+		pthread_spin_lock(&s->lock);
+		for (size_t j = 0; j < s->watch_slots && !stop; j++) {
+			const struct watch *w = &s->watch[j];
+			if (!w->key || !w->blocked || w->block_until <= now_ms)
+				continue;
+			evidence_fill(s, w, ev);
+			ev->blocked = 1;
+			n++;
+			stop = fn(ev, arg) != 0;
+		}
+		pthread_spin_unlock(&s->lock);
+	}
+	free(ev);
+	return n;
+}
+
+void screen_stats(struct screen_engine *e, struct screen_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	out->bytes = sizeof *e + (e->incoming_mask + 1);
+	for (unsigned i = 0; i < e->nshards; i++) {
+		struct shard *s = &e->shards[i];
+		pthread_spin_lock(&s->lock);
+		const struct screen_stats *t = &s->st;
+		out->attempts += t->attempts;
+		out->repeated += t->repeated;
+		out->emergency += t->emergency;
+		out->withheld += t->withheld;
+		out->ends += t->ends;
+		out->ends_unknown += t->ends_unknown;
+		out->ends_repeated += t->ends_repeated;
+		for (int v = 0; v < 3; v++)
+			out->verdicts[v] += t->verdicts[v];
+		out->callers += s->count;
+		out->callers_evicted += t->callers_evicted;
+		out->untracked += t->untracked;
+		out->watched += s->watch_count;
+		out->merges += t->merges;
+		out->bytes += sizeof *s + s->nslots * sizeof(struct caller) +
+			      (s->pending_mask + 1) * sizeof(struct pending_bucket) +
+			      s->nums_slots * sizeof(struct numinfo) + s->watch_slots * sizeof(struct watch) +
+			      s->watch_count * sizeof(struct screen_evidence) + s->agg_slots * sizeof(struct agg);
+		for (size_t j = 0; j < s->nums_slots; j++)
+			out->bytes += s->nums[j].cap_reports * sizeof(struct report_rec);
+		pthread_spin_unlock(&s->lock);
+	}
+	out->bytes += e->scratch_slots * sizeof(struct agg);
+}
+
+/* ---- names ---- */
+
+const char *screen_verdict_name(enum screen_verdict_kind v)
+{
+	switch (v) {
+	case SCREEN_ALLOW: return "allow";
+	case SCREEN_WARN:  return "warn";
+	case SCREEN_BLOCK: return "block";
+	}
+	return "allow";
+}
+
+static const char *const reason_names[SR_COUNT] = {
+	[SR_EMERGENCY] = "emergency",
+	[SR_ALLOWLISTED] = "allowlisted",
+	[SR_REGISTERED] = "registered",
+	[SR_WITHHELD] = "withheld",
+	[SR_OPERATOR_BLOCK] = "operator_block",
+	[SR_BLOCKED] = "blocked",
+	[SR_CONFIRMED_FRAUD] = "confirmed_fraud",
+	[SR_SPOOFED_DOMESTIC] = "spoofed_domestic_cli",
+	[SR_SPOOFED_INSTITUTION] = "spoofed_institution",
+	[SR_REGISTRY_TRUNK] = "registry_wrong_trunk",
+	[SR_REGISTRY_CAP] = "registry_cap_exceeded",
+	[SR_REPORTED] = "reported",
+	[SR_VOLUME] = "volume_unregistered",
+	[SR_FANOUT] = "fanout",
+	[SR_LOW_ANSWER] = "low_answer",
+	[SR_SHORT_CALLS] = "short_calls",
+	[SR_SEQUENTIAL] = "sequential_dialling",
+	[SR_SIMBOX_CELL] = "simbox_cell",
+	[SR_SIMBOX_TRUNK] = "simbox_trunk",
+	[SR_ATTEST_C] = "attestation_c",
+	[SR_UNTRACKED] = "untracked",
+	[SR_LIFT_GRACE] = "lift_grace",
+};
+
+const char *screen_reason_name(enum screen_reason r)
+{
+	return (unsigned)r < SR_COUNT ? reason_names[r] : "unknown";
+}
+
+int screen_reasons_format(uint32_t reasons, char *buf, size_t size)
+{
+	size_t len = 0;
+	if (size)
+		buf[0] = '\0';
+	for (int r = 0; r < SR_COUNT; r++) {
+		if (!(reasons & BIT(r)))
+			continue;
+		const char *name = reason_names[r];
+		size_t n = strlen(name) + (len ? 1 : 0);
+		if (len + n < size) {
+			if (len)
+				buf[len] = ';';
+			memcpy(buf + len + (len ? 1 : 0), name, strlen(name) + 1);
+		}
+		len += n;
+	}
+	return (int)len;
+}

@@ -1,0 +1,153 @@
+/* rules.c — weighing signals into a verdict. Why each rule exists and how
+ * its weight was chosen: docs/screening.md. */
+#include "screen/rules.h"
+
+#define BIT(r) (1u << (r))
+
+static bool over_volume(const struct screen_config *cfg, const struct rules_signals *s)
+{
+	return s->rate_1m >= cfg->vol_1m || s->rate_10m >= cfg->vol_10m || s->rate_60m >= cfg->vol_60m;
+}
+
+static bool low_answer(const struct screen_config *cfg, const struct rules_signals *s)
+{
+	return s->ends >= (uint32_t)cfg->outcome_min_ends &&
+	       s->answered < cfg->low_answer_ratio * s->ends;
+}
+
+int rules_behaviour(const struct screen_config *cfg, const struct rules_signals *s, uint32_t *reasons)
+{
+	int score = 0;
+	if (over_volume(cfg, s)) {
+		score += cfg->w_volume;
+		*reasons |= BIT(SR_VOLUME);
+	}
+	if (s->attempts_span >= (uint32_t)cfg->fanout_min_attempts &&
+	    s->distinct_callees >= cfg->fanout_ratio * s->attempts_span) {
+		score += cfg->w_fanout;
+		*reasons |= BIT(SR_FANOUT);
+	}
+	if (low_answer(cfg, s)) {
+		score += cfg->w_low_answer;
+		*reasons |= BIT(SR_LOW_ANSWER);
+	}
+	uint32_t min_answered = (uint32_t)(cfg->outcome_min_ends + 1) / 2;
+	if (s->answered >= min_answered && s->short_calls >= cfg->short_ratio * s->answered) {
+		score += cfg->w_short;
+		*reasons |= BIT(SR_SHORT_CALLS);
+	}
+	if (s->seq_run >= (uint32_t)cfg->seq_run) {
+		score += cfg->w_sequential;
+		*reasons |= BIT(SR_SEQUENTIAL);
+	}
+	if (s->attest_c_domestic) {
+		score += cfg->w_attest_c;
+		*reasons |= BIT(SR_ATTEST_C);
+	}
+	if (s->registry_wrong_trunk) {
+		score += cfg->w_registry_trunk;
+		*reasons |= BIT(SR_REGISTRY_TRUNK);
+	}
+	return score;
+}
+
+/* Rules that decide on their own, whatever the behaviour. */
+static bool hard_rules(const struct rules_signals *s, uint32_t *reasons)
+{
+	uint32_t r = 0;
+	if (s->operator_block)
+		r |= BIT(SR_OPERATOR_BLOCK);
+	if (s->block_running)
+		r |= BIT(SR_BLOCKED);
+	if (s->confirmed_fraud)
+		r |= BIT(SR_CONFIRMED_FRAUD);
+	if (s->spoofed_domestic)
+		r |= BIT(SR_SPOOFED_DOMESTIC);
+	if (s->spoofed_institution)
+		r |= BIT(SR_SPOOFED_INSTITUTION);
+	*reasons |= r;
+	return r != 0;
+}
+
+static int simbox_score(const struct screen_config *cfg, const struct rules_signals *s, uint32_t *reasons)
+{
+	bool fits_flagged = s->simbox_suspect;
+	bool fits_fresh = s->simbox_suspect || s->simbox_fresh;
+	int score = 0;
+	if ((s->cell_level == RULES_SIMBOX_FLAGGED && fits_flagged) ||
+	    (s->cell_level == RULES_SIMBOX_FRESH && fits_fresh)) {
+		score = cfg->w_simbox;
+		*reasons |= BIT(SR_SIMBOX_CELL);
+	}
+	if ((s->trunk_level == RULES_SIMBOX_FLAGGED && fits_flagged) ||
+	    (s->trunk_level == RULES_SIMBOX_FRESH && fits_fresh)) {
+		score = cfg->w_simbox;
+		*reasons |= BIT(SR_SIMBOX_TRUNK);
+	}
+	return score;
+}
+
+static void set_verdict(const struct screen_config *cfg, int score, struct screen_verdict *out)
+{
+	if (score > 100)
+		score = 100;
+	out->score = score;
+	out->verdict = score >= cfg->block_score ? SCREEN_BLOCK
+		     : score >= cfg->warn_score  ? SCREEN_WARN : SCREEN_ALLOW;
+}
+
+bool rules_score(const struct screen_config *cfg, const struct rules_signals *s, struct screen_verdict *out)
+{
+	out->reasons = 0;
+	out->repeated = 0;
+	if (s->allowlisted) {
+		out->reasons = BIT(SR_ALLOWLISTED);
+		set_verdict(cfg, 0, out);
+		return false;
+	}
+	if (hard_rules(s, &out->reasons)) {
+		set_verdict(cfg, 100, out);
+		return s->confirmed_fraud || s->block_running || s->operator_block;
+	}
+	if (s->registered) {
+		out->reasons |= BIT(SR_REGISTERED);
+		int score = 0;
+		if (s->registry_cap_exceeded) {
+			score = cfg->w_registry_cap;
+			out->reasons |= BIT(SR_REGISTRY_CAP);
+		}
+		set_verdict(cfg, score < cfg->block_score ? score : cfg->block_score - 1, out);
+		return false;
+	}
+	if (s->untracked)
+		out->reasons |= BIT(SR_UNTRACKED);
+
+	int behaviour = rules_behaviour(cfg, s, &out->reasons);
+	if (behaviour > cfg->behaviour_cap)
+		behaviour = cfg->behaviour_cap;
+	int reports = 0;
+	bool corroborated = false;
+	if (s->reporters >= cfg->report_min_reporters) {
+		reports = cfg->w_reported;
+		out->reasons |= BIT(SR_REPORTED);
+		/* reports meet fraud-like behaviour: volume alone is what a busy
+		 * courier shows, so it needs unanswered calls too */
+		if (behaviour >= cfg->warn_score && low_answer(cfg, s)) {
+			reports += cfg->w_reported_corroborated;
+			corroborated = true;
+		}
+	}
+	int simbox = simbox_score(cfg, s, &out->reasons);
+	int score = behaviour + reports;
+	if (simbox > score)
+		score = simbox;
+	set_verdict(cfg, score, out);
+	if (out->verdict == SCREEN_BLOCK && s->lift_grace) {
+		out->verdict = SCREEN_WARN;
+		out->reasons |= BIT(SR_LIFT_GRACE);
+		return false;
+	}
+	/* a SIM-box block lasts only when the line's own calls fit the box */
+	bool simbox_own = simbox >= cfg->block_score && s->simbox_suspect;
+	return out->verdict == SCREEN_BLOCK && (simbox_own || corroborated);
+}

@@ -1,0 +1,148 @@
+/* screen_int.h — the engine's private structures, shared by engine.c and
+ * snapshot.c only. Nothing outside src/screen/ includes this. */
+#ifndef OMBUD_SCREEN_SCREEN_INT_H
+#define OMBUD_SCREEN_SCREEN_INT_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "screen/screen.h"
+#include "screen/sketch.h"
+
+/* Behaviour of one caller: one 64-byte cache line, so a check costs one
+ * cache miss for it. Windows are pairs (current bucket, previous bucket)
+ * of aligned buckets; an estimate weighs the previous one by how much of
+ * it still lies inside the sliding window. */
+struct caller {
+	uint64_t key;              /* phone_key(); 0 = empty slot */
+	uint32_t first_s, last_s;  /* event time, seconds since the epoch */
+	uint64_t callees[2];       /* linear-counting bitmaps, this hour and the previous one */
+	uint32_t attempts;         /* counted attempts since first seen (saturating) */
+	uint32_t last_callee;      /* last 8 digits of the previous callee */
+	uint16_t w10[2], w60[2];   /* 10-minute and 60-minute buckets */
+	uint8_t w1[2];             /* 1-minute buckets (saturate at 255) */
+	uint8_t ends, answered, shorts; /* outcome counters; all halve when ends reaches 255 */
+	uint8_t seq_run;           /* consecutive callees at +1..+3 of the previous */
+	uint8_t flags;             /* CF_* */
+	uint8_t trunks_seen;       /* 8-bit Bloom filter of trunk ids */
+	uint8_t origins;           /* bit 0 domestic, bit 1 international */
+	uint16_t spare;
+};
+_Static_assert(sizeof(struct caller) == 64, "caller record is one cache line");
+
+enum {
+	CF_WATCH  = 1,  /* has a watch entry (warned/blocked, evidence): never evicted */
+	CF_LONG   = 2,  /* had an answered call of at least long_call_ms */
+	CF_REPEAT = 4,  /* redialled the same callee */
+};
+
+/* An attempt remembered for retransmits and end matching. */
+struct pending {
+	uint32_t fp;               /* high half of the call_id hash, never 0 */
+	uint32_t ts_s;
+	uint32_t reasons;
+	uint8_t verdict, score, flags, spare;
+};
+#define PENDING_WAYS 4
+struct pending_bucket { struct pending e[PENDING_WAYS]; };
+enum { PF_ENDED = 1, PF_UNCOUNTED = 2 };
+
+struct report_rec { int64_t ts_ms; uint64_t reporter; };
+
+/* What the lists say about one number. */
+struct numinfo {
+	uint64_t key;
+	uint8_t kind;              /* enum screen_reg_kind */
+	uint8_t allow;
+	uint8_t ntrunks;
+	uint8_t spare;
+	uint32_t daily_cap, day, day_count;
+	int64_t from_ms, to_ms;
+	uint64_t trunks[SCREEN_REG_MAX_TRUNKS];
+	struct report_rec *reports;
+	uint32_t nreports, cap_reports;
+};
+
+/* A warned or blocked number. */
+struct watch {
+	uint64_t key;
+	int64_t block_from, block_until, lift_until, last_ms;
+	uint8_t blocked, op_block;
+	struct screen_evidence *ev;
+};
+
+/* Per cell / per trunk: this shard's partial for two aligned epochs, and
+ * the merged view of all shards as of the last screen_merge(). */
+struct agg_part {
+	uint32_t attempts, ends, answered, bad;
+	uint32_t fresh_ends, fresh_bad; /* ends of calls from new, never-called, unproven lines */
+	uint8_t suspects[SKETCH_HLL_REGS], newcomers[SKETCH_HLL_REGS];
+};
+struct agg {
+	uint64_t key;              /* hash of kind and name; 0 = empty */
+	int64_t epoch;             /* epoch of part[0] */
+	struct agg_part part[2];
+	uint32_t synced[6];        /* part[0] counts already folded into the merged view */
+	float v_suspects, v_newcomers;
+	uint8_t level;             /* enum rules_simbox_level */
+	uint8_t dirty;             /* changed since the last merge */
+	char name[SCREEN_EV_NAME];
+};
+#define AGG_EPOCH_MS (15 * 60 * 1000LL)
+
+struct shard {
+	pthread_spinlock_t lock;
+	struct caller *callers;
+	uint64_t nslots, count, cap, cursor;
+	struct pending_bucket *pending;
+	uint64_t pending_mask;
+	struct numinfo *nums;
+	size_t nums_slots, nums_count;
+	struct watch *watch;
+	size_t watch_slots, watch_count, watch_max, watch_cursor;
+	struct agg *aggs;
+	size_t agg_slots, agg_count;
+	uint32_t *dirty;               /* indices of aggs changed since the last merge */
+	size_t ndirty, dirty_cap;
+	struct screen_stats st;
+} __attribute__((aligned(64)));
+
+/* A configuration with its lists parsed. */
+#define CFG_LIST_MAX 16
+struct cfg_snap {
+	struct screen_config c;
+	uint64_t emergency[CFG_LIST_MAX];
+	unsigned nemergency;
+	uint64_t roaming[CFG_LIST_MAX];
+	unsigned nroaming;
+};
+
+struct screen_engine {
+	_Atomic(struct cfg_snap *) cfg;
+	pthread_mutex_t cfg_mutex;     /* guards retired */
+	struct cfg_snap **retired;
+	size_t nretired;
+	pthread_mutex_t merge_mutex;
+	unsigned nshards;
+	struct shard *shards;
+	_Atomic uint8_t *incoming;     /* hour stamp of the last call to a number (by hash) */
+	uint64_t incoming_mask;
+	struct agg *scratch;           /* merge workspace, under merge_mutex */
+	size_t scratch_slots, scratch_count;
+	uint32_t *sdirty;              /* scratch entries folded in this merge */
+	size_t nsdirty, sdirty_cap;
+	int64_t merged_epoch;          /* epoch of the last merge; a new epoch rebuilds the view */
+};
+
+/* Shared by engine.c and snapshot.c. */
+uint64_t screen_mix64(uint64_t k);
+struct shard *screen_shard_of(struct screen_engine *e, uint64_t key);
+struct caller *screen_caller_insert_raw(struct shard *s, const struct caller *c);
+struct numinfo *screen_nums_get(struct shard *s, uint64_t key, bool create);
+struct watch *screen_watch_get(struct shard *s, uint64_t key, bool create);
+struct agg *screen_agg_get(struct shard *s, uint64_t key, bool create);
+struct screen_engine *screen_create_sized(const struct screen_config *cfg, const char **reason);
+
+#endif

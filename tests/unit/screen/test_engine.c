@@ -1,0 +1,556 @@
+/* test_engine.c — the engine's signals, lists, blocks, evidence, eviction,
+ * snapshot and config swap, through its public API. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/err.h"
+#include "screen/screen.h"
+
+#define BIT(r) (1u << (r))
+#define T0 1772409600000LL
+#define MIN 60000LL
+
+static struct screen_config cfg;
+static struct screen_engine *eng;
+static unsigned seq;
+
+static struct phone num(const char *s)
+{
+	struct phone p;
+	assert_int_equal(phone_parse(s, strlen(s), PHONE_CC_KOREA, &p, NULL), 0);
+	return p;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	screen_config_defaults(&cfg);
+	cfg.max_callers = 4096;
+	cfg.max_watched = 256;
+	cfg.pending_calls = 4096;
+	cfg.incoming_log2 = 16;
+	eng = screen_create(&cfg, NULL);
+	assert_non_null(eng);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	screen_destroy(eng);
+	eng = NULL;
+	return 0;
+}
+
+struct call {
+	int64_t ts;
+	const char *caller, *callee, *trunk, *cell;
+	enum screen_origin origin;
+	char id[32];
+};
+
+static struct screen_verdict check_call(struct call *c)
+{
+	if (!c->id[0])
+		snprintf(c->id, sizeof c->id, "call-%u", ++seq);
+	struct screen_attempt a = {.ts_ms = c->ts, .call_id = c->id, .call_id_len = strlen(c->id),
+				   .caller = num(c->caller), .callee = num(c->callee), .origin = c->origin,
+				   .trunk = c->trunk, .cell = c->cell};
+	struct screen_verdict v;
+	screen_check(eng, &a, &v);
+	return v;
+}
+
+static struct screen_verdict check(int64_t ts, const char *caller, const char *callee)
+{
+	struct call c = {.ts = ts, .caller = caller, .callee = callee, .trunk = "msc-1", .cell = "cell-1"};
+	return check_call(&c);
+}
+
+static int end_call(const struct call *c, int64_t ts, int answered, int64_t dur)
+{
+	struct screen_end e = {.ts_ms = ts, .call_id = c->id, .call_id_len = strlen(c->id), .caller = num(c->caller),
+			       .callee = num(c->callee), .trunk = c->trunk, .cell = c->cell,
+			       .duration_ms = dur, .answered = answered};
+	return screen_ingest_end(eng, &e);
+}
+
+static void callee_n(char *buf, size_t size, unsigned i)
+{
+	snprintf(buf, size, "0109%07u", i * 7919 % 10000000);
+}
+
+static void test_emergency_never_counted(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 200; i++) {
+		struct screen_verdict v = check(T0 + i, "01011112222", i % 2 ? "112" : "119");
+		assert_int_equal(v.verdict, SCREEN_ALLOW);
+		assert_int_equal(v.reasons, BIT(SR_EMERGENCY));
+	}
+	struct screen_stats st;
+	screen_stats(eng, &st);
+	assert_int_equal(st.attempts, 0);
+	assert_int_equal(st.callers, 0);
+	/* even a blocked number reaches 122 */
+	struct phone p = num("01033334444");
+	assert_int_equal(screen_block(eng, &p, T0, 0), 0);
+	assert_int_equal(check(T0 + 1000, "01033334444", "01055556666").verdict, SCREEN_BLOCK);
+	assert_int_equal(check(T0 + 2000, "01033334444", "122").verdict, SCREEN_ALLOW);
+}
+
+static void test_emergency_extra_list(void **state)
+{
+	(void)state;
+	struct screen_config c = cfg;
+	snprintf(c.emergency_extra, sizeof c.emergency_extra, "1366;02-2100-0000");
+	assert_int_equal(screen_config_swap(eng, &c, NULL), 0);
+	assert_int_equal(check(T0, "01011112222", "0221000000").reasons, BIT(SR_EMERGENCY));
+	assert_int_equal(check(T0, "01011112222", "0221000001").reasons & BIT(SR_EMERGENCY), 0);
+}
+
+static void test_withheld_is_not_a_caller(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 100; i++) {
+		char callee[16];
+		callee_n(callee, sizeof callee, (unsigned)i);
+		struct screen_verdict v = check(T0 + i * 1000, i % 2 ? "anonymous" : "", callee);
+		assert_int_equal(v.verdict, SCREEN_ALLOW);
+		assert_int_equal(v.reasons, BIT(SR_WITHHELD));
+	}
+	struct screen_stats st;
+	screen_stats(eng, &st);
+	assert_int_equal(st.callers, 0);
+	assert_int_equal(st.withheld, 100);
+}
+
+static void test_repeated_check_is_idempotent(void **state)
+{
+	(void)state;
+	struct call c = {.ts = T0, .caller = "01012345678", .callee = "01087654321", .trunk = "t", .cell = ""};
+	struct screen_verdict v1 = check_call(&c);
+	c.ts += 500;
+	struct screen_verdict v2 = check_call(&c);
+	assert_int_equal(v1.repeated, 0);
+	assert_int_equal(v2.repeated, 1);
+	assert_int_equal(v1.verdict, v2.verdict);
+	assert_int_equal(v1.reasons, v2.reasons);
+	struct screen_stats st;
+	screen_stats(eng, &st);
+	assert_int_equal(st.attempts, 1);
+	assert_int_equal(st.repeated, 1);
+	struct phone p = num("010-1234-5678");
+	assert_int_equal(screen_block(eng, &p, T0, 0), 0);
+	/* a retransmit answers what the first check answered */
+	c.ts += 500;
+	assert_int_equal(check_call(&c).verdict, v1.verdict);
+}
+
+static void test_end_matching(void **state)
+{
+	(void)state;
+	struct call c = {.ts = T0, .caller = "01012345678", .callee = "01087654321", .trunk = "t"};
+	check_call(&c);
+	assert_int_equal(end_call(&c, T0 + 30000, 1, 25000), 0);
+	assert_int_equal(end_call(&c, T0 + 31000, 1, 25000), OMB_EEXIST);
+	struct call ghost = {.ts = T0, .caller = "01012345678", .callee = "01087654321", .trunk = "t", .id = "ghost"};
+	assert_int_equal(end_call(&ghost, T0 + 1000, 0, 0), OMB_ENOTFOUND);
+	struct screen_stats st;
+	screen_stats(eng, &st);
+	assert_int_equal(st.ends, 3);
+	assert_int_equal(st.ends_unknown, 1);
+	assert_int_equal(st.ends_repeated, 1);
+}
+
+static void test_formats_are_one_number(void **state)
+{
+	(void)state;
+	const char *forms[] = {"01012345678", "010-1234-5678", "+821012345678", "tel:+82-10-1234-5678",
+			       "sip:01012345678@ims.example.kr;user=phone"};
+	for (int i = 0; i < 5; i++)
+		check(T0 + i * 1000, forms[i], "01087654321");
+	struct screen_stats st;
+	screen_stats(eng, &st);
+	assert_int_equal(st.callers, 1);
+}
+
+static void test_spoofed_domestic_cli(void **state)
+{
+	(void)state;
+	struct call c = {.ts = T0, .caller = "+821055554444", .callee = "01011112222", .trunk = "igw-1",
+			 .origin = SCREEN_ORIGIN_INTERNATIONAL};
+	struct screen_verdict v = check_call(&c);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SPOOFED_DOMESTIC));
+	/* the real subscriber is not harmed: no state, no block */
+	assert_int_equal(check(T0 + 1000, "01055554444", "01011112222").verdict, SCREEN_ALLOW);
+	struct phone p = num("01055554444");
+	struct screen_evidence ev;
+	assert_int_equal(screen_evidence(eng, &p, &ev), OMB_ENOTFOUND);
+	/* a foreign number from abroad is fine; an inbound-roaming trunk too */
+	struct call f = {.ts = T0 + 2000, .caller = "+12025550100", .callee = "01011112222", .trunk = "igw-1",
+			 .origin = SCREEN_ORIGIN_INTERNATIONAL};
+	assert_int_equal(check_call(&f).verdict, SCREEN_ALLOW);
+	struct screen_config r = cfg;
+	snprintf(r.roaming_trunks, sizeof r.roaming_trunks, "roam-gw");
+	screen_config_swap(eng, &r, NULL);
+	struct call g = {.ts = T0 + 3000, .caller = "01055554444", .callee = "01011112222", .trunk = "roam-gw",
+			 .origin = SCREEN_ORIGIN_INTERNATIONAL};
+	assert_int_equal(check_call(&g).verdict, SCREEN_ALLOW);
+}
+
+static struct screen_reg_entry reg(const char *number, enum screen_reg_kind kind, const char *trunk)
+{
+	struct screen_reg_entry r = {.number = num(number), .kind = kind};
+	if (trunk) {
+		r.trunks[0] = trunk;
+		r.ntrunks = 1;
+	}
+	return r;
+}
+
+static void test_institution_spoof(void **state)
+{
+	(void)state;
+	struct screen_reg_entry r = reg("15881234", SCREEN_REG_INSTITUTION, "bank-gw");
+	assert_int_equal(screen_registry_add(eng, &r), 0);
+	struct call ok = {.ts = T0, .caller = "1588-1234", .callee = "01011112222", .trunk = "bank-gw"};
+	struct screen_verdict v = check_call(&ok);
+	assert_int_equal(v.verdict, SCREEN_ALLOW);
+	assert_true(v.reasons & BIT(SR_REGISTERED));
+	struct call bad = {.ts = T0 + 1000, .caller = "15881234", .callee = "01011112222", .trunk = "voip-gw-9"};
+	v = check_call(&bad);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SPOOFED_INSTITUTION));
+	/* no trunk registered: only arrival from abroad betrays it */
+	r = reg("1332", SCREEN_REG_INSTITUTION, NULL);
+	screen_registry_add(eng, &r);
+	struct call home = {.ts = T0 + 2000, .caller = "1332", .callee = "01011112222", .trunk = "any"};
+	assert_int_equal(check_call(&home).verdict, SCREEN_ALLOW);
+	struct call abroad = {.ts = T0 + 3000, .caller = "1332", .callee = "01011112222", .trunk = "igw",
+			      .origin = SCREEN_ORIGIN_INTERNATIONAL};
+	assert_true(check_call(&abroad).reasons & BIT(SR_SPOOFED_INSTITUTION));
+}
+
+static void test_confirmed_list_and_validity(void **state)
+{
+	(void)state;
+	struct screen_reg_entry r = reg("01066667777", SCREEN_REG_CONFIRMED_FRAUD, NULL);
+	r.valid_from_ms = T0 + 10 * MIN;
+	screen_registry_add(eng, &r);
+	assert_int_equal(check(T0, "01066667777", "01011112222").verdict, SCREEN_ALLOW);
+	struct screen_verdict v = check(T0 + 11 * MIN, "01066667777", "01011112222");
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_CONFIRMED_FRAUD));
+	/* a milder registration does not replace the list entry */
+	r = reg("01066667777", SCREEN_REG_TELEMARKETER, NULL);
+	screen_registry_add(eng, &r);
+	assert_true(check(T0 + 12 * MIN, "01066667777", "01011112223").reasons & BIT(SR_CONFIRMED_FRAUD));
+	struct phone p = num("01066667777");
+	struct screen_evidence ev;
+	assert_int_equal(screen_evidence(eng, &p, &ev), 0);
+	assert_true(ev.blocked);
+	assert_true(ev.n_timeline >= 1);
+}
+
+static void test_registered_volume_and_cap(void **state)
+{
+	(void)state;
+	struct screen_reg_entry r = reg("0212345678", SCREEN_REG_TELEMARKETER, "tm-gw");
+	r.daily_cap = 300;
+	screen_registry_add(eng, &r);
+	int warned = 0, blocked = 0;
+	for (int i = 0; i < 400; i++) {
+		char callee[16];
+		callee_n(callee, sizeof callee, (unsigned)i);
+		struct call c = {.ts = T0 + i * 6000, .caller = "02-1234-5678", .callee = callee, .trunk = "tm-gw"};
+		struct screen_verdict v = check_call(&c);
+		warned += v.verdict == SCREEN_WARN;
+		blocked += v.verdict == SCREEN_BLOCK;
+		if (i < 300)
+			assert_int_equal(v.verdict, SCREEN_ALLOW);
+	}
+	assert_int_equal(blocked, 0);
+	assert_int_equal(warned, 100); /* above its daily cap: warned, never blocked */
+	/* the same number on another trunk loses the exemption */
+	struct call c = {.ts = T0 + 401 * 6000, .caller = "0212345678", .callee = "01011112222", .trunk = "voip-gw"};
+	assert_true(check_call(&c).reasons & BIT(SR_REGISTRY_TRUNK));
+}
+
+static void test_volume_and_fanout_signals(void **state)
+{
+	(void)state;
+	struct screen_verdict v = {0};
+	for (int i = 0; i < 40; i++) { /* 40 distinct callees in 8 minutes */
+		char callee[16];
+		callee_n(callee, sizeof callee, (unsigned)i);
+		v = check(T0 + i * 12000, "07012345678", callee);
+		if (i < cfg.vol_1m - 1)
+			assert_int_equal(v.verdict, SCREEN_ALLOW);
+	}
+	assert_int_equal(v.verdict, SCREEN_WARN);
+	assert_true(v.reasons & BIT(SR_VOLUME));
+	assert_true(v.reasons & BIT(SR_FANOUT));
+	/* the same volume to two numbers is no fan-out */
+	for (int i = 0; i < 40; i++)
+		v = check(T0 + i * 12000, "07099998888", i % 2 ? "01011112222" : "01033334444");
+	assert_true(v.reasons & BIT(SR_VOLUME));
+	assert_false(v.reasons & BIT(SR_FANOUT));
+}
+
+static void test_windows_slide(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 24; i++) { /* a burst: 24 calls in a minute */
+		char callee[16];
+		callee_n(callee, sizeof callee, (unsigned)i);
+		check(T0 + i * 2500, "07012345678", callee);
+	}
+	struct phone p = num("07012345678");
+	struct screen_evidence ev;
+	assert_int_equal(screen_evidence(eng, &p, &ev), 0); /* warned: evidence kept */
+	assert_int_equal(ev.attempts, 24);
+	assert_int_equal(ev.attempts_1m, 24);
+	assert_int_equal(ev.distinct_callees, 24);
+	/* three quiet minutes later the 1-minute window is empty, the hour is not */
+	check(T0 + 4 * MIN, "07012345678", "01011112222");
+	assert_int_equal(screen_evidence(eng, &p, &ev), 0);
+	assert_int_equal(ev.attempts_1m, 1);
+	assert_int_equal(ev.attempts_60m, 25);
+	/* two hours later nothing of the burst remains */
+	check(T0 + 130 * MIN, "07012345678", "01011112222");
+	screen_evidence(eng, &p, &ev);
+	assert_int_equal(ev.attempts_60m, 1);
+	assert_int_equal(ev.attempts, 26);
+}
+
+static void test_outcomes_and_sequential(void **state)
+{
+	(void)state;
+	struct screen_verdict v = {0};
+	for (int i = 0; i < 30; i++) {
+		char callee[24];
+		snprintf(callee, sizeof callee, "010200000%02d", i % 100); /* +1 each time */
+		struct call c = {.ts = T0 + i * 20000, .caller = "07055556666", .callee = callee, .trunk = "voip"};
+		v = check_call(&c);
+		end_call(&c, c.ts + 15000, i % 5 == 0, 4000); /* one in five answered, for four seconds */
+	}
+	assert_true(v.reasons & BIT(SR_SEQUENTIAL));
+	assert_true(v.reasons & BIT(SR_LOW_ANSWER));
+	assert_true(v.reasons & BIT(SR_SHORT_CALLS));
+	struct phone p = num("07055556666");
+	struct screen_evidence ev;
+	assert_int_equal(screen_evidence(eng, &p, &ev), 0);
+	assert_int_equal(ev.ends, 30);
+	assert_int_equal(ev.answered, 6);
+	assert_int_equal(ev.short_calls, 6);
+	assert_true(ev.n_answered >= 1); /* answered callees after the number was watched */
+	assert_int_equal(ev.n_trunks, 1);
+	assert_string_equal(ev.trunks[0], "voip");
+}
+
+static void test_reports_corroborate(void **state)
+{
+	(void)state;
+	struct phone p = num("07077778888");
+	for (int i = 0; i < 4; i++) {
+		struct screen_report r = {.ts_ms = T0, .number = p, .reporter = 100 + (uint64_t)i};
+		assert_int_equal(screen_report_add(eng, &r), 0);
+	}
+	struct screen_report late = {.ts_ms = T0 + 500 * MIN, .number = num("07011110000"), .reporter = 9};
+	screen_report_add(eng, &late);
+	struct screen_verdict v = check(T0 + 1000, "07077778888", "01011112222");
+	assert_true(v.reasons & BIT(SR_REPORTED));
+	assert_int_equal(v.verdict, SCREEN_ALLOW); /* reports alone do not warn */
+	v = check(T0 + 1000, "07011110000", "01011112222");
+	assert_false(v.reasons & BIT(SR_REPORTED)); /* not yet effective */
+	for (int i = 0; i < 40; i++) {
+		char callee[16];
+		callee_n(callee, sizeof callee, (unsigned)i);
+		struct call c = {.ts = T0 + 2000 + i * 10000, .caller = "07077778888", .callee = callee, .trunk = "v"};
+		v = check_call(&c);
+		end_call(&c, c.ts + 9000, 0, 0);
+	}
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(check(T0 + 60 * MIN, "07077778888", "01011112222").reasons & BIT(SR_BLOCKED));
+	struct phone q = num("07077778888");
+	struct screen_evidence ev;
+	assert_int_equal(screen_evidence(eng, &q, &ev), 0);
+	bool reported_block = false; /* the timeline shows why the block began */
+	for (unsigned i = 0; i < ev.n_timeline; i++)
+		reported_block |= ev.timeline[i].verdict == SCREEN_BLOCK && (ev.timeline[i].reasons & BIT(SR_REPORTED));
+	assert_true(reported_block);
+	assert_true(ev.blocked);
+	assert_true(ev.block_until_ms - ev.block_from_ms == cfg.block_ms);
+}
+
+static int count_block(const struct screen_evidence *ev, void *arg)
+{
+	(void)ev;
+	++*(int *)arg;
+	return 0;
+}
+
+static void test_block_expires_and_lift(void **state)
+{
+	(void)state;
+	struct phone p = num("01044445555");
+	assert_int_equal(screen_block(eng, &p, T0, 10 * MIN), 0);
+	struct screen_verdict v = check(T0 + MIN, "01044445555", "01011112222");
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_OPERATOR_BLOCK));
+	assert_int_equal(check(T0 + 11 * MIN, "01044445555", "01011112222").verdict, SCREEN_ALLOW);
+	assert_int_equal(screen_lift(eng, &p, T0 + 12 * MIN), OMB_ENOTFOUND); /* nothing running */
+	screen_block(eng, &p, T0 + 20 * MIN, 0);
+	int count = 0;
+	assert_int_equal(screen_blocks_each(eng, T0 + 21 * MIN, count_block, &count), 1);
+	assert_int_equal(screen_lift(eng, &p, T0 + 22 * MIN), 0);
+	assert_int_equal(check(T0 + 23 * MIN, "01044445555", "01011112222").verdict, SCREEN_ALLOW);
+	struct screen_evidence ev;
+	assert_int_equal(screen_evidence(eng, &p, &ev), 0);
+	assert_false(ev.blocked);
+	assert_true(ev.n_timeline >= 3);
+}
+
+static void test_blocks_iterator_and_allowlist(void **state)
+{
+	(void)state;
+	const char *nums[] = {"01010000001", "01010000002", "01010000003"};
+	for (int i = 0; i < 3; i++) {
+		struct phone p = num(nums[i]);
+		screen_block(eng, &p, T0, 0);
+	}
+	int count = 0;
+	assert_int_equal(screen_blocks_each(eng, T0 + MIN, count_block, &count), 3);
+	assert_int_equal(count, 3);
+	count = 0;
+	assert_int_equal(screen_blocks_each(eng, T0 + cfg.block_ms + 1, count_block, &count), 0);
+	struct phone p = num(nums[0]);
+	assert_int_equal(screen_allowlist(eng, &p, 1), 0);
+	struct screen_verdict v = check(T0 + MIN, nums[0], "01011112222");
+	assert_int_equal(v.verdict, SCREEN_ALLOW);
+	assert_int_equal(v.reasons, BIT(SR_ALLOWLISTED));
+	screen_allowlist(eng, &p, 0);
+	assert_int_equal(check(T0 + 2 * MIN, nums[0], "01011112222").verdict, SCREEN_BLOCK);
+}
+
+static void test_flood_cannot_evict_blocked(void **state)
+{
+	(void)state;
+	struct phone p = num("01077770000");
+	check(T0, "01077770000", "01011112222");
+	screen_block(eng, &p, T0, 0);
+	for (unsigned i = 0; i < 20000; i++) { /* five times the cap of random numbers */
+		char caller[16];
+		snprintf(caller, sizeof caller, "0103%07u", i * 104729 % 10000000);
+		check(T0 + 1000 + i, caller, "01011112222");
+	}
+	struct screen_stats st;
+	screen_stats(eng, &st);
+	assert_true(st.callers <= cfg.max_callers);
+	assert_true(st.callers_evicted > 0);
+	struct screen_evidence ev;
+	assert_int_equal(screen_evidence(eng, &p, &ev), 0);
+	assert_int_equal(ev.attempts, 1); /* the record itself survived */
+	assert_int_equal(check(T0 + 60000, "01077770000", "01011112222").verdict, SCREEN_BLOCK);
+}
+
+static void test_simbox_cell(void **state)
+{
+	(void)state;
+	int64_t t = T0;
+	int blocked_later = 0, later = 0;
+	/* 24 SIMs on one cell, each calling distinct victims, mostly failing */
+	for (int round = 0; round < 6; round++) {
+		for (int s = 0; s < 24; s++) {
+			char sim[32], victim[32];
+			snprintf(sim, sizeof sim, "0107%03d%04d", round / 3, s);
+			callee_n(victim, sizeof victim, (unsigned)(round * 100 + s));
+			struct call c = {.ts = t, .caller = sim, .callee = victim, .trunk = "msc-7", .cell = "cell-9"};
+			struct screen_verdict v = check_call(&c);
+			if (round >= 4) {
+				later++;
+				blocked_later += v.verdict == SCREEN_BLOCK;
+			}
+			end_call(&c, t + 20000, 0, 0);
+			t += 15000;
+		}
+		screen_merge(eng, t);
+	}
+	assert_true(blocked_later > later * 9 / 10);
+	/* an ordinary subscriber elsewhere is untouched */
+	assert_int_equal(check(t, "01098765432", "01011112222").verdict, SCREEN_ALLOW);
+}
+
+static void test_snapshot_roundtrip(void **state)
+{
+	(void)state;
+	struct phone p = num("01012121212");
+	for (int i = 0; i < 5; i++)
+		check(T0 + i * 1000, "01012121212", "01011112222");
+	screen_block(eng, &p, T0 + 10000, 0);
+	struct screen_report r = {.ts_ms = T0, .number = num("07012341234"), .reporter = 5};
+	screen_report_add(eng, &r);
+	char path[] = "/tmp/screen_snapXXXXXX";
+	int fd = mkstemp(path);
+	close(fd);
+	assert_int_equal(screen_snapshot_save(eng, path), 0);
+	struct screen_engine *back;
+	const char *why;
+	assert_int_equal(screen_snapshot_restore(path, &back, &why), 0);
+	struct screen_evidence ev;
+	assert_int_equal(screen_evidence(back, &p, &ev), 0);
+	assert_true(ev.blocked);
+	assert_int_equal(ev.attempts, 5);
+	struct screen_stats a, b;
+	screen_stats(eng, &a);
+	screen_stats(back, &b);
+	assert_int_equal(a.callers, b.callers);
+	assert_int_equal(a.attempts, b.attempts);
+	screen_destroy(back);
+	FILE *f = fopen(path, "r+b");
+	fputs("garbage", f);
+	fclose(f);
+	assert_int_equal(screen_snapshot_restore(path, &back, &why), OMB_EINVAL);
+	assert_null(back);
+	unlink(path);
+}
+
+static void test_config_swap(void **state)
+{
+	(void)state;
+	struct screen_config c = cfg;
+	c.vol_1m = 2;
+	assert_int_equal(screen_config_swap(eng, &c, NULL), 0);
+	assert_int_equal(screen_config_current(eng)->vol_1m, 2);
+	assert_int_equal(screen_config_current(eng)->max_callers, cfg.max_callers);
+	c.warn_score = 99;
+	const char *why;
+	assert_int_equal(screen_config_swap(eng, &c, &why), OMB_EINVAL);
+	assert_int_equal(screen_config_current(eng)->vol_1m, 2); /* the old one stays */
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_emergency_never_counted), T(test_emergency_extra_list), T(test_withheld_is_not_a_caller),
+		T(test_repeated_check_is_idempotent), T(test_end_matching), T(test_formats_are_one_number),
+		T(test_spoofed_domestic_cli), T(test_institution_spoof), T(test_confirmed_list_and_validity),
+		T(test_registered_volume_and_cap), T(test_volume_and_fanout_signals), T(test_windows_slide),
+		T(test_outcomes_and_sequential), T(test_reports_corroborate), T(test_block_expires_and_lift),
+		T(test_blocks_iterator_and_allowlist), T(test_flood_cannot_evict_blocked), T(test_simbox_cell),
+		T(test_snapshot_roundtrip), T(test_config_swap),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
