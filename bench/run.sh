@@ -7,3 +7,4 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build}
 bash "$here/http.sh" "$build"
 bash "$here/desk.sh" "$build"
+sh "$here/screen/run.sh" "$build"
