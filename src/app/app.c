@@ -64,8 +64,12 @@ static int load_secret_file(const char *path, uint8_t out[CRED_KEY_BYTES], char 
 static int load_secret(struct app *app, char *errbuf, size_t errlen)
 {
 	const struct config *cfg = app->cfg;
-	if (*cfg->secret)
-		return secret_from_hex(cfg->secret, app->secret);
+	if (*cfg->secret) {
+		int rc = secret_from_hex(cfg->secret, app->secret);
+		if (rc != OMB_OK)
+			snprintf(errbuf, errlen, "security.secret: expected 64 hex digits");
+		return rc;
+	}
 	if (*cfg->secret_file)
 		return load_secret_file(cfg->secret_file, app->secret, errbuf, errlen);
 	const char *db = strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->db + 7 : cfg->db;

@@ -48,23 +48,30 @@ bool log_enabled(enum log_level level)
 	return level >= threshold;
 }
 
+/* A line is built field by field; a field that no longer fits is dropped
+ * whole and the line ends with truncated=1, so every line stays one valid
+ * logfmt or JSON record, never cut inside a value, escape or character. */
 struct line {
 	char buf[LINE_MAX_BYTES];
 	size_t len;
+	size_t cap;      /* bytes this line may use */
 };
 
-static void put(struct line *l, const char *s, size_t n)
+#define TAIL_RESERVE 24  /* room kept for ',"truncated":true}' and the newline */
+
+/* All or nothing: false (and nothing written) when n bytes do not fit. */
+static bool put(struct line *l, const char *s, size_t n)
 {
-	size_t room = sizeof l->buf - 1 - l->len; /* keep one byte for the newline */
-	if (n > room)
-		n = room;
+	if (n > l->cap - l->len)
+		return false;
 	memcpy(l->buf + l->len, s, n);
 	l->len += n;
+	return true;
 }
 
-static void put_str(struct line *l, const char *s)
+static bool put_str(struct line *l, const char *s)
 {
-	put(l, s, strlen(s));
+	return put(l, s, strlen(s));
 }
 
 /* logfmt quotes a value that has spaces, quotes, '=' or control bytes; JSON
@@ -77,23 +84,39 @@ static bool logfmt_needs_quotes(const char *v)
 	return *v == '\0';
 }
 
+/* Bytes of the UTF-8 sequence led by c (1 for ASCII and stray bytes). */
+static size_t utf8_len(unsigned char c)
+{
+	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+}
+
+/* Writes the value, cutting it (at a whole character or escape) when it
+ * would not fit, and always closing its quote. */
 static void put_value(struct line *l, const char *v, bool always_quote)
 {
 	bool quote = always_quote || logfmt_needs_quotes(v);
 	if (quote)
 		put(l, "\"", 1);
-	for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+	l->cap -= quote;  /* room for the closing quote */
+	for (const unsigned char *p = (const unsigned char *)v; *p;) {
 		char esc[8];
+		size_t n = 1;
+		bool ok;
 		if (*p == '"' || *p == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)*p;
-			put(l, esc, 2);
+			ok = put(l, esc, 2);
 		} else if (*p < 0x20 || *p == 0x7f) {
-			put(l, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", *p));
+			ok = put(l, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", *p));
 		} else {
-			put(l, (const char *)p, 1);
+			n = strnlen((const char *)p, utf8_len(*p));
+			ok = put(l, (const char *)p, n);
 		}
+		if (!ok)
+			break;
+		p += n;
 	}
+	l->cap += quote;
 	if (quote)
 		put(l, "\"", 1);
 }
@@ -111,27 +134,41 @@ static void put_field(struct line *l, bool first, const char *key, const char *s
 		put_str(l, key);
 		put(l, "=", 1);
 	}
-	if (num) {
+	if (num)
 		put(l, n, (size_t)snprintf(n, sizeof n, "%" PRId64, *num));
-	} else {
+	else
 		put_value(l, str ? str : "", line_format == LOG_JSON);
-	}
+}
+
+/* Builds the field aside in the room left, its value cut to fit, and
+ * appends it; a field whose key no longer fits is dropped whole. */
+static bool add_field(struct line *l, bool first, const char *key, const char *str, const int64_t *num)
+{
+	struct line f = {.len = 0, .cap = l->cap - l->len};
+	if (strlen(key) + 24 > f.cap)  /* key, quotes, separators, a number */
+		return false;
+	put_field(&f, first, key, str, num);
+	return put(l, f.buf, f.len);
 }
 
 void log_emit(enum log_level level, const struct log_kv *fields)
 {
 	if (level < threshold)
 		return;
-	struct line l = {.len = 0};
+	struct line l = {.len = 0, .cap = sizeof l.buf - TAIL_RESERVE};
 	char ts[32];
 	clock_format_iso(clock_now_ms(), ts, sizeof ts);
-	put_field(&l, true, "ts", ts, NULL);
-	put_field(&l, false, "level", level_names[level], NULL);
+	add_field(&l, true, "ts", ts, NULL);
+	add_field(&l, false, "level", level_names[level], NULL);
+	bool dropped = false;
 	for (const struct log_kv *f = fields; f->type != LOG_KV_END; f++)
-		put_field(&l, false, f->key, f->str, f->type == LOG_KV_INT ? &f->num : NULL);
+		dropped |= !add_field(&l, false, f->key, f->str, f->type == LOG_KV_INT ? &f->num : NULL);
+	l.cap = sizeof l.buf;
+	if (dropped)
+		put_str(&l, line_format == LOG_JSON ? ",\"truncated\":true" : " truncated=1");
 	if (line_format == LOG_JSON)
 		put(&l, "}", 1);
-	l.buf[l.len++] = '\n';
+	put(&l, "\n", 1);
 	ssize_t w = write(STDERR_FILENO, l.buf, l.len);
 	(void)w; /* nowhere left to report a failed log write */
 }

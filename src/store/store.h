@@ -62,8 +62,8 @@ int64_t store_row_int(const struct store_row *row, int col);
 const char *store_row_text(const struct store_row *row, int col);          /* "" for NULL */
 const void *store_row_blob(const struct store_row *row, int col, size_t *len);
 
-/* Called per row; return 0 to go on, anything else stops and is returned by
- * store_exec. */
+/* Called per row; return 0 to go on. A positive return stops (store_exec
+ * then returns the rows seen so far); a negative code stops and is returned. */
 typedef int (*store_row_fn)(void *ctx, const struct store_row *row);
 
 /* Opens a store: "sqlite:PATH" or a plain PATH means SQLite. Returns 0 or a
@@ -80,7 +80,7 @@ const char *store_driver_name(const struct store *st);
 /* Runs query q with nargs parameters; fn may be NULL. Returns the number of
  * rows seen by fn (for SELECT/RETURNING) or rows changed (otherwise), or a
  * negative code: OMB_EEXIST on a unique-constraint violation, OMB_EAGAIN
- * when the database stayed busy, OMB_ESTORE otherwise; fn's own non-zero
+ * when the database stayed busy, OMB_ESTORE otherwise; fn's own negative
  * return is passed through. */
 int store_exec(struct store *st, enum store_query q, const struct store_val *args, size_t nargs,
 	       store_row_fn fn, void *ctx);

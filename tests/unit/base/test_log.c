@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <jansson.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,19 +123,40 @@ static void threshold_drops_lower_levels(void **state)
 	log_setup(LOG_INFO, LOG_LOGFMT);
 }
 
-static void long_lines_are_truncated_not_split(void **state)
+static char *long_line(enum log_format format, const char *fill)
 {
-	log_setup(LOG_INFO, LOG_LOGFMT);
-	char *big = xmalloc(6000);
-	memset(big, 'x', 5999);
-	big[5999] = '\0';
+	log_setup(LOG_INFO, format);
+	size_t n = strlen(fill), total = 6000 - 6000 % n;
+	char *big = xmalloc(total + 1);
+	for (size_t i = 0; i < total; i += n)
+		memcpy(big + i, fill, n);
+	big[total] = '\0';
 	capture_begin();
-	log_info(LOG_S("big", big));
-	char *out = capture_end();
-	assert_int_equal(strlen(out), 4096);
-	assert_ptr_equal(strchr(out, '\n'), out + 4095);
-	free(out);
+	log_info(LOG_S("big", big), LOG_I("after", 7));
 	free(big);
+	return capture_end();
+}
+
+static void long_lines_are_cut_inside_the_value(void **state)
+{
+	char *out = long_line(LOG_LOGFMT, "x");
+	size_t len = strlen(out);
+	assert_true(len <= 4096 && len > 4000);
+	assert_ptr_equal(strchr(out, '\n'), out + len - 1);     /* one line */
+	assert_non_null(strstr(out, " big=xxx"));
+	assert_non_null(strstr(out, " truncated=1\n"));           /* says so */
+	free(out);
+	out = long_line(LOG_JSON, "한");                          /* 3-byte characters */
+	json_error_t jerr;
+	json_t *j = json_loads(out, 0, &jerr);
+	assert_non_null(j);                                       /* still one valid record */
+	const char *big = json_string_value(json_object_get(j, "big"));
+	assert_non_null(big);
+	assert_int_equal(strlen(big) % 3, 0);                     /* never half a character */
+	assert_true(json_is_true(json_object_get(j, "truncated")));
+	json_decref(j);
+	free(out);
+	log_setup(LOG_INFO, LOG_LOGFMT);
 }
 
 static void parses_levels_and_formats(void **state)
@@ -163,7 +185,7 @@ int main(void)
 		cmocka_unit_test(logfmt_quotes_any_control_byte),
 		cmocka_unit_test(json_line),
 		cmocka_unit_test(threshold_drops_lower_levels),
-		cmocka_unit_test(long_lines_are_truncated_not_split),
+		cmocka_unit_test(long_lines_are_cut_inside_the_value),
 		cmocka_unit_test(parses_levels_and_formats),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
