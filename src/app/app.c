@@ -79,6 +79,55 @@ static int load_secret(struct app *app, char *errbuf, size_t errlen)
 	return rc;
 }
 
+/* "2026-01-01,2026-02-16" -> {20260101, 20260216}. */
+static int parse_holidays(const char *list, int32_t **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	for (const char *p = list; *p;) {
+		int y, m, d, used = 0;
+		if (sscanf(p, "%4d-%2d-%2d%n", &y, &m, &d, &used) != 3 || used != 10)
+			return OMB_EINVAL;
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[(*n)++] = y * 10000 + m * 100 + d;
+		p += used;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return OMB_EINVAL;
+	}
+	return OMB_OK;
+}
+
+static int desk_setup(struct app *app, char *errbuf, size_t errlen)
+{
+	const struct config *cfg = app->cfg;
+	struct desk_config *d = &app->desk;
+	desk_config_default(d);
+	d->deadlines.first_answer_hours = (int32_t)cfg->first_answer_hours;
+	d->deadlines.responsible_contact_hours = (int32_t)cfg->responsible_contact_hours;
+	for (int level = LADDER_L2; level <= LADDER_L4; level++)
+		d->deadlines.level_answer_hours[level] = (int32_t)cfg->level_answer_hours;
+	d->deadlines.final_answer_days = (int32_t)cfg->final_answer_days;
+	d->deadlines.cal.business = cfg->business_hours;
+	d->reopen_window_ms = cfg->reopen_days * CLOCK_MS_PER_DAY;
+	size_t n = 0;
+	if (parse_holidays(cfg->holidays, &app->holidays, &n) != OMB_OK) {
+		snprintf(errbuf, errlen, "desk.holidays: expected YYYY-MM-DD,YYYY-MM-DD,...");
+		return OMB_EINVAL;
+	}
+	d->deadlines.cal.holidays = app->holidays;
+	d->deadlines.cal.n_holidays = n;
+	similar_config_default(&app->similar);
+	app->similar.threshold = (double)cfg->repeat_threshold_pct / 100.0;
+	const char *why = NULL;
+	if (desk_config_check(d, &why) != OMB_OK || similar_config_check(&app->similar, &why) != OMB_OK) {
+		snprintf(errbuf, errlen, "desk: %s", why ? why : "invalid settings");
+		return OMB_EINVAL;
+	}
+	return OMB_OK;
+}
+
 int app_open(struct app *app, const struct config *cfg, char *errbuf, size_t errlen)
 {
 	memset(app, 0, sizeof *app);
@@ -89,6 +138,8 @@ int app_open(struct app *app, const struct config *cfg, char *errbuf, size_t err
 		snprintf(errbuf, errlen, "libsodium failed to initialise");
 		return rc;
 	}
+	if ((rc = desk_setup(app, errbuf, errlen)) != OMB_OK)
+		return rc;
 	if (!(app->sender = outbox_sender_named(cfg->outbox_sender))) {
 		snprintf(errbuf, errlen, "outbox.sender: unknown sender %s", cfg->outbox_sender);
 		return OMB_EINVAL;
@@ -114,6 +165,8 @@ void app_close(struct app *app)
 	store_close(app->store);
 	app->store = NULL;
 	sodium_memzero(app->secret, sizeof app->secret);
+	free(app->holidays);
+	app->holidays = NULL;
 	pthread_mutex_destroy(&app->sweep_lock);
 }
 

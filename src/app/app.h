@@ -15,6 +15,8 @@
 
 #include "base/config.h"
 #include "base/credential.h"
+#include "desk/case.h"
+#include "desk/similar.h"
 #include "store/store.h"
 
 struct outbox_sender;
@@ -24,6 +26,9 @@ struct app {
 	struct store *store;             /* owned */
 	uint8_t secret[CRED_KEY_BYTES];  /* keys every stored token and code hash */
 	const struct outbox_sender *sender; /* how the outbox delivers (outbox.sender) */
+	struct desk_config desk;         /* deadlines and re-opening, from [desk] */
+	struct similar_config similar;   /* what counts as a repeated answer */
+	int32_t *holidays;               /* owned; desk.deadlines.cal points into it */
 	pthread_mutex_t sweep_lock;      /* one sweep at a time */
 	pthread_t sweeper;
 	atomic_bool sweeper_stop;

@@ -88,12 +88,7 @@ static int64_t next_due(const struct desk_case *c)
 	return due;
 }
 
-/* ---- configuration and the organisation's key ---- */
-
-static void desk_cfg(struct desk_config *cfg)
-{
-	desk_config_default(cfg);
-}
+/* ---- the organisation's key ---- */
 
 struct keypair {
 	uint8_t pk[CHAIN_PK_BYTES], sk[CHAIN_SK_BYTES];
@@ -459,11 +454,10 @@ static int open_in_tx(struct app *app, const struct case_open_in *in, const stru
 		return rc;
 	if (!cat.found)
 		ERR("category", "no such category in this organisation");
-	struct desk_config cfg;
-	desk_cfg(&cfg);
+	const struct desk_config *cfg = &app->desk;
 	struct desk_result res;
 	struct desk_category dc = {cat.dept_id, cat.about_center};
-	rc = desk_open(&cfg, &dc, in->channel, &by->who, now, &res);
+	rc = desk_open(cfg, &dc, in->channel, &by->who, now, &res);
 	if (rc != OMB_OK) {
 		err->reason = res.reason;
 		return rc;
@@ -604,11 +598,9 @@ static int classify(struct app *app, const struct loaded *c, const struct case_a
 	if (rc >= 0)
 		rc = store_exec(app->store, STORE_Q_TEMPLATE_LIST, SV_ARGS(SV_INT(c->org_id)), template_row, &templates);
 	if (rc >= 0) {
-		struct similar_config cfg;
-		similar_config_default(&cfg);
 		struct similar_reply reply = {in->text, in->template_id ? SIMILAR_FROM_TEMPLATE : SIMILAR_FROM_TYPED,
 					      in->template_id};
-		rc = similar_classify(&cfg, &reply, earlier.items, earlier.n, templates.items, templates.n, v);
+		rc = similar_classify(&app->similar, &reply, earlier.items, earlier.n, templates.items, templates.n, v);
 	}
 	texts_free(&earlier);
 	texts_free(&templates);
@@ -691,31 +683,30 @@ static bool is_customer_action(enum case_action a)
 static int transition(struct app *app, struct loaded *c, const struct acting *by, const struct case_action_in *in,
 		      int64_t now, struct desk_result *res, struct append *a, char **owned_text, struct case_error *err)
 {
-	struct desk_config cfg;
-	desk_cfg(&cfg);
+	const struct desk_config *cfg = &app->desk;
 	struct similar_verdict v;
 	int rc;
 	switch (in->action) {
-	case CASE_ACT_MESSAGE: return desk_customer_message(&cfg, &c->state, now, res);
-	case CASE_ACT_DEMAND: return desk_demand(&cfg, &c->state, now, res);
-	case CASE_ACT_DISPUTE: return desk_dispute(&cfg, &c->state, now, res);
-	case CASE_ACT_ACCEPT: return desk_accept(&cfg, &c->state, now, res);
-	case CASE_ACT_REOPEN: return desk_reopen(&cfg, &c->state, now, res);
-	case CASE_ACT_NOTE: return desk_note(&cfg, &c->state, &by->who, now, res);
-	case CASE_ACT_CLOSE: return desk_close(&cfg, &c->state, &by->who, now, res);
+	case CASE_ACT_MESSAGE: return desk_customer_message(cfg, &c->state, now, res);
+	case CASE_ACT_DEMAND: return desk_demand(cfg, &c->state, now, res);
+	case CASE_ACT_DISPUTE: return desk_dispute(cfg, &c->state, now, res);
+	case CASE_ACT_ACCEPT: return desk_accept(cfg, &c->state, now, res);
+	case CASE_ACT_REOPEN: return desk_reopen(cfg, &c->state, now, res);
+	case CASE_ACT_NOTE: return desk_note(cfg, &c->state, &by->who, now, res);
+	case CASE_ACT_CLOSE: return desk_close(cfg, &c->state, &by->who, now, res);
 	case CASE_ACT_REPLY:
 		if ((rc = classify(app, c, in, &v)) != OMB_OK)
 			return rc;
 		if (in->template_id)
 			a->detail = *owned_text = xasprintf("template=%lld", (long long)in->template_id);
-		return desk_reply(&cfg, &c->state, &by->who, &v, now, res);
+		return desk_reply(cfg, &c->state, &by->who, &v, now, res);
 	case CASE_ACT_FINAL: {
 		size_t n_options = 0;
 		if ((rc = classify(app, c, in, &v)) != OMB_OK || (rc = final_text(app, c->org_id, in->text, owned_text,
 										 &n_options)) != OMB_OK)
 			return rc;
 		a->text = *owned_text;
-		return desk_final_answer(&cfg, &c->state, &by->who, &v, n_options, now, res);
+		return desk_final_answer(cfg, &c->state, &by->who, &v, n_options, now, res);
 	}
 	case CASE_ACT_ASSIGN: {
 		struct ladder_actor to;
@@ -724,7 +715,7 @@ static int transition(struct app *app, struct loaded *c, const struct acting *by
 			err->reason = "no such active staff member";
 			return OMB_EINVAL;
 		}
-		return rc != OMB_OK ? rc : desk_assign(&cfg, &c->state, &by->who, &to, now, res);
+		return rc != OMB_OK ? rc : desk_assign(cfg, &c->state, &by->who, &to, now, res);
 	}
 	}
 	return OMB_EINVAL;
@@ -1025,10 +1016,9 @@ static int sweep_one(struct app *app, const char *receipt, int64_t now)
 	int rc = load(app, receipt, &c);
 	if (rc != OMB_OK)
 		return rc;
-	struct desk_config cfg;
-	desk_cfg(&cfg);
+	const struct desk_config *cfg = &app->desk;
 	struct desk_result res;
-	if ((rc = desk_sweep(&cfg, &c.state, now, &res)) != OMB_OK)
+	if ((rc = desk_sweep(cfg, &c.state, now, &res)) != OMB_OK)
 		return rc;
 	struct acting system;
 	customer_acting(&system); /* sweep events are the system's: no organisation, no staff code */

@@ -36,6 +36,15 @@ struct config {
 	int64_t lookup_per_min;   /* receipt-number and one-time-code lookups per source */
 	/* [locale] */
 	int64_t default_country;  /* E.164 country code for national-format numbers */
+	/* [desk] */
+	int64_t first_answer_hours;
+	int64_t responsible_contact_hours;
+	int64_t level_answer_hours;      /* L2-L4 */
+	int64_t final_answer_days;
+	bool business_hours;             /* count open hours (Mon-Fri 09-18 KST) instead of calendar hours */
+	char *holidays;                  /* comma-separated YYYY-MM-DD, with business_hours */
+	int64_t reopen_days;
+	int64_t repeat_threshold_pct;    /* similarity at or above which an answer is a repeat */
 	/* [outbox] */
 	char *outbox_sender;      /* "log" */
 	int64_t sweep_interval_ms;

@@ -260,5 +260,31 @@ class Desk(harness.ServerTest):
         self.assertEqual(r.status, 404, r)   # not a CC case
 
 
+
+class DeskSettings(harness.ServerTest):
+    """Deadlines come from the [desk] settings: durations, and business hours."""
+    server_args = ('--set', 'desk.first_answer_hours=2', '--set', 'desk.business_hours=true',
+                   '--set', 'desk.holidays=2026-12-25,2027-01-01')
+
+    @classmethod
+    def prepare(cls, server):
+        harness.demo_accounts(server)
+
+    def test_first_answer_due_in_open_hours(self):
+        import datetime
+        r = self.server.request('POST', '/v1/orgs/HB/cases',
+                                {'category': 'CARD', 'name': '이순신', 'contact': 'lee@example.kr',
+                                 'subject': '한도', 'text': '카드 한도를 올리고 싶습니다.'})
+        self.assertEqual(r.status, 201, r)
+        opened = datetime.datetime.fromisoformat(r.json['events'][0]['at'].replace('Z', '+00:00'))
+        due = datetime.datetime.fromisoformat(r.json['deadlines']['answer']['due'].replace('Z', '+00:00'))
+        kst = datetime.timezone(datetime.timedelta(hours=9))
+        local = due.astimezone(kst)
+        self.assertLess(local.weekday(), 5, local)                  # Monday-Friday
+        self.assertTrue(9 <= local.hour < 18 or (local.hour == 18 and local.minute == 0), local)
+        self.assertNotIn(local.strftime('%Y-%m-%d'), ('2026-12-25', '2027-01-01'))
+        self.assertGreaterEqual(due - opened, datetime.timedelta(hours=2))   # two open hours at least
+
+
 if __name__ == '__main__':
     harness.main()
