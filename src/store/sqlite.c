@@ -81,7 +81,7 @@ static int sq_connect(const char *target, void **out, char *errbuf, size_t errle
 	 * which in WAL mode never corrupts and loses at most the last commits
 	 * on power loss (not on a crash of the process). */
 	rc = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-			  "PRAGMA mmap_size=268435456;");
+			  "PRAGMA mmap_size=2147418112; PRAGMA cache_size=-65536;");
 	if (rc != OMB_OK) {
 		snprintf(errbuf, errlen, "cannot configure %s: %s", target, sqlite3_errmsg(db));
 		sqlite3_close(db);
