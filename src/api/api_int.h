@@ -149,6 +149,7 @@ int h_case_reopen(struct api_req *r);
 int h_case_download(struct api_req *r);
 int h_case_verify(struct api_req *r);
 int h_case_otp(struct api_req *r);
+int h_case_referral(struct api_req *r);
 int h_case_access_code(struct api_req *r);
 int h_staff_case_get(struct api_req *r);
 int h_staff_case_download(struct api_req *r);

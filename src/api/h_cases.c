@@ -233,6 +233,28 @@ static int download(struct api_req *r, const struct principal *staff)
 	return rc;
 }
 
+int h_case_referral(struct api_req *r)
+{
+	const char *format = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "format");
+	struct case_view v;
+	struct case_error err;
+	int rc = cases_view(r->app, r->params[0], NULL, api_header(r, "X-Access-Code"), &v, &err);
+	if (rc == OMB_ENOTFOUND)
+		return no_such_case(r);
+	if (rc != OMB_OK)
+		return case_fail(r, rc, &err);
+	struct doc *d = NULL;
+	rc = cases_referral_package(r->app, &v, &d);
+	case_view_free(&v);
+	if (rc == OMB_ECONFLICT)
+		snprintf(r->err_msg, sizeof r->err_msg, "the case has not been referred out (it is not at L5)");
+	if (rc != OMB_OK)
+		return rc;
+	rc = api_reply_document(r, d, format && !strcmp(format, "html"));
+	doc_free(d);
+	return rc;
+}
+
 int h_case_download(struct api_req *r)
 {
 	int rc = customer_case(r);

@@ -59,6 +59,8 @@ const struct route api_routes[] = {
 	{"GET", "/v1/cases/{receipt}/download", h_case_download, 0, ORG_ANY, 0, CUSTOMER, NULL,
 	 "my case as JSON or a printable page"},
 	{"GET", "/v1/cases/{receipt}/verify", h_case_verify, 0, ORG_ANY, 0, CUSTOMER, NULL, "check my case's chain"},
+	{"GET", "/v1/cases/{receipt}/referral", h_case_referral, 0, ORG_ANY, 0, CUSTOMER, NULL,
+	 "the referral package once the case is referred out (L5)"},
 	{"POST", "/v1/cases/{receipt}/messages", h_case_message, 0, ORG_ANY, KB(16), CUSTOMER, NULL, "write a message"},
 	{"POST", "/v1/cases/{receipt}/demand", h_case_demand, 0, ORG_ANY, KB(1), CUSTOMER, NULL,
 	 "demand the responsible person (담당자 연결 요청)"},

@@ -1343,11 +1343,48 @@ static void doc_history(struct doc *d, const struct case_view *v)
 	}
 }
 
+static struct doc *case_doc(const struct case_view *v, const char *kind, const char *title_ko_en);
+
 struct doc *cases_document(const struct case_view *v)
 {
-	char title[96], buf[160];
-	snprintf(title, sizeof title, "민원 기록 / Case record %s", v->receipt);
-	struct doc *d = doc_new("case", title);
+	return case_doc(v, "case", "민원 기록 / Case record");
+}
+
+struct referral_table {
+	struct doc *d;
+	struct doc_table *t;
+};
+
+static int referral_doc_row(void *ctx, const struct store_row *row)
+{
+	struct referral_table *rt = ctx;
+	const char *cells[] = {store_row_text(row, 1), store_row_text(row, 2)};
+	doc_row(rt->d, rt->t, cells);
+	return 0;
+}
+
+int cases_referral_package(struct app *app, const struct case_view *v, struct doc **out)
+{
+	if (v->state.level != LADDER_L5)
+		return OMB_ECONFLICT;
+	struct doc *d = case_doc(v, "referral", "외부 구제 안내 / Referral package");
+	struct doc_section *s = doc_section(d, "referral", "외부 구제 기관 / Where to take this case");
+	static const char *keys[] = {"name", "contact"}, *labels[] = {"기관 / Body", "연락처 / Contact"};
+	struct referral_table rt = {d, doc_table(d, s, 2, keys, labels)};
+	int rc = store_exec(app->store, STORE_Q_REFERRAL_LIST, SV_ARGS(SV_INT(v->org_id)), referral_doc_row, &rt);
+	if (rc < 0) {
+		doc_free(d);
+		return rc;
+	}
+	*out = d;
+	return OMB_OK;
+}
+
+static struct doc *case_doc(const struct case_view *v, const char *kind, const char *title_ko_en)
+{
+	char title[128], buf[160];
+	snprintf(title, sizeof title, "%s %s", title_ko_en, v->receipt);
+	struct doc *d = doc_new(kind, title);
 	struct doc_section *s = doc_section(d, "case", "사건 / Case");
 	doc_field(d, s, "receipt", "접수번호 / Receipt number", v->receipt);
 	doc_field(d, s, "org", "기관 / Organisation", v->org_code);
@@ -1465,4 +1502,14 @@ int cases_otp_exchange(struct app *app, const char *receipt, const char *code, i
 	/* a wrong code still commits its counted attempt */
 	int end = in_tx(app, rc == OMB_EAUTH ? OMB_OK : rc);
 	return end != OMB_OK ? end : rc == OMB_EAUTH ? OMB_ENOTFOUND : OMB_OK;
+}
+
+/* ---- hand-over inside another use case's transaction ---- */
+
+int cases_handover(struct app *app, const char *receipt, const struct principal *from, const char *to_staff_code,
+		   int64_t now, struct case_error *err)
+{
+	memset(err, 0, sizeof *err);
+	struct case_action_in in = {.action = CASE_ACT_ASSIGN, .assignee = to_staff_code};
+	return act_in_tx(app, receipt, from, &in, now, err);
 }

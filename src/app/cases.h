@@ -125,6 +125,11 @@ void case_view_free(struct case_view *v);
 /* The case as a document (download): history, answers with roles,
  * deadlines met and missed, chain head and signature. */
 struct doc *cases_document(const struct case_view *v);
+/* The referral package of a case referred out (L5): the case record and the
+ * organisation's outward referral options with their contacts, for the
+ * customer to take to an outside body. OMB_ECONFLICT before L5. Caller
+ * frees *out with doc_free. */
+int cases_referral_package(struct app *app, const struct case_view *v, struct doc **out);
 
 /* Recomputes the chain and checks it against every signed head. */
 int cases_verify(struct app *app, const char *receipt, struct chain_report *rep, size_t *n_events,
@@ -175,5 +180,13 @@ int cases_template_add(struct app *app, int64_t org_id, const char *title, const
 		       struct case_error *err);
 int cases_referral_add(struct app *app, int64_t org_id, const char *name, const char *contact,
 		       struct case_error *err);
+
+/* Inside the caller's write transaction (app/protect.c ends a contact and
+ * hands the case over in one): hands the case from staff `from` to the
+ * active staff member to_staff_code, as CASE_ACT_ASSIGN would (desk_assign:
+ * never below the case's level), appending and signing the event. The
+ * deadlines are untouched. */
+int cases_handover(struct app *app, const char *receipt, const struct principal *from, const char *to_staff_code,
+		   int64_t now, struct case_error *err);
 
 #endif

@@ -133,6 +133,19 @@ class Desk(harness.ServerTest):
         again = self.customer('POST', receipt, code, 'demand')
         self.assertEqual(again.status, 200, again)
         self.assertEqual(again.json['level'], 'L4')   # a demand never lowers a case
+        self.assertEqual(self.customer('GET', receipt, code, 'referral').status, 409)
+        self.advance(73 * HOUR_MS)                    # L4 misses its deadline too: referred out
+        case = self.customer('GET', receipt, code).json
+        self.assertEqual(case['level'], 'L5')
+        self.assertEqual(case['status'], 'referred')
+        self.assertIsNone(case['deadlines']['answer'])  # the clock stopped
+        package = self.customer('GET', receipt, code, 'referral')
+        self.assertEqual(package.status, 200, package)
+        self.assertEqual(package.json['kind'], 'referral')
+        bodies = [s for s in package.json['sections'] if s['key'] == 'referral'][0]['rows']
+        self.assertIn('1332, www.fcsc.kr', [b['contact'] for b in bodies])
+        page = self.customer('GET', receipt, code, 'referral?format=html')
+        self.assertIn('www.epeople.go.kr', page.raw)
 
     def test_complaint_about_center_goes_to_l4_and_vendor_cannot_close(self):
         receipt, code, case = self.open_case('CENTER', '상담원이 계속 같은 말만 합니다.')
