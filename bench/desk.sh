@@ -21,11 +21,7 @@ if [ ! -s "$CODES" ] || [ "$(wc -l < "$CODES")" -lt "$CASES" ]; then
   "$BUILD/bench/desk_seed" "$DB" "$CASES" "$CODES"
 fi
 
-SCRATCH=$(mktemp -d)
-chmod 755 "$SCRATCH"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$SCRATCH"; }
-trap cleanup EXIT
+source "$here/lib.sh"
 
 # reads pick from a random sample of 200k stored cases
 shuf -n 200000 "$CODES" > "$SCRATCH/sample"
@@ -47,37 +43,12 @@ wrk.body = '{"category":"CARD","name":"홍길동","contact":"010-1234-5678","sub
 wrk.headers["Content-Type"] = "application/json"
 LUA
 
-mkdir -p "$SCRATCH/www" "$SCRATCH/tmp"
-head -c 200 /dev/zero | tr '\0' 'x' > "$SCRATCH/www/f200.txt"
-chmod -R a+rX "$SCRATCH/www"
-cat > "$SCRATCH/nginx.conf" <<CONF
-worker_processes 1; daemon off; pid $SCRATCH/nginx.pid; error_log $SCRATCH/error.log warn;
-events { worker_connections 1024; }
-http { access_log off; sendfile on; keepalive_requests 1000000;
-  client_body_temp_path $SCRATCH/tmp; proxy_temp_path $SCRATCH/tmp; fastcgi_temp_path $SCRATCH/tmp;
-  uwsgi_temp_path $SCRATCH/tmp; scgi_temp_path $SCRATCH/tmp;
-  server { listen 127.0.0.1:18082; root $SCRATCH/www; } }
-CONF
-nginx -p "$SCRATCH/" -c "$SCRATCH/nginx.conf" & PIDS+=($!)
-
-"$BUILD/ombud" serve --db "$DB" --port 0 --port-file "$SCRATCH/port" \
-  --set security.lookup_per_min=1000000000 2>"$SCRATCH/access.log" & PIDS+=($!)
-for _ in $(seq 300); do [ -s "$SCRATCH/port" ] && curl -sf "http://127.0.0.1:$(cat "$SCRATCH/port")/healthz" >/dev/null && break; sleep 0.1; done
-PORT=$(cat "$SCRATCH/port")
-
-run_wrk() {  # URL NAME [SCRIPT]
-  local script=()
-  [ -n "${3:-}" ] && script=(-s "$3")
-  wrk -t2 -c32 -d2s "${script[@]}" "$1" >/dev/null
-  wrk -t2 -c32 -d"$DURATION" --latency "${script[@]}" "$1" | awk -v name="$2" '
-    /Requests\/sec/ {rps=$2} / 50%/ {p50=$2} / 99%/ {p99=$2} /Non-2xx/ {bad=$NF}
-    END {printf "| %-40s | %10.0f | %8s | %8s | %6s |\n", name, rps, p50, p99, bad ? bad : 0}'
-}
+start_nginx 18082
+start_ombud "$DB" --set security.lookup_per_min=1000000000
 
 stored=$(sqlite3 "$DB" 'SELECT count(*) FROM cases')
 echo "# $(nproc) cores; $stored cases stored; wrk -t2 -c32 -d$DURATION; ombud access log on"
-echo "| target                                   |      req/s |      p50 |      p99 | non-2xx |"
-echo "|------------------------------------------|------------|----------|----------|--------|"
+table_head
 run_wrk "http://127.0.0.1:18082/f200.txt" "nginx static 200 B (reference)"
 run_wrk "http://127.0.0.1:$PORT/v1/orgs/HB/cases" "ombud case reads (random of all)" "$SCRATCH/read.lua"
 run_wrk "http://127.0.0.1:$PORT/v1/orgs/HB/cases" "ombud case opens" "$SCRATCH/open.lua"
