@@ -182,6 +182,8 @@ int app_sweep(struct app *app, int64_t now)
 	}
 	if (rc == OMB_OK)
 		rc = accounts_purge_sessions(app, now);
+	if (rc == OMB_OK)
+		rc = store_maintain(app->store);
 	pthread_mutex_unlock(&app->sweep_lock);
 	return rc < 0 ? rc : done;
 }

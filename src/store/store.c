@@ -147,6 +147,12 @@ int store_schema_version(struct store *st)
 	return st->driver->schema_version(conn);
 }
 
+int store_maintain(struct store *st)
+{
+	WITH_CONN(st, conn, rc);
+	return st->driver->maintain(conn);
+}
+
 int store_exec(struct store *st, enum store_query q, const struct store_val *args, size_t nargs,
 	       store_row_fn fn, void *ctx)
 {

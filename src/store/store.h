@@ -91,6 +91,10 @@ int store_begin(struct store *st, bool write);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
+/* Background upkeep off the request path (SQLite: a passive WAL checkpoint,
+ * so no request waits on the fsync of one). Called by the sweeper. */
+int store_maintain(struct store *st);
+
 /* Store errors since start, for /metrics. */
 uint64_t store_error_count(void);
 

@@ -18,6 +18,7 @@ struct store_driver {
 	void (*rollback)(void *conn);
 	int (*migrate)(void *conn, int *applied);
 	int (*schema_version)(void *conn);
+	int (*maintain)(void *conn);
 };
 
 extern const struct store_driver store_sqlite_driver;
