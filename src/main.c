@@ -349,6 +349,66 @@ static int cmd_user(int argc, char **argv)
 	return finish(&cli, rc);
 }
 
+/* ---- backup, restore ---- */
+
+static int cmd_backup(int argc, char **argv)
+{
+	struct cli cli = {.nextra = 1};
+	cli.extra[0] = (struct option){"to", required_argument, NULL, 0};
+	int rc = parse_cli(&cli, "backup", argc, argv);
+	if (rc)
+		return finish(&cli, rc == 1 ? 0 : rc);
+	if (!cli.extra_val[0]) {
+		fprintf(stderr, "ombud: backup needs --to FILE\n");
+		return finish(&cli, 2);
+	}
+	struct app app;
+	if (open_app(&app, &cli.cfg) != OMB_OK)
+		return finish(&cli, 1);
+	rc = store_backup(app.store, cli.extra_val[0]);
+	if (rc == OMB_OK)
+		printf("%s: backed up to %s (keep the secret file with it: see docs/operations.md)\n", cli.cfg.db,
+		       cli.extra_val[0]);
+	else
+		fprintf(stderr, "ombud: backup to %s failed: %s\n", cli.extra_val[0],
+			rc == OMB_EEXIST ? "the file exists" : omb_err_name(rc));
+	app_close(&app);
+	return finish(&cli, rc == OMB_OK ? 0 : 1);
+}
+
+/* Restores by taking an online backup of the backup file into the (stopped)
+ * server's database path, which must not exist: nothing is overwritten. */
+static int cmd_restore(int argc, char **argv)
+{
+	struct cli cli = {.nextra = 1};
+	cli.extra[0] = (struct option){"from", required_argument, NULL, 0};
+	int rc = parse_cli(&cli, "restore", argc, argv);
+	if (rc)
+		return finish(&cli, rc == 1 ? 0 : rc);
+	if (!cli.extra_val[0]) {
+		fprintf(stderr, "ombud: restore needs --from FILE\n");
+		return finish(&cli, 2);
+	}
+	if (access(cli.cfg.db, F_OK) == 0) {
+		fprintf(stderr, "ombud: %s exists; restore writes only a new database (move the old one away first)\n",
+			cli.cfg.db);
+		return finish(&cli, 1);
+	}
+	struct store *src = NULL;
+	char err[256] = "";
+	if (access(cli.extra_val[0], R_OK) != 0 || store_open(cli.extra_val[0], &src, err, sizeof err) != OMB_OK) {
+		fprintf(stderr, "ombud: cannot read %s %s\n", cli.extra_val[0], err);
+		return finish(&cli, 1);
+	}
+	rc = store_backup(src, cli.cfg.db);
+	store_close(src);
+	if (rc == OMB_OK)
+		printf("%s: restored from %s\n", cli.cfg.db, cli.extra_val[0]);
+	else
+		fprintf(stderr, "ombud: restore failed: %s\n", omb_err_name(rc));
+	return finish(&cli, rc == OMB_OK ? 0 : 1);
+}
+
 /* ---- routes, version, help ---- */
 
 static int cmd_routes(int argc, char **argv)
@@ -376,6 +436,10 @@ static const struct command commands[] = {
 	{"demo", cmd_demo, "demo [--db FILE]", "fill an empty database with the demo organisations and accounts"},
 	{"screen", app_screen_cli, "screen replay|simulate|evaluate|bench [OPTIONS] (ombud screen help)",
 	 "the call-screening engine on files: replay events, simulate a world, evaluate verdicts, benchmark"},
+	{"backup", cmd_backup, "backup --to FILE [--db FILE]",
+	 "a consistent copy of the database, taken while the server runs"},
+	{"restore", cmd_restore, "restore --from FILE --db FILE",
+	 "a new database from a backup (the server stopped; the target must not exist)"},
 	{"routes", cmd_routes, "routes", "print the routing table as JSON (method, path, roles, limits)"},
 	{"version", cmd_version, "version", "print the version"},
 	{"help", cmd_help, "help [COMMAND]", "show help for ombud or one command"},
@@ -388,7 +452,8 @@ static void usage_of(const char *name)
 		if (strcmp(commands[i].name, name) != 0)
 			continue;
 		printf("usage: ombud %s\n\n%s\n", commands[i].usage, commands[i].summary);
-		if (!strcmp(name, "serve") || !strcmp(name, "migrate") || !strcmp(name, "user") || !strcmp(name, "demo")) {
+		if (!strcmp(name, "serve") || !strcmp(name, "migrate") || !strcmp(name, "user") || !strcmp(name, "demo") ||
+		    !strcmp(name, "backup") || !strcmp(name, "restore")) {
 			printf("\nSettings (flag --section.key via --set, file [section] key, or env OMBUD_SECTION_KEY):\n");
 			config_print_help(stdout);
 		}

@@ -1,6 +1,9 @@
 /* sqlite.c — the SQLite driver: one connection per thread, WAL, cached
  * prepared statements, bound parameters only. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <unistd.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -288,6 +291,33 @@ static int sq_maintain(void *conn)
 	return rc == SQLITE_OK || rc == SQLITE_BUSY ? OMB_OK : map_rc(c->db, rc, "checkpoint");
 }
 
+/* SQLite's online backup API, a few pages at a time so writers are held up
+ * only for moments; a write during the copy makes it restart, which the
+ * loop absorbs. The target must not exist: a backup never overwrites. */
+static int sq_backup(void *conn, const char *path)
+{
+	struct sqlite_conn *c = conn;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? OMB_EEXIST : OMB_EIO;
+	close(fd);
+	sqlite3 *dst = NULL;
+	if (sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+		sqlite3_close(dst);
+		return OMB_EIO;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", c->db, "main");
+	int rc = SQLITE_ERROR;
+	if (b) {
+		while ((rc = sqlite3_backup_step(b, 1024)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(1);
+		sqlite3_backup_finish(b);
+	}
+	int result = rc == SQLITE_DONE ? OMB_OK : map_rc(dst, sqlite3_errcode(dst), "backup");
+	sqlite3_close(dst);
+	return result;
+}
+
 const struct store_driver store_sqlite_driver = {
 	.name = "sqlite",
 	.connect = sq_connect,
@@ -299,4 +329,5 @@ const struct store_driver store_sqlite_driver = {
 	.migrate = sq_migrate,
 	.schema_version = sq_schema_version,
 	.maintain = sq_maintain,
+	.backup = sq_backup,
 };

@@ -153,6 +153,12 @@ int store_maintain(struct store *st)
 	return st->driver->maintain(conn);
 }
 
+int store_backup(struct store *st, const char *path)
+{
+	WITH_CONN(st, conn, rc);
+	return st->driver->backup(conn, path);
+}
+
 int store_exec(struct store *st, enum store_query q, const struct store_val *args, size_t nargs,
 	       store_row_fn fn, void *ctx)
 {

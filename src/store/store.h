@@ -95,6 +95,10 @@ void store_rollback(struct store *st);
  * so no request waits on the fsync of one). Called by the sweeper. */
 int store_maintain(struct store *st);
 
+/* A consistent copy of the whole database into a new file at path, taken
+ * online (writers go on meanwhile). OMB_EEXIST if path exists. */
+int store_backup(struct store *st, const char *path);
+
 /* Store errors since start, for /metrics. */
 uint64_t store_error_count(void);
 

@@ -19,6 +19,7 @@ struct store_driver {
 	int (*migrate)(void *conn, int *applied);
 	int (*schema_version)(void *conn);
 	int (*maintain)(void *conn);
+	int (*backup)(void *conn, const char *path);
 };
 
 extern const struct store_driver store_sqlite_driver;
