@@ -139,6 +139,7 @@ int h_staff_list(struct api_req *r);
 int h_staff_create(struct api_req *r);
 int h_apikey_create(struct api_req *r);
 int h_outbox_list(struct api_req *r);
+int h_org_settings(struct api_req *r);
 int h_case_open(struct api_req *r);
 int h_case_get(struct api_req *r);
 int h_case_message(struct api_req *r);

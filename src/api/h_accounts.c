@@ -87,6 +87,24 @@ int h_logout(struct api_req *r)
 	return api_reply(r, MHD_HTTP_OK, json_pack("{s:b}", "logged_out", 1));
 }
 
+int h_org_settings(struct api_req *r)
+{
+	bool show = false;
+	json_t *v = r->json_body ? json_object_get(r->json_body, "show_staff_names") : NULL;
+	if (!json_is_boolean(v))
+		return api_invalid(r, "show_staff_names", "must be true or false");
+	show = json_is_true(v);
+	int rc = accounts_org_set_show_names(r->app, r->who.org_id, show);
+	struct org o;
+	if (rc == OMB_OK)
+		rc = accounts_org_get(r->app, r->who.org_code, &o);
+	if (rc != OMB_OK)
+		return rc;
+	json_t *j = org_json(&o);
+	json_object_set_new(j, "show_staff_names", json_boolean(o.show_names));
+	return api_reply(r, MHD_HTTP_OK, j);
+}
+
 int h_me(struct api_req *r)
 {
 	return api_reply(r, MHD_HTTP_OK, principal_json(&r->who));

@@ -72,6 +72,8 @@ static json_t *event_json(const struct case_event_view *e)
 		json_object_set_new(actor, "dept", json_string(e->actor_dept));
 	if (*c->actor_staff)
 		json_object_set_new(actor, "staff_code", json_string(c->actor_staff));
+	if (e->actor_name)
+		json_object_set_new(actor, "name", json_string(e->actor_name));
 	json_t *j = json_pack("{s:I, s:o, s:s, s:o, s:i, s:i}", "seq", (json_int_t)c->seq, "at", iso_or_null(c->at_ms),
 			      "kind", c->kind, "actor", actor, "level_before", c->level_before, "level_after",
 			      c->level_after);

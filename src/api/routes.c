@@ -40,6 +40,8 @@ const struct route api_routes[] = {
 	{"GET", "/v1/orgs/{org}", h_org_get, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "one organisation"},
 	{"GET", "/v1/orgs/{org}/departments", h_depts_list, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL,
 	 "the department directory"},
+	{"POST", "/v1/orgs/{org}/settings", h_org_settings, ADMIN, ORG_OWN, KB(1), 0, NULL,
+	 "organisation settings: show_staff_names"},
 	{"POST", "/v1/orgs/{org}/departments", h_dept_create, ADMIN, ORG_OWN, KB(8), 0, NULL, "add a department"},
 	{"GET", "/v1/orgs/{org}/staff", h_staff_list, STAFF_MANAGERS, ORG_OWN, 0, 0, NULL, "list staff"},
 	{"POST", "/v1/orgs/{org}/staff", h_staff_create, ADMIN, ORG_OWN, KB(8), 0, NULL, "add a staff account"},

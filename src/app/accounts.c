@@ -205,6 +205,12 @@ int accounts_vendor_add_client(struct app *app, int64_t vendor_id, int64_t clien
 	return rc < 0 ? rc : OMB_OK;
 }
 
+int accounts_org_set_show_names(struct app *app, int64_t org_id, bool show)
+{
+	int rc = store_exec(app->store, STORE_Q_ORG_SET_SHOW_NAMES, SV_ARGS(SV_INT(show), SV_INT(org_id)), NULL, NULL);
+	return rc < 0 ? rc : OMB_OK;
+}
+
 bool accounts_vendor_acts_for(struct app *app, int64_t vendor_id, int64_t client_id)
 {
 	int64_t one = 0;

@@ -71,6 +71,9 @@ int accounts_org_get(struct app *app, const char *code, struct org *out);
 /* Up to limit orgs with id > after; *items is malloc'd, caller frees. */
 int accounts_org_list(struct app *app, int64_t after, int limit, struct org **items, size_t *n);
 int accounts_vendor_add_client(struct app *app, int64_t vendor_id, int64_t client_id);
+/* Whether the organisation lets its staff's personal names be shown at all
+ * (each staff member must allow it too). */
+int accounts_org_set_show_names(struct app *app, int64_t org_id, bool show);
 bool accounts_vendor_acts_for(struct app *app, int64_t vendor_id, int64_t client_id);
 
 struct dept {

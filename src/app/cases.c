@@ -889,6 +889,32 @@ static bool code_matches(struct app *app, const struct loaded *c, const char *co
 	return cred_hash_equal(c->access_hash, want);
 }
 
+static int name_row(void *ctx, const struct store_row *row)
+{
+	const char *name = store_row_text(row, 0);
+	if (*name)
+		*(char **)ctx = xstrdup(name);
+	return 1;
+}
+
+/* Personal names are shown only where both the organisation and the staff
+ * member allow it (agents are harassed by name); otherwise the staff code. */
+static int staff_names(struct app *app, struct case_view *v)
+{
+	for (size_t i = 0; i < v->n_events; i++) {
+		struct case_event_view *e = &v->events[i];
+		if (!*e->ev.actor_staff)
+			continue;
+		for (size_t j = 0; j < i && !e->actor_name; j++)
+			if (v->events[j].actor_name && !strcmp(v->events[j].ev.actor_staff, e->ev.actor_staff))
+				e->actor_name = xstrdup(v->events[j].actor_name);
+		if (!e->actor_name && store_exec(app->store, STORE_Q_STAFF_PUBLIC_NAME, SV_ARGS(SV_TEXT(e->ev.actor_staff)),
+						 name_row, &e->actor_name) < 0)
+			return OMB_ESTORE;
+	}
+	return OMB_OK;
+}
+
 static int view_in_tx(struct app *app, const char *receipt, const struct reader *who, struct case_view *v,
 		      struct case_error *err)
 {
@@ -919,6 +945,7 @@ static int view_in_tx(struct app *app, const char *receipt, const struct reader 
 	struct keypair k;
 	if ((rc = store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(c.id)), personal_row, v)) >= 0 &&
 	    (rc = store_exec(app->store, STORE_Q_EVENT_LIST, SV_ARGS(SV_INT(c.id)), event_row, &x)) >= 0 &&
+	    (rc = staff_names(app, v)) == OMB_OK &&
 	    (rc = store_exec(app->store, STORE_Q_HEAD_LAST, SV_ARGS(SV_INT(c.id)), head_row, &h)) >= 0 &&
 	    (rc = org_key(app, c.org_id, &k)) == OMB_OK) {
 		if (h.n)
@@ -950,6 +977,7 @@ void case_view_free(struct case_view *v)
 	for (size_t i = 0; i < v->n_events; i++) {
 		free(v->events[i].strings);
 		free(v->events[i].text);
+		free(v->events[i].actor_name);
 	}
 	free(v->events);
 	free(v->name);

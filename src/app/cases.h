@@ -98,6 +98,7 @@ struct case_event_view {
 	struct chain_event ev;       /* strings point into the view's own storage */
 	char *strings;               /* owns the strings of ev and actor_dept */
 	const char *actor_dept;
+	char *actor_name;            /* owned; only where the organisation and the staff member allow it */
 	char *text;                  /* owned */
 	uint8_t hash[CHAIN_HASH_BYTES];
 };

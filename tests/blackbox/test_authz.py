@@ -1,7 +1,8 @@
 """The authorization matrix, generated from the routing table (`ombud routes`):
 every route x every role, the same role from another organisation, and no
 token, each answered as the table declares:
-  - a role the route lists, in its own organisation: not 401/403;
+  - a role the route lists, in its own organisation: not 401/403 (an API key
+    also needs the route's scope: a key without it gets 403, one with it not);
   - any other role: 403;
   - a listed role of another organisation on an own-organisation route: 403;
   - no token on a non-public route: 401.
@@ -69,7 +70,7 @@ class AuthorizationMatrix(harness.ServerTest):
                 if route['path'] == '/v1/auth/logout' and role != 'machine':
                     token = self.server.login('a.' + role)
                 r = self.call(route, token, own_org)
-                allowed = route['public'] or role in route['roles']
+                allowed = route['public'] or (role in route['roles'] and (role != 'machine' or not route['scope']))
                 with self.subTest(route=route['method'] + ' ' + route['path'], role=role):
                     if allowed:
                         self.assertNotIn(r.status, (401, 403), r)
@@ -81,6 +82,13 @@ class AuthorizationMatrix(harness.ServerTest):
                     with self.subTest(route=route['path'], role=role, case='other organisation'):
                         self.assertEqual(r.status, 403, r)
                 checked += 1
+            if route['scope'] and 'machine' in route['roles'] and not route['public']:
+                # a key with exactly the route's scope gets through; others got 403 above
+                key = self.server.request('POST', '/v1/orgs/CA/api-keys', {'name': 'scoped', 'scopes': route['scope']},
+                                          token=self.tokens['admin'][0]).json['key']
+                r = self.call(route, key, 'CA')
+                with self.subTest(route=route['path'], case='key with its scope'):
+                    self.assertNotIn(r.status, (401, 403), r)
             r = self.call(route, None, 'CA')
             with self.subTest(route=route['path'], case='no token'):
                 if route['public']:

@@ -265,6 +265,32 @@ class Desk(harness.ServerTest):
         if otp != '000000':
             self.assertEqual(late.status, 404, late)
 
+    def test_personal_names_only_where_organisation_and_staff_allow(self):
+        s, admin = self.server, self.tok['hb.admin']
+        r = s.request('POST', '/v1/orgs/HB/staff', {'login': 'hb.named', 'password': 'named-agent-pw',
+                                                    'role': 'agent', 'display_name': '김민지', 'show_name': True},
+                      token=admin)
+        self.assertEqual(r.status, 201, r)
+        named = s.login('hb.named', 'named-agent-pw')
+        receipt, code, _ = self.open_case()
+        for token, text in ((named, '결제 내역을 확인하고 있습니다. 조금만 기다려 주세요.'),
+                            (self.tok['hb.agent'], '카드사에 취소 요청을 넣었습니다. 결과를 알려 드리겠습니다.')):
+            r = s.request('POST', '/v1/orgs/HB/cases/%s/replies' % receipt, {'text': text}, token=token)
+            self.assertEqual(r.status, 200, r)
+
+        def names():
+            case = self.customer('GET', receipt, code).json
+            return [e['actor'].get('name') for e in case['events'] if e['kind'] == 'message']
+
+        self.assertEqual(names(), [None, None])                 # the organisation has not allowed it
+        r = s.request('POST', '/v1/orgs/HB/settings', {'show_staff_names': True}, token=admin)
+        self.assertEqual(r.status, 200, r)
+        try:
+            self.assertEqual(names(), ['김민지', None])         # only the agent who allowed it
+        finally:
+            s.request('POST', '/v1/orgs/HB/settings', {'show_staff_names': False}, token=admin)
+        self.assertEqual(names(), [None, None])
+
     def test_staff_of_other_organisations_cannot_touch_cases(self):
         receipt, _, _ = self.open_case()
         r = self.staff('fsr.officer', receipt)
