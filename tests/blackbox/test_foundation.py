@@ -242,8 +242,14 @@ class WithoutTestMode(harness.ServerTest):
 class RateLimit(harness.ServerTest):
     @classmethod
     def setUpClass(cls):
-        cls.server = harness.Server('--set', 'security.login_per_min=3')
+        cls.server = harness.Server('--set', 'security.login_per_min=3', '--set', 'security.lookup_per_min=4')
         cls.server.start()
+
+    def test_case_lookups_are_limited_per_source(self):
+        codes = [self.server.request('GET', '/v1/cases/HB-2026-0000001', headers={'X-Access-Code': 'WRONG%d' % i}).status
+                 for i in range(6)]
+        self.assertEqual(codes[:4], [404] * 4)
+        self.assertEqual(codes[4:], [429, 429])
 
     def test_logins_are_limited_per_source(self):
         codes = [self.server.request('POST', '/v1/auth/login', {'login': 'x', 'password': 'y' * 10}).status
