@@ -117,7 +117,7 @@ void metrics_observe(int route_index, unsigned status, int64_t dur_ns);
 char *metrics_render(size_t *len);   /* Prometheus text; caller frees */
 void metrics_free(void);
 
-/* ratelimit.c: fixed one-minute windows per source address and class. */
+/* ratelimit.c: a token bucket per source address and class. */
 bool ratelimit_allow(const char *remote, unsigned cls, int64_t limit_per_min, int64_t now_ms);
 
 /* static.c: a file under web_root, or NULL (404). */

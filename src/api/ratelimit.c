@@ -1,6 +1,8 @@
-/* ratelimit.c — fixed one-minute windows per source address and class, in a
- * small open-addressed table. A full table evicts the slot it lands on: a
- * flood of addresses can reset someone's window, never block a stranger. */
+/* ratelimit.c — a token bucket per source address and class, in a small
+ * open-addressed table: `limit` requests at once, refilled at `limit` per
+ * minute, so there is no burst at the edge of a window. A full table evicts
+ * the slot it lands on: a flood of addresses can refill someone's bucket,
+ * never block a stranger. */
 #include <pthread.h>
 #include <string.h>
 #include <xxhash.h>
@@ -11,8 +13,8 @@
 
 struct slot {
 	uint64_t key;
-	int64_t window;   /* minute number */
-	int64_t count;
+	double tokens;
+	int64_t last_ms;
 };
 
 static struct slot slots[SLOTS];
@@ -21,15 +23,22 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 bool ratelimit_allow(const char *remote, unsigned cls, int64_t limit_per_min, int64_t now_ms)
 {
 	uint64_t key = XXH3_64bits_withSeed(remote, strlen(remote), cls) | 1;
-	int64_t window = now_ms / 60000;
 	pthread_mutex_lock(&lock);
 	struct slot *s = &slots[key % SLOTS];
-	if (s->key != key || s->window != window) {
+	if (s->key != key) {
 		s->key = key;
-		s->window = window;
-		s->count = 0;
+		s->tokens = (double)limit_per_min;
+		s->last_ms = now_ms;
 	}
-	bool ok = ++s->count <= limit_per_min;
+	if (now_ms > s->last_ms) {
+		s->tokens += (double)(now_ms - s->last_ms) * (double)limit_per_min / 60000.0;
+		if (s->tokens > (double)limit_per_min)
+			s->tokens = (double)limit_per_min;
+		s->last_ms = now_ms;
+	}
+	bool ok = s->tokens >= 1.0;
+	if (ok)
+		s->tokens -= 1.0;
 	pthread_mutex_unlock(&lock);
 	return ok;
 }
