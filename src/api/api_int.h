@@ -167,5 +167,34 @@ int h_categories(struct api_req *r);
 int h_category_add(struct api_req *r);
 int h_template_add(struct api_req *r);
 int h_referral_add(struct api_req *r);
+/* h_tm.c: telemarketing registry, disclosures, reports, decisions */
+int h_tm_business_register(struct api_req *r);
+int h_tm_business_get(struct api_req *r);
+int h_tm_number_add(struct api_req *r);
+int h_tm_numbers(struct api_req *r);
+int h_tm_disclose(struct api_req *r);
+int h_tm_dnc_add(struct api_req *r);
+int h_tm_business_reports(struct api_req *r);
+int h_tm_report_answer(struct api_req *r);
+int h_tm_business_sanctions(struct api_req *r);
+int h_tm_sanction_answer(struct api_req *r);
+int h_tm_report_file(struct api_req *r);
+int h_tm_report_get(struct api_req *r);
+int h_tm_cases(struct api_req *r);
+int h_tm_decide(struct api_req *r);
+int h_tm_sanctions(struct api_req *r);
+int h_tm_registry_csv(struct api_req *r);
+/* h_protect.c: agent protection */
+int h_incident_flag(struct api_req *r);
+int h_incidents_list(struct api_req *r);
+int h_incident_review(struct api_req *r);
+int h_contact_warn(struct api_req *r);
+int h_contact_end(struct api_req *r);
+int h_break_add(struct api_req *r);
+int h_counselling_add(struct api_req *r);
+int h_counselling_list(struct api_req *r);
+int h_dossier_create(struct api_req *r);
+int h_dossier_get(struct api_req *r);
+int h_protect_figures(struct api_req *r);
 
 #endif

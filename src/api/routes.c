@@ -92,6 +92,69 @@ const struct route api_routes[] = {
 	 "hand the case over"},
 	{"POST", "/v1/orgs/{org}/cases/{receipt}/close", h_staff_close, DESK, ORG_SERVED, KB(1), 0, NULL,
 	 "close directly (always refused, with the reason)"},
+	/* protection: incidents on a contact, with the case's organisation in {org} (docs/protection.md) */
+#define HANDLERS (ROLE_BIT(ROLE_AGENT) | ROLE_BIT(ROLE_SUPERVISOR) | ROLE_BIT(ROLE_PRACTITIONER) | \
+		  ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_COMPLAINTS))
+#define REVIEWERS (ROLE_BIT(ROLE_MANAGER) | ROLE_BIT(ROLE_SUPERVISOR))
+	{"POST", "/v1/orgs/{org}/cases/{receipt}/incidents", h_incident_flag, HANDLERS, ORG_SERVED, KB(8), 0, NULL,
+	 "flag an abusive contact (never a demand or a dispute)"},
+	{"POST", "/v1/orgs/{org}/cases/{receipt}/warnings", h_contact_warn, HANDLERS, ORG_SERVED, KB(1), 0, NULL,
+	 "warn the customer (Korean and English, through the outbox)"},
+	{"POST", "/v1/orgs/{org}/cases/{receipt}/end-contact", h_contact_end, HANDLERS, ORG_SERVED, KB(1), 0, NULL,
+	 "end the contact; the case goes on with another handler"},
+	/* protection: the agent's employer in {org} */
+	{"GET", "/v1/orgs/{org}/incidents", h_incidents_list, HANDLERS, ORG_OWN, 0, 0, NULL,
+	 "incidents (managers: all of the organisation; others: their own)"},
+	{"POST", "/v1/orgs/{org}/incidents/{id}/review", h_incident_review, REVIEWERS, ORG_OWN, KB(1), 0, NULL,
+	 "confirm or reject an incident"},
+	{"POST", "/v1/orgs/{org}/breaks", h_break_add, REVIEWERS, ORG_OWN, KB(1), 0, NULL, "give an agent a break"},
+	{"POST", "/v1/orgs/{org}/counselling", h_counselling_add, HANDLERS, ORG_OWN, KB(2), 0, NULL,
+	 "ask for counselling"},
+	{"GET", "/v1/orgs/{org}/counselling", h_counselling_list, HANDLERS, ORG_OWN, 0, 0, NULL,
+	 "counselling requests (the agent's own; managers: all)"},
+	{"POST", "/v1/orgs/{org}/dossiers", h_dossier_create, HANDLERS, ORG_OWN, KB(1), 0, NULL,
+	 "a criminal-complaint dossier of my incidents on a case"},
+	{"GET", "/v1/orgs/{org}/dossiers/{id}", h_dossier_get, HANDLERS, ORG_OWN, 0, 0, NULL,
+	 "a dossier (the agent who asked and their manager)"},
+	{"GET", "/v1/orgs/{org}/protection-figures", h_protect_figures, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL,
+	 "published protection figures"},
+#undef HANDLERS
+#undef REVIEWERS
+	/* telemarketing: a business's own entries, disclosures and answers; consumers; the regulator (docs/tm.md) */
+#define TM ROLE_BIT(ROLE_TELEMARKETER)
+#define REGULATOR ROLE_BIT(ROLE_REGULATOR)
+	{"POST", "/v1/orgs/{org}/tm/business", h_tm_business_register, TM, ORG_OWN, KB(2), 0, NULL,
+	 "register the organisation's telemarketing business"},
+	{"GET", "/v1/orgs/{org}/tm/business", h_tm_business_get, TM, ORG_OWN, 0, 0, NULL, "the registered business"},
+	{"POST", "/v1/orgs/{org}/tm/numbers", h_tm_number_add, TM, ORG_OWN, KB(2), 0, NULL, "register a calling number"},
+	{"GET", "/v1/orgs/{org}/tm/numbers", h_tm_numbers, TM, ORG_OWN, 0, 0, NULL, "the business's calling numbers"},
+	{"POST", "/v1/orgs/{org}/tm/disclosures", h_tm_disclose, TM | ROLE_BIT(ROLE_MACHINE), ORG_OWN, KB(2), 0, "tm.disclose",
+	 "log the data source told to the called person, before soliciting"},
+	{"POST", "/v1/orgs/{org}/tm/do-not-call", h_tm_dnc_add, TM, ORG_OWN, KB(1), 0, NULL,
+	 "a called person refused the business"},
+	{"GET", "/v1/orgs/{org}/tm/reports", h_tm_business_reports, TM, ORG_OWN, 0, 0, NULL,
+	 "consumer reports about the business"},
+	{"POST", "/v1/orgs/{org}/tm/reports/{receipt}/answers", h_tm_report_answer, TM, ORG_OWN, KB(8), 0, NULL,
+	 "answer a report"},
+	{"GET", "/v1/orgs/{org}/tm/sanctions", h_tm_business_sanctions, TM, ORG_OWN, 0, 0, NULL,
+	 "sanctions on the business"},
+	{"POST", "/v1/orgs/{org}/tm/sanctions/{id}/answers", h_tm_sanction_answer, TM, ORG_OWN, KB(8), 0, NULL,
+	 "answer a sanction"},
+	{"POST", "/v1/tm/reports", h_tm_report_file, 0, ORG_ANY, KB(8), CUSTOMER, NULL,
+	 "report an unwanted telemarketing call (consumer)"},
+	{"GET", "/v1/tm/reports/{receipt}", h_tm_report_get, 0, ORG_ANY, 0, CUSTOMER, NULL,
+	 "follow my report (X-Access-Code)"},
+	{"GET", "/v1/tm/cases", h_tm_cases, REGULATOR, ORG_ANY, 0, 0, NULL,
+	 "undecided reports, one case per business"},
+	{"POST", "/v1/tm/cases/{business}/decisions", h_tm_decide, REGULATOR, ORG_ANY, KB(8), 0, NULL,
+	 "decide a business's case: confirm (one sanction) or dismiss"},
+	{"GET", "/v1/tm/sanctions", h_tm_sanctions, REGULATOR, ORG_ANY, 0, 0, NULL, "every sanction"},
+	{"POST", "/v1/tm/do-not-call", h_tm_dnc_add, REGULATOR, ORG_ANY, KB(1), 0, NULL,
+	 "add a number to the national do-not-call list"},
+	{"GET", "/v1/tm/registry.csv", h_tm_registry_csv, REGULATOR | ROLE_BIT(ROLE_SCREENER), ORG_ANY, 0, 0, NULL,
+	 "the registry in the screening engine's format (CALL-EVENTS.md)"},
+#undef TM
+#undef REGULATOR
 	/* desk: published */
 	{"GET", "/v1/orgs/{org}/heads", h_heads, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "the day's last signed heads"},
 	{"GET", "/v1/orgs/{org}/figures", h_figures, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "published figures (JSON or CSV)"},

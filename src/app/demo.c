@@ -13,6 +13,7 @@ static const struct org_new orgs[] = {
 	{"CC", "콜코리아 고객센터", "Call Korea (outsourced call center)", ORG_VENDOR, false},
 	{"FSR", "금융소비자원(데모)", "Financial Consumer Regulator (demo)", ORG_REGULATOR, false},
 	{"DT", "데모텔레콤", "Demo Telecom", ORG_CARRIER, false},
+	{"TM1", "다온텔레마케팅", "Daon Telemarketing (demo)", ORG_TELEMARKETER, false},
 };
 
 static const struct {
@@ -38,6 +39,8 @@ static const struct {
 	{"CC", "cc.super", "supervisor", NULL, "윤감독"},
 	{"FSR", "fsr.officer", "regulator", NULL, "오감독"},
 	{"DT", "dt.screen", "screener", NULL, "서차단"},
+	{"TM1", "tm1.caller", "telemarketer", NULL, "강영업"},
+	{"TM1", "tm1.admin", "admin", NULL, "문관리"},
 };
 
 static int seed_orgs(struct app *app, int64_t ids[])

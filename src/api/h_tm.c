@@ -1,0 +1,389 @@
+/* h_tm.c — telemarketing compliance over HTTP: a business's registry entries,
+ * disclosures, do-not-call entries and answers; consumers' reports; the
+ * regulator's cases, decisions and sanctions; the registry export for the
+ * screening engine. The rules are tm/'s, applied by app/tm.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api_int.h"
+#include "app/tm.h"
+#include "base/clock.h"
+#include "base/err.h"
+
+static json_t *iso_or_null(int64_t ms)
+{
+	if (ms <= 0)
+		return json_null();
+	char buf[32];
+	return json_string(clock_format_iso(ms, buf, sizeof buf));
+}
+
+static int tm_fail(struct api_req *r, int rc, const struct telemarketing_error *err)
+{
+	if (err->field && rc == OMB_EINVAL)
+		return api_invalid(r, err->field, err->reason ? err->reason : "is not acceptable");
+	r->err_field = err->field;
+	if (err->reason)
+		snprintf(r->err_msg, sizeof r->err_msg, "%s", err->reason);
+	return rc;
+}
+
+static int id_param(struct api_req *r, int i, int64_t *id)
+{
+	char *end;
+	long long v = strtoll(r->params[i], &end, 10);
+	if (*end || v <= 0)
+		return OMB_ENOTFOUND;
+	*id = v;
+	return OMB_OK;
+}
+
+static int no_business(struct api_req *r)
+{
+	snprintf(r->err_msg, sizeof r->err_msg, "your organisation has not registered its business yet");
+	return OMB_ENOTFOUND;
+}
+
+static json_t *violations_json(unsigned bits)
+{
+	json_t *a = json_array();
+	for (int b = 0; b < TM_VIOLATION_BITS; b++)
+		if (bits & (1u << b))
+			json_array_append_new(a, json_string(tm_violation_name((enum tm_violation)(1u << b))));
+	return a;
+}
+
+/* ---- the business's own registry entries ---- */
+
+static json_t *business_json(const struct telemarketing_business *b)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)b->id, "org", b->org_code, "name",
+			 b->name, "registration_id", b->registration_id, "contact", b->contact, "active_from",
+			 iso_or_null(b->active_from_ms), "active_to", iso_or_null(b->active_to_ms));
+}
+
+int h_tm_business_register(struct api_req *r)
+{
+	const char *name, *reg, *contact;
+	int rc = api_body_str(r, "name", true, TM_APP_LINE_MAX, &name);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "registration_id", true, TM_APP_LINE_MAX, &reg);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "contact", true, TM_APP_LINE_MAX, &contact);
+	if (rc != OMB_OK)
+		return rc;
+	struct telemarketing_business b;
+	struct telemarketing_error err;
+	if ((rc = telemarketing_business_register(r->app, &r->who, name, reg, contact, r->now, &b, &err)) != OMB_OK)
+		return tm_fail(r, rc, &err);
+	return api_reply(r, MHD_HTTP_CREATED, business_json(&b));
+}
+
+int h_tm_business_get(struct api_req *r)
+{
+	struct telemarketing_business b;
+	int rc = telemarketing_business_get(r->app, r->who.org_id, &b);
+	if (rc == OMB_ENOTFOUND)
+		return no_business(r);
+	return rc != OMB_OK ? rc : api_reply(r, MHD_HTTP_OK, business_json(&b));
+}
+
+static json_t *number_json(const struct telemarketing_number *n)
+{
+	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:s}", "id", (json_int_t)n->id, "number", n->number, "valid_from",
+			 iso_or_null(n->valid_from_ms), "valid_to", iso_or_null(n->valid_to_ms), "daily_cap",
+			 n->daily_cap ? json_integer(n->daily_cap) : json_null(), "trunks", n->trunks);
+}
+
+int h_tm_number_add(struct api_req *r)
+{
+	struct telemarketing_number_in in = {0};
+	const char *valid_to = NULL;
+	int rc = api_body_str(r, "number", true, PHONE_MAX_INPUT, &in.number);
+	if (rc == OMB_OK)
+		rc = api_body_int(r, "daily_cap", false, 0, UINT32_MAX, &in.daily_cap);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "trunks", false, TM_APP_LINE_MAX, &in.trunks);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "valid_to", false, 40, &valid_to);
+	if (rc == OMB_OK && valid_to && clock_parse_iso(valid_to, &in.valid_to_ms) != OMB_OK)
+		rc = api_invalid(r, "valid_to", "must be an ISO 8601 date or time");
+	if (rc != OMB_OK)
+		return rc;
+	struct telemarketing_number n;
+	struct telemarketing_error err;
+	if ((rc = telemarketing_number_add(r->app, &r->who, &in, r->now, &n, &err)) != OMB_OK)
+		return tm_fail(r, rc, &err);
+	return api_reply(r, MHD_HTTP_CREATED, number_json(&n));
+}
+
+int h_tm_numbers(struct api_req *r)
+{
+	int64_t after;
+	int limit;
+	int rc = api_page(r, &after, &limit);
+	struct telemarketing_number *items = NULL;
+	size_t n = 0;
+	if (rc == OMB_OK && (rc = telemarketing_numbers(r->app, &r->who, after, limit, &items, &n)) == OMB_ENOTFOUND)
+		return no_business(r);
+	if (rc != OMB_OK)
+		return rc;
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, number_json(&items[i]));
+	int64_t last = n ? items[n - 1].id : 0;
+	free(items);
+	return api_reply_page(r, list, last, limit);
+}
+
+int h_tm_disclose(struct api_req *r)
+{
+	const char *caller, *callee, *source;
+	int64_t id = 0;
+	int rc = api_body_str(r, "caller", true, PHONE_MAX_INPUT, &caller);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "callee", true, PHONE_MAX_INPUT, &callee);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "source", true, TM_SOURCE_MAX, &source);
+	if (rc != OMB_OK)
+		return rc;
+	struct telemarketing_error err;
+	if ((rc = telemarketing_disclose(r->app, &r->who, caller, callee, source, r->now, &id, &err)) != OMB_OK)
+		return tm_fail(r, rc, &err);
+	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:o, s:s}", "id", (json_int_t)id, "at",
+							iso_or_null(r->now), "source", source));
+}
+
+/* The regulator adds to the national list; a telemarketer to its own. */
+int h_tm_dnc_add(struct api_req *r)
+{
+	const char *number;
+	int64_t id = 0;
+	int rc = api_body_str(r, "number", true, PHONE_MAX_INPUT, &number);
+	if (rc != OMB_OK)
+		return rc;
+	struct telemarketing_error err;
+	if ((rc = telemarketing_dnc_add(r->app, &r->who, number, r->now, &id, &err)) != OMB_OK)
+		return tm_fail(r, rc, &err);
+	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "scope",
+							r->who.role == ROLE_REGULATOR ? "national" : "business",
+							"from", iso_or_null(r->now)));
+}
+
+/* ---- reports ---- */
+
+static json_t *report_json(const struct telemarketing_report *rep, bool for_business)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s}", "receipt", rep->receipt, "caller", rep->caller,
+			      "callee", rep->callee, "call_time", iso_or_null(rep->call_ms), "filed", iso_or_null(rep->filed_ms),
+			      "reason", rep->reason, "text", rep->text ? rep->text : "", "status", rep->status);
+	if (rep->business_id)
+		json_object_set_new(j, "business", json_pack("{s:I, s:s}", "id", (json_int_t)rep->business_id, "name",
+							     rep->business));
+	json_object_set_new(j, "evidence",
+			    json_pack("{s:o, s:b, s:b, s:i, s:b}", "violations", violations_json(rep->violations),
+				      "disclosure_logged", rep->disclosure_found, "do_not_call", rep->dnc_hit,
+				      "solicitations_that_day", (int)rep->solicitations_that_day, "to_screening",
+				      rep->to_screening));
+	if (rep->sanction_order)
+		json_object_set_new(j, "sanction", json_pack("{s:i, s:I}", "order", (int)rep->sanction_order, "fine_krw",
+							     (json_int_t)rep->fine_krw));
+	if (rep->answer)
+		json_object_set_new(j, "answer", json_string(rep->answer));
+	if (for_business)
+		json_object_del(j, "callee"); /* the reporter's number stays with the regulator */
+	return j;
+}
+
+int h_tm_report_file(struct api_req *r)
+{
+	struct telemarketing_report_in in = {0};
+	const char *call_time = NULL;
+	int rc = api_body_str(r, "caller", true, PHONE_MAX_INPUT, &in.caller);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "callee", true, PHONE_MAX_INPUT, &in.callee);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "call_time", true, 40, &call_time);
+	if (rc == OMB_OK && clock_parse_iso(call_time, &in.call_ms) != OMB_OK)
+		rc = api_invalid(r, "call_time", "must be an ISO 8601 time, e.g. 2026-11-28T14:08:35Z");
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "reason", true, 32, &in.reason);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "text", false, TM_TEXT_MAX, &in.text);
+	if (rc != OMB_OK)
+		return rc;
+	struct telemarketing_report rep;
+	struct telemarketing_error err;
+	char code[RECEIPT_CODE_LEN + 1];
+	if ((rc = telemarketing_report_file(r->app, &in, r->now, &rep, code, &err)) != OMB_OK)
+		return tm_fail(r, rc, &err);
+	json_t *j = report_json(&rep, false);
+	json_object_set_new(j, "access_code", json_string(code));
+	telemarketing_report_clear(&rep);
+	return api_reply(r, MHD_HTTP_CREATED, j);
+}
+
+int h_tm_report_get(struct api_req *r)
+{
+	struct telemarketing_report rep;
+	int rc = telemarketing_report_get(r->app, r->params[0], api_header(r, "X-Access-Code"), &rep);
+	if (rc == OMB_ENOTFOUND) {
+		snprintf(r->err_msg, sizeof r->err_msg, "no report with this receipt number and access code");
+		return rc;
+	}
+	if (rc != OMB_OK)
+		return rc;
+	json_t *j = report_json(&rep, false);
+	telemarketing_report_clear(&rep);
+	return api_reply(r, MHD_HTTP_OK, j);
+}
+
+int h_tm_business_reports(struct api_req *r)
+{
+	int64_t after;
+	int limit;
+	int rc = api_page(r, &after, &limit);
+	struct telemarketing_report *items = NULL;
+	size_t n = 0;
+	if (rc == OMB_OK &&
+	    (rc = telemarketing_reports_of_business(r->app, &r->who, after, limit, &items, &n)) == OMB_ENOTFOUND)
+		return no_business(r);
+	if (rc != OMB_OK)
+		return rc;
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, report_json(&items[i], true));
+	int64_t last = n ? items[n - 1].id : 0;
+	telemarketing_reports_free(items, n);
+	return api_reply_page(r, list, last, limit);
+}
+
+static int answer(struct api_req *r, const char *receipt, int64_t sanction_id)
+{
+	const char *text;
+	int64_t id = 0;
+	int rc = api_body_str(r, "text", true, TM_TEXT_MAX, &text);
+	if (rc != OMB_OK)
+		return rc;
+	struct telemarketing_error err;
+	if ((rc = telemarketing_answer(r->app, &r->who, receipt, sanction_id, text, r->now, &id, &err)) != OMB_OK)
+		return tm_fail(r, rc, &err);
+	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)id, "text", text, "by",
+							r->who.staff_code, "at", iso_or_null(r->now)));
+}
+
+int h_tm_report_answer(struct api_req *r)
+{
+	return answer(r, r->params[1], 0);
+}
+
+int h_tm_sanction_answer(struct api_req *r)
+{
+	int64_t id;
+	int rc = id_param(r, 1, &id);
+	return rc != OMB_OK ? rc : answer(r, NULL, id);
+}
+
+/* ---- the regulator ---- */
+
+int h_tm_cases(struct api_req *r)
+{
+	struct telemarketing_case *items = NULL;
+	size_t n = 0;
+	int rc = telemarketing_cases(r->app, &items, &n);
+	if (rc != OMB_OK)
+		return rc;
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct telemarketing_case *c = &items[i];
+		json_array_append_new(list, json_pack("{s:{s:I, s:s, s:s}, s:I, s:I, s:o, s:o, s:o, s:{s:i, s:I}}",
+			"business", "id", (json_int_t)c->business_id, "name", c->business, "org", c->org_code, "reports",
+			(json_int_t)c->n_reports, "prima_facie", (json_int_t)c->n_prima_facie, "violations",
+			violations_json(c->violations), "detected", iso_or_null(c->detected_ms), "last_filed",
+			iso_or_null(c->last_filed_ms), "fine_if_confirmed", "order", (int)c->fine_if_confirmed.order,
+			"amount_krw", (json_int_t)c->fine_if_confirmed.amount_krw));
+	}
+	free(items);
+	return api_reply(r, MHD_HTTP_OK, json_pack("{s:o}", "items", list));
+}
+
+int h_tm_decide(struct api_req *r)
+{
+	const char *outcome, *reason;
+	int64_t business;
+	int rc = api_body_str(r, "outcome", true, 16, &outcome);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "reason", true, TM_TEXT_MAX, &reason);
+	if (rc == OMB_OK)
+		rc = id_param(r, 0, &business);
+	if (rc != OMB_OK)
+		return rc;
+	struct telemarketing_decision d;
+	struct telemarketing_error err;
+	if ((rc = telemarketing_decide(r->app, &r->who, business, outcome, reason, r->now, &d, &err)) != OMB_OK)
+		return tm_fail(r, rc, &err);
+	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:I, s:o, s:o, s:s}", "id", (json_int_t)d.id, "business",
+			      (json_int_t)d.business_id, "outcome", d.confirmed ? "confirm" : "dismiss", "reason", reason,
+			      "reports", (json_int_t)d.n_reports, "detected", iso_or_null(d.detected_ms), "decided",
+			      iso_or_null(d.decided_ms), "regulator", d.regulator_code);
+	json_object_set_new(j, "sanction", d.confirmed ? json_pack("{s:I, s:i, s:I}", "id", (json_int_t)d.sanction_id,
+								    "order", (int)d.order, "fine_krw",
+								    (json_int_t)d.fine_krw)
+						       : json_null());
+	return api_reply(r, MHD_HTTP_CREATED, j);
+}
+
+static int sanctions(struct api_req *r, int64_t business_id)
+{
+	int64_t after;
+	int limit;
+	int rc = api_page(r, &after, &limit);
+	struct telemarketing_sanction *items = NULL;
+	size_t n = 0;
+	if (rc == OMB_OK)
+		rc = telemarketing_sanctions(r->app, business_id, after, limit, &items, &n);
+	if (rc != OMB_OK)
+		return rc;
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++) {
+		const struct telemarketing_sanction *s = &items[i];
+		json_array_append_new(list, json_pack("{s:I, s:{s:I, s:s}, s:i, s:I, s:s, s:s, s:o, s:o, s:I, s:I}", "id",
+			(json_int_t)s->id, "business", "id", (json_int_t)s->business_id, "name", s->business, "order",
+			(int)s->order, "fine_krw", (json_int_t)s->fine_krw, "reason", s->reason, "regulator",
+			s->regulator_code, "detected", iso_or_null(s->detected_ms), "decided", iso_or_null(s->decided_ms),
+			"reports", (json_int_t)s->n_reports, "answers", (json_int_t)s->n_answers));
+	}
+	int64_t last = n ? items[n - 1].id : 0;
+	free(items);
+	return api_reply_page(r, list, last, limit);
+}
+
+int h_tm_sanctions(struct api_req *r)
+{
+	return sanctions(r, 0);
+}
+
+int h_tm_business_sanctions(struct api_req *r)
+{
+	struct telemarketing_business b;
+	int rc = telemarketing_business_get(r->app, r->who.org_id, &b);
+	if (rc == OMB_ENOTFOUND)
+		return no_business(r);
+	return rc != OMB_OK ? rc : sanctions(r, b.id);
+}
+
+/* ---- the registry export ---- */
+
+int h_tm_registry_csv(struct api_req *r)
+{
+	char *csv = NULL;
+	size_t len = 0;
+	int rc = telemarketing_registry_csv(r->app, &csv, &len);
+	if (rc != OMB_OK)
+		return rc;
+	r->resp_bytes = len;
+	r->raw = MHD_create_response_from_buffer(len, csv, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r->raw, MHD_HTTP_HEADER_CONTENT_TYPE, "text/csv; charset=utf-8");
+	r->status = MHD_HTTP_OK;
+	return OMB_OK;
+}
