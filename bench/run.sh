@@ -7,4 +7,5 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-build}
 bash "$here/http.sh" "$build"
 bash "$here/desk.sh" "$build"
+bash "$here/tm.sh" "$build"
 sh "$here/screen/run.sh" "$build"
