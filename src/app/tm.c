@@ -294,12 +294,12 @@ static int parse_number(const char *s, struct phone *p, const char *field, struc
 	return OMB_OK;
 }
 
-static int disclose_in_tx(struct app *app, const struct principal *who, const struct phone *caller,
-			  const struct phone *callee, const char *source, int64_t now, int64_t *id,
-			  struct telemarketing_error *err)
+/* The checks read without the write lock; only the insert takes it, so
+ * dialers logging disclosures queue on the store for as short as possible. */
+static int disclose_check(struct app *app, const struct principal *who, const struct phone *caller,
+			  struct telemarketing_business *biz, struct telemarketing_error *err, int64_t now)
 {
-	struct telemarketing_business biz;
-	int rc = telemarketing_business_get(app, who->org_id, &biz);
+	int rc = telemarketing_business_get(app, who->org_id, biz);
 	if (rc == OMB_ENOTFOUND)
 		err->reason = "register your business first";
 	if (rc != OMB_OK)
@@ -307,19 +307,13 @@ static int disclose_in_tx(struct app *app, const struct principal *who, const st
 	struct registry g;
 	const struct tm_business *holder = NULL;
 	rc = registry_for_key(app, phone_key(caller), &g);
-	bool ours = rc == OMB_OK && tm_registry_lookup(&g.r, phone_key(caller), now, &holder) && holder->id == biz.id;
+	bool ours = rc == OMB_OK && tm_registry_lookup(&g.r, phone_key(caller), now, &holder) && holder->id == biz->id;
 	registry_free(&g);
 	if (rc != OMB_OK)
 		return rc;
 	if (!ours)
 		ERR("caller", "not a number registered to your business now");
-	char from[PHONE_CANON_MAX], to[PHONE_CANON_MAX];
-	phone_format(caller, from, sizeof from);
-	phone_format(callee, to, sizeof to);
-	return ran(store_exec(app->store, STORE_Q_TM_DISCLOSURE_INSERT,
-			      SV_ARGS(SV_INT(biz.id), SV_TEXT(from), SV_INT((int64_t)phone_key(caller)), SV_TEXT(to),
-				      SV_INT((int64_t)phone_key(callee)), SV_INT(now), SV_TEXT(source)),
-			      store_row_first_int, id));
+	return OMB_OK;
 }
 
 int telemarketing_disclose(struct app *app, const struct principal *who, const char *caller, const char *callee,
@@ -334,9 +328,21 @@ int telemarketing_disclose(struct app *app, const struct principal *who, const c
 	int rc = parse_number(caller, &from, "caller", err);
 	if (rc == OMB_OK)
 		rc = parse_number(callee, &to, "callee", err);
-	if (rc == OMB_OK && (rc = store_begin(app->store, true)) == OMB_OK)
-		rc = finish(app, disclose_in_tx(app, who, &from, &to, source, now, id, err));
-	return rc;
+	struct telemarketing_business biz;
+	if (rc == OMB_OK)
+		rc = disclose_check(app, who, &from, &biz, err, now);
+	if (rc != OMB_OK)
+		return rc;
+	char from_s[PHONE_CANON_MAX], to_s[PHONE_CANON_MAX];
+	phone_format(&from, from_s, sizeof from_s);
+	phone_format(&to, to_s, sizeof to_s);
+	if ((rc = store_begin(app->store, true)) != OMB_OK)
+		return rc;
+	return finish(app, ran(store_exec(app->store, STORE_Q_TM_DISCLOSURE_INSERT,
+					  SV_ARGS(SV_INT(biz.id), SV_TEXT(from_s), SV_INT((int64_t)phone_key(&from)),
+						  SV_TEXT(to_s), SV_INT((int64_t)phone_key(&to)), SV_INT(now),
+						  SV_TEXT(source)),
+					  store_row_first_int, id)));
 }
 
 int telemarketing_dnc_add(struct app *app, const struct principal *who, const char *number, int64_t now, int64_t *id,
