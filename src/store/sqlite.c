@@ -18,20 +18,15 @@
 
 #define BUSY_TIMEOUT_MS 5000
 
-enum tx_stmt { TX_BEGIN, TX_BEGIN_WRITE, TX_COMMIT, TX_ROLLBACK, TX_COUNT };
-static const char *const tx_sql[TX_COUNT] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK"};
+enum tx_stmt { TX_BEGIN, TX_BEGIN_WRITE, TX_COMMIT, TX_ROLLBACK, TX_SAVEPOINT, TX_RELEASE, TX_UNDO, TX_COUNT };
+static const char *const tx_sql[TX_COUNT] = {"BEGIN", "BEGIN IMMEDIATE", "COMMIT", "ROLLBACK",
+					     "SAVEPOINT unit", "RELEASE unit", "ROLLBACK TO unit"};
 
 struct sqlite_conn {
 	sqlite3 *db;
 	sqlite3_stmt *stmts[STORE_Q_COUNT];   /* prepared on first use, kept */
 	sqlite3_stmt *tx[TX_COUNT];           /* transaction control, prepared once */
-	bool writing;                         /* holds writer_lock */
 };
-
-/* SQLite has one writer at a time. Writers of this process queue on a mutex
- * instead of meeting SQLITE_BUSY, whose handler sleeps in milliseconds; the
- * busy timeout still covers other processes (ombud migrate, backups). */
-static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int map_rc(sqlite3 *db, int rc, const char *what)
 {
@@ -197,25 +192,10 @@ static int tx_run(struct sqlite_conn *c, enum tx_stmt t)
 	return rc == SQLITE_DONE ? OMB_OK : map_rc(c->db, rc, tx_sql[t]);
 }
 
-static void release_writer(struct sqlite_conn *c)
-{
-	if (c->writing) {
-		c->writing = false;
-		pthread_mutex_unlock(&writer_lock);
-	}
-}
-
 static int sq_begin(void *conn, bool write)
 {
 	struct sqlite_conn *c = conn;
-	if (write && !c->writing) {
-		pthread_mutex_lock(&writer_lock);
-		c->writing = true;
-	}
-	int rc = tx_run(c, write ? TX_BEGIN_WRITE : TX_BEGIN);
-	if (rc != OMB_OK)
-		release_writer(c);
-	return rc;
+	return tx_run(c, write ? TX_BEGIN_WRITE : TX_BEGIN);
 }
 
 static int sq_commit(void *conn)
@@ -224,7 +204,6 @@ static int sq_commit(void *conn)
 	int rc = tx_run(c, TX_COMMIT);
 	if (rc != OMB_OK && !sqlite3_get_autocommit(c->db))
 		tx_run(c, TX_ROLLBACK);
-	release_writer(c);
 	return rc;
 }
 
@@ -233,7 +212,29 @@ static void sq_rollback(void *conn)
 	struct sqlite_conn *c = conn;
 	if (!sqlite3_get_autocommit(c->db))
 		tx_run(c, TX_ROLLBACK);
-	release_writer(c);
+}
+
+static int sq_unit(void *conn, enum store_unit op)
+{
+	struct sqlite_conn *c = conn;
+	switch (op) {
+	case STORE_UNIT_BEGIN: return tx_run(c, TX_SAVEPOINT);
+	case STORE_UNIT_KEEP: return tx_run(c, TX_RELEASE);
+	case STORE_UNIT_UNDO: {
+		int rc = tx_run(c, TX_UNDO);
+		return rc != OMB_OK ? rc : tx_run(c, TX_RELEASE);
+	}
+	}
+	return OMB_EINVAL;
+}
+
+static bool sq_writes(void *conn, enum store_query q)
+{
+	struct sqlite_conn *c = conn;
+	if (!c->stmts[q] &&
+	    sqlite3_prepare_v3(c->db, store_query_sql[q], -1, SQLITE_PREPARE_PERSISTENT, &c->stmts[q], NULL) != SQLITE_OK)
+		return true; /* unknown: take the writer's path, which reports the error */
+	return !sqlite3_stmt_readonly(c->stmts[q]);
 }
 
 static int version_cb(void *ctx, int ncol, char **vals, char **names)
@@ -329,5 +330,7 @@ const struct store_driver store_sqlite_driver = {
 	.migrate = sq_migrate,
 	.schema_version = sq_schema_version,
 	.maintain = sq_maintain,
+	.unit = sq_unit,
+	.writes = sq_writes,
 	.backup = sq_backup,
 };

@@ -1,4 +1,13 @@
-/* store.c — driver selection, per-thread connections and row accessors. */
+/* store.c — driver selection, per-thread connections, group commit and row
+ * accessors.
+ *
+ * Reads run on the calling thread's own connection. Every write runs on one
+ * writer connection, as a unit (a savepoint) inside a transaction that the
+ * writers share: a writer that finishes its unit while others are queued
+ * leaves the transaction open for them and waits; the last one of the group
+ * commits it for all, and each learns the outcome before it returns. So a
+ * write is acknowledged only once committed, a failed unit is undone alone,
+ * and many writers pay for one commit (group commit). */
 #include "store/store.h"
 
 #include <stdatomic.h>
@@ -10,9 +19,12 @@
 #include "base/mem.h"
 #include "store/store_int.h"
 
+#define GROUP_MAX 64   /* units committed together at most */
+
 struct conn_node {
 	void *conn;
 	struct store *st;
+	bool writing;               /* this thread holds the writer for a unit */
 	struct conn_node *next;
 };
 
@@ -22,6 +34,16 @@ struct store {
 	pthread_key_t key;          /* this thread's struct conn_node */
 	pthread_mutex_t lock;       /* guards conns */
 	struct conn_node *conns;    /* every open connection, closed by store_close */
+	/* the writer and its shared transaction, all under wlock */
+	void *writer;
+	pthread_mutex_t wlock;      /* held by the thread running a unit */
+	pthread_cond_t committed;   /* a group was committed (or failed) */
+	atomic_int queued;          /* threads waiting for wlock to write */
+	bool group_open;
+	int units;                  /* units kept in the open group */
+	uint64_t group;             /* number of the open (or last) group */
+	uint64_t done;              /* number of the last group ended */
+	int done_rc;                /* how it ended */
 };
 
 static _Atomic uint64_t error_count;
@@ -57,11 +79,11 @@ static void on_thread_exit(void *arg)
 	free(node);
 }
 
-static void *thread_conn(struct store *st, int *rc)
+static struct conn_node *thread_node(struct store *st, int *rc)
 {
 	struct conn_node *node = pthread_getspecific(st->key);
 	if (node)
-		return node->conn;
+		return node;
 	char err[256];
 	void *conn = NULL;
 	*rc = st->driver->connect(st->target, &conn, err, sizeof err);
@@ -77,7 +99,13 @@ static void *thread_conn(struct store *st, int *rc)
 	st->conns = node;
 	pthread_mutex_unlock(&st->lock);
 	pthread_setspecific(st->key, node);
-	return conn;
+	return node;
+}
+
+static void *thread_conn(struct store *st, int *rc)
+{
+	struct conn_node *node = thread_node(st, rc);
+	return node ? node->conn : NULL;
 }
 
 int store_open(const char *url, struct store **out, char *errbuf, size_t errlen)
@@ -94,14 +122,14 @@ int store_open(const char *url, struct store **out, char *errbuf, size_t errlen)
 	st->target = xstrdup(target);
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_key_create(&st->key, on_thread_exit);
-	/* Connect once now so a bad path fails at start, not on the first request. */
-	void *conn = NULL;
-	int rc = st->driver->connect(st->target, &conn, errbuf, errlen);
+	pthread_mutex_init(&st->wlock, NULL);
+	pthread_cond_init(&st->committed, NULL);
+	/* The writer connects now, so a bad path fails at start, not on the first request. */
+	int rc = st->driver->connect(st->target, &st->writer, errbuf, errlen);
 	if (rc != OMB_OK) {
 		store_close(st);
 		return rc;
 	}
-	st->driver->disconnect(conn);
 	*out = st;
 	return OMB_OK;
 }
@@ -119,7 +147,11 @@ void store_close(struct store *st)
 		st->driver->disconnect(n->conn);
 		free(n);
 	}
+	if (st->writer)
+		st->driver->disconnect(st->writer);
 	pthread_mutex_destroy(&st->lock);
+	pthread_mutex_destroy(&st->wlock);
+	pthread_cond_destroy(&st->committed);
 	free(st->target);
 	free(st);
 }
@@ -159,31 +191,130 @@ int store_backup(struct store *st, const char *path)
 	return st->driver->backup(conn, path);
 }
 
+/* ---- group commit ---- */
+
+/* Ends the open group: commit, and tell every unit of it how that went.
+ * Called with wlock held; returns with it released. */
+static int end_group(struct store *st)
+{
+	int rc = st->driver->commit(st->writer);
+	st->group_open = false;
+	st->units = 0;
+	st->done = st->group;
+	st->done_rc = rc;
+	pthread_cond_broadcast(&st->committed);
+	pthread_mutex_unlock(&st->wlock);
+	return rc;
+}
+
+static int begin_unit(struct store *st, struct conn_node *node)
+{
+	if (node->writing)
+		return OMB_ESTORE; /* units do not nest */
+	atomic_fetch_add(&st->queued, 1);
+	pthread_mutex_lock(&st->wlock);
+	atomic_fetch_sub(&st->queued, 1);
+	int rc = OMB_OK;
+	if (!st->group_open && (rc = st->driver->begin(st->writer, true)) == OMB_OK) {
+		st->group_open = true;
+		st->group++;
+	}
+	if (rc == OMB_OK)
+		rc = st->driver->unit(st->writer, STORE_UNIT_BEGIN);
+	if (rc != OMB_OK) {
+		if (st->group_open && st->units == 0 && atomic_load(&st->queued) == 0)
+			end_group(st);
+		else
+			pthread_mutex_unlock(&st->wlock);
+		return rc;
+	}
+	node->writing = true;
+	return OMB_OK;
+}
+
+/* Keeps the unit; waits for its group's commit unless it ends the group. */
+static int keep_unit(struct store *st, struct conn_node *node)
+{
+	node->writing = false;
+	int rc = st->driver->unit(st->writer, STORE_UNIT_KEEP);
+	if (rc != OMB_OK) {
+		st->driver->unit(st->writer, STORE_UNIT_UNDO);
+		end_group(st);
+		return rc;
+	}
+	st->units++;
+	if (atomic_load(&st->queued) == 0 || st->units >= GROUP_MAX)
+		return end_group(st);
+	uint64_t mine = st->group;
+	while (st->done < mine)
+		pthread_cond_wait(&st->committed, &st->wlock);
+	rc = st->done_rc;
+	pthread_mutex_unlock(&st->wlock);
+	return rc;
+}
+
+/* Undoes the unit alone; the group goes on for the others. */
+static void undo_unit(struct store *st, struct conn_node *node)
+{
+	node->writing = false;
+	st->driver->unit(st->writer, STORE_UNIT_UNDO);
+	if (atomic_load(&st->queued) == 0)
+		end_group(st);   /* commits the units kept before this one */
+	else
+		pthread_mutex_unlock(&st->wlock);
+}
+
 int store_exec(struct store *st, enum store_query q, const struct store_val *args, size_t nargs,
 	       store_row_fn fn, void *ctx)
 {
-	WITH_CONN(st, conn, rc);
-	return st->driver->exec(conn, q, args, nargs, fn, ctx);
+	int rc = OMB_OK;
+	struct conn_node *node = thread_node(st, &rc);
+	if (!node)
+		return rc;
+	if (node->writing)
+		return st->driver->exec(st->writer, q, args, nargs, fn, ctx);
+	if (!st->driver->writes(node->conn, q))
+		return st->driver->exec(node->conn, q, args, nargs, fn, ctx);
+	/* a write outside a transaction is a unit of its own */
+	if ((rc = begin_unit(st, node)) != OMB_OK)
+		return rc;
+	int result = st->driver->exec(st->writer, q, args, nargs, fn, ctx);
+	if (result < 0) {
+		undo_unit(st, node);
+		return result;
+	}
+	rc = keep_unit(st, node);
+	return rc != OMB_OK ? rc : result;
 }
 
 int store_begin(struct store *st, bool write)
 {
-	WITH_CONN(st, conn, rc);
-	return st->driver->begin(conn, write);
+	int rc = OMB_OK;
+	struct conn_node *node = thread_node(st, &rc);
+	if (!node)
+		return rc;
+	return write ? begin_unit(st, node) : st->driver->begin(node->conn, false);
 }
 
 int store_commit(struct store *st)
 {
-	WITH_CONN(st, conn, rc);
-	return st->driver->commit(conn);
+	int rc = OMB_OK;
+	struct conn_node *node = thread_node(st, &rc);
+	if (!node)
+		return rc;
+	return node->writing ? keep_unit(st, node) : st->driver->commit(node->conn);
 }
 
 void store_rollback(struct store *st)
 {
 	int rc;
-	void *conn = thread_conn(st, &rc);
-	if (conn)
-		st->driver->rollback(conn);
+	struct conn_node *node = thread_node(st, &rc);
+	if (!node)
+		return;
+	if (node->writing)
+		undo_unit(st, node);
+	else
+		st->driver->rollback(node->conn);
 }
 
 bool store_row_null(const struct store_row *row, int col)

@@ -85,8 +85,12 @@ const char *store_driver_name(const struct store *st);
 int store_exec(struct store *st, enum store_query q, const struct store_val *args, size_t nargs,
 	       store_row_fn fn, void *ctx);
 
-/* Transactions on the calling thread's connection. store_begin(write=true)
- * takes the write lock at once, so two writers never deadlock half-way. */
+/* Transactions. A read transaction runs on the calling thread's connection.
+ * A write transaction is a unit on the one writer: store_begin(write=true)
+ * waits its turn, store_commit returns once the group of units it joined is
+ * committed (so a 0 means durable), and store_rollback undoes this unit
+ * alone. A write outside a transaction is a unit of its own. Units do not
+ * nest. */
 int store_begin(struct store *st, bool write);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);

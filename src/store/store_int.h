@@ -6,6 +6,8 @@
 
 #include "store/store.h"
 
+enum store_unit { STORE_UNIT_BEGIN, STORE_UNIT_KEEP, STORE_UNIT_UNDO };
+
 /* One connection's operations. conn is the driver's own per-thread object. */
 struct store_driver {
 	const char *name;
@@ -16,6 +18,11 @@ struct store_driver {
 	int (*begin)(void *conn, bool write);
 	int (*commit)(void *conn);
 	void (*rollback)(void *conn);
+	/* One unit of work inside the writer's open transaction: a savepoint
+	 * begun, released (kept), or undone. */
+	int (*unit)(void *conn, enum store_unit op);
+	/* Whether query q changes the database. */
+	bool (*writes)(void *conn, enum store_query q);
 	int (*migrate)(void *conn, int *applied);
 	int (*schema_version)(void *conn);
 	int (*maintain)(void *conn);

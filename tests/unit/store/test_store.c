@@ -313,6 +313,60 @@ static void null_and_blob_round_trip(void **state)
 	assert_int_equal(store_exec(st, STORE_Q_SESSION_DELETE, SV_ARGS(SV_TEXT("sel")), NULL, NULL), 0);
 }
 
+/* Group commit: writers from many threads share commits, a failed unit is
+ * undone alone, and every unit acknowledged is in the database. */
+#define WRITERS 8
+#define UNITS   150
+
+struct writer_arg {
+	struct store *st;
+	int id;
+	int kept, refused;
+};
+
+static void *write_units(void *arg)
+{
+	struct writer_arg *w = arg;
+	for (int i = 0; i < UNITS; i++) {
+		char code[16];
+		/* every 10th unit inserts a code another unit of this thread already took */
+		snprintf(code, sizeof code, "W%dX%d", w->id, i % 10 == 9 ? i - 1 : i);
+		if (store_begin(w->st, true) != OMB_OK)
+			continue;
+		int64_t id = 0;
+		int rc = store_exec(w->st, STORE_Q_ORG_INSERT,
+				    SV_ARGS(SV_TEXT(code), SV_TEXT("company"), SV_TEXT("n"), SV_TEXT(""), SV_INT(0),
+					    SV_INT(1)),
+				    store_row_first_int, &id);
+		if (rc < 0) {
+			store_rollback(w->st);
+			w->refused++;
+		} else if (store_commit(w->st) == OMB_OK) {
+			w->kept++;
+		}
+	}
+	return NULL;
+}
+
+static void concurrent_units_commit_together(void **state)
+{
+	struct store *st = migrated(state);
+	pthread_t t[WRITERS];
+	struct writer_arg w[WRITERS];
+	for (int i = 0; i < WRITERS; i++) {
+		w[i] = (struct writer_arg){st, i, 0, 0};
+		pthread_create(&t[i], NULL, write_units, &w[i]);
+	}
+	int kept = 0;
+	for (int i = 0; i < WRITERS; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(w[i].refused, UNITS / 10);
+		kept += w[i].kept;
+	}
+	assert_int_equal(kept, WRITERS * (UNITS - UNITS / 10));
+	assert_int_equal(store_exec(st, STORE_Q_ORG_LIST, SV_ARGS(SV_INT(0), SV_INT(100000)), NULL, NULL), kept);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -327,6 +381,7 @@ int main(void)
 		T(transactions_commit_and_roll_back),
 		T(other_threads_see_only_committed_rows),
 		T(null_and_blob_round_trip),
+		T(concurrent_units_commit_together),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
