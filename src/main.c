@@ -15,6 +15,7 @@
 #include "app/app.h"
 #include "app/demo.h"
 #include "app/screen_cli.h"
+#include "app/screening.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "version.h"
@@ -213,7 +214,11 @@ static int cmd_serve(int argc, char **argv)
 		config_free(&cli.cfg);
 		return 1;
 	}
-	rc = api_start(&app, &api, &port, err, sizeof err);
+	/* the engine only in serve: other commands share app_open and must not
+	 * load it, nor overwrite the running server's snapshot */
+	rc = screening_open(&app, err, sizeof err);
+	if (rc == OMB_OK)
+		rc = api_start(&app, &api, &port, err, sizeof err);
 	if (rc == OMB_OK && *cli.cfg.port_file && write_port_file(cli.cfg.port_file, port) != OMB_OK) {
 		snprintf(err, sizeof err, "cannot write %s", cli.cfg.port_file);
 		api_stop(api, 0);

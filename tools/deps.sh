@@ -9,6 +9,7 @@ PACKAGES="
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
   libinih-dev libcsv-dev libxxhash-dev libcmocka-dev libunistring-dev
   sqlite3 wrk nginx-light
+  kamailio kamailio-utils-modules sip-tester
 "
 
 missing=""

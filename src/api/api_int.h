@@ -30,6 +30,7 @@ enum route_flags {
 	ROUTE_TEST_ONLY    = 1 << 1,  /* exists only with server.test_mode */
 	ROUTE_RATE_LOGIN   = 1 << 2,  /* counts against security.login_per_min */
 	ROUTE_RATE_LOOKUP  = 1 << 3,  /* counts against security.lookup_per_min */
+	ROUTE_RAW_BODY     = 1 << 4,  /* the body is not one JSON object: the handler reads r->body */
 };
 
 struct route {
@@ -196,5 +197,19 @@ int h_counselling_list(struct api_req *r);
 int h_dossier_create(struct api_req *r);
 int h_dossier_get(struct api_req *r);
 int h_protect_figures(struct api_req *r);
+/* h_screen.c: call screening (check, events, numbers, evidence, blocks, allowlist, appeals) */
+int h_screen_check(struct api_req *r);
+int h_screen_events(struct api_req *r);
+int h_screen_number(struct api_req *r);
+int h_screen_evidence(struct api_req *r);
+int h_screen_blocks(struct api_req *r);
+int h_screen_block(struct api_req *r);
+int h_screen_lift(struct api_req *r);
+int h_screen_allow_add(struct api_req *r);
+int h_screen_allow_list(struct api_req *r);
+int h_screen_appeal_open(struct api_req *r);
+int h_screen_appeal_confirm(struct api_req *r);
+int h_screen_appeals(struct api_req *r);
+int h_screen_appeal_decide(struct api_req *r);
 
 #endif

@@ -155,6 +155,38 @@ const struct route api_routes[] = {
 	 "the registry in the screening engine's format (CALL-EVENTS.md)"},
 #undef TM
 #undef REGULATOR
+	/* call screening (docs/screening.md): the SIP proxy's check and events, operators, number holders */
+#define SCREENER ROLE_BIT(ROLE_SCREENER)
+#define MACHINE ROLE_BIT(ROLE_MACHINE)
+#define EVIDENCE_READERS (ROLE_BIT(ROLE_SCREENER) | ROLE_BIT(ROLE_REGULATOR) | ROLE_BIT(ROLE_INVESTIGATOR))
+	{"POST", "/v1/screen/check", h_screen_check, MACHINE | SCREENER, ORG_ANY, KB(2), 0, "screen.check",
+	 "verdict for one call attempt (the check is the attempt; idempotent per call_id)"},
+	{"POST", "/v1/screen/events", h_screen_events, MACHINE | SCREENER, ORG_ANY, KB(4096), ROUTE_RAW_BODY,
+	 "screen.ingest", "a batch of call events as NDJSON (CALL-EVENTS.md)"},
+	{"GET", "/v1/screen/numbers/{number}", h_screen_number, EVIDENCE_READERS, ORG_ANY, 0, 0, NULL,
+	 "a number's state, counts and evidence"},
+	{"GET", "/v1/screen/numbers/{number}/evidence", h_screen_evidence, EVIDENCE_READERS, ORG_ANY, 0, 0, NULL,
+	 "a number's evidence packet (JSON or a printable page)"},
+	{"GET", "/v1/screen/blocks", h_screen_blocks, SCREENER | ROLE_BIT(ROLE_REGULATOR), ORG_ANY, 0, 0, NULL,
+	 "recorded blocks (running, or all)"},
+	{"POST", "/v1/screen/blocks", h_screen_block, SCREENER, ORG_ANY, KB(4), 0, NULL, "block a number"},
+	{"POST", "/v1/screen/blocks/{number}/lift", h_screen_lift, SCREENER, ORG_ANY, KB(4), 0, NULL,
+	 "lift a number's block, with the reason"},
+	{"GET", "/v1/screen/allowlist", h_screen_allow_list, SCREENER | ROLE_BIT(ROLE_REGULATOR), ORG_ANY, 0, 0, NULL,
+	 "the operator allowlist"},
+	{"POST", "/v1/screen/allowlist", h_screen_allow_add, SCREENER, ORG_ANY, KB(4), 0, NULL,
+	 "allowlist a number (overrides every score)"},
+	{"POST", "/v1/screen/appeals", h_screen_appeal_open, 0, ORG_ANY, KB(1), ROUTE_PUBLIC | ROUTE_RATE_LOOKUP, NULL,
+	 "a number holder appeals its block: a one-time code goes to the number"},
+	{"POST", "/v1/screen/appeals/{id}/confirm", h_screen_appeal_confirm, 0, ORG_ANY, KB(4),
+	 ROUTE_PUBLIC | ROUTE_RATE_LOOKUP, NULL, "the holder confirms the appeal with the one-time code and a statement"},
+	{"GET", "/v1/screen/appeals", h_screen_appeals, SCREENER | ROLE_BIT(ROLE_REGULATOR), ORG_ANY, 0, 0, NULL,
+	 "confirmed appeals with their evidence"},
+	{"POST", "/v1/screen/appeals/{id}/decide", h_screen_appeal_decide, SCREENER, ORG_ANY, KB(4), 0, NULL,
+	 "decide an appeal: lift the block or reject"},
+#undef SCREENER
+#undef MACHINE
+#undef EVIDENCE_READERS
 	/* desk: published */
 	{"GET", "/v1/orgs/{org}/heads", h_heads, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "the day's last signed heads"},
 	{"GET", "/v1/orgs/{org}/figures", h_figures, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "published figures (JSON or CSV)"},

@@ -263,7 +263,7 @@ static enum MHD_Result first_call(struct api_req *r, const char *url)
 
 static int parse_body(struct api_req *r)
 {
-	if (r->body.len == 0)
+	if (r->body.len == 0 || (r->route->flags & ROUTE_RAW_BODY))
 		return OMB_OK;
 	json_error_t jerr;
 	r->json_body = json_loadb(r->body.data, r->body.len, JSON_REJECT_DUPLICATES, &jerr);

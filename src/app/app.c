@@ -13,6 +13,7 @@
 #include "app/accounts.h"
 #include "app/cases.h"
 #include "app/outbox.h"
+#include "app/screening.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/log.h"
@@ -162,6 +163,7 @@ int app_open(struct app *app, const struct config *cfg, char *errbuf, size_t err
 void app_close(struct app *app)
 {
 	app_sweeper_stop(app);
+	screening_close(app);
 	store_close(app->store);
 	app->store = NULL;
 	sodium_memzero(app->secret, sizeof app->secret);
@@ -182,6 +184,10 @@ int app_sweep(struct app *app, int64_t now)
 	}
 	if (rc == OMB_OK)
 		rc = accounts_purge_sessions(app, now);
+	if (rc == OMB_OK && (rc = screening_sweep(app, now)) >= 0) {
+		done += rc;
+		rc = OMB_OK;
+	}
 	if (rc == OMB_OK)
 		rc = store_maintain(app->store);
 	pthread_mutex_unlock(&app->sweep_lock);

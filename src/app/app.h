@@ -20,6 +20,7 @@
 #include "store/store.h"
 
 struct outbox_sender;
+struct screening;
 
 struct app {
 	const struct config *cfg;        /* borrowed; outlives the app */
@@ -33,6 +34,7 @@ struct app {
 	pthread_t sweeper;
 	atomic_bool sweeper_stop;
 	bool sweeper_running;
+	struct screening *screen;        /* owned; the screening engine of `serve` (app/screening.h), else NULL */
 };
 
 /* Opens the store, applies migrations and loads (or creates) the secret.

@@ -63,6 +63,23 @@ static const struct setting settings[] = {
 	S("outbox", "sender", outbox_sender, "log", "how messages leave: log"),
 	I("outbox", "sweep_interval_ms", sweep_interval_ms, "1000", 10, 3600000,
 	  "how often due work (deliveries, deadlines) runs"),
+	B("screen", "enabled", screen_enabled, "true", "run the call-screening engine in serve"),
+	S("screen", "snapshot", screen_snapshot, "", "engine snapshot file; empty = <db>.screen"),
+	I("screen", "snapshot_interval_s", screen_snapshot_interval_s, "300", 1, 86400,
+	  "how often the engine's state is saved (and always at shutdown)"),
+	I("screen", "block_minutes", screen_block_minutes, "1440", 1, 525600, "how long an automatic block lasts"),
+	S("screen", "emergency", screen_emergency, "",
+	  "emergency numbers besides 112/119/122, ';'-separated, never checked or blocked"),
+	S("screen", "registry_file", screen_registry_file, "",
+	  "registry CSV loaded at start (CALL-EVENTS.md), e.g. the confirmed-fraud list"),
+	S("screen", "reports_file", screen_reports_file, "",
+	  "consumer reports CSV loaded at a start without a snapshot (CALL-EVENTS.md)"),
+	S("screen", "config", screen_config, "", "engine rule settings file: name = value lines (docs/screening.md)"),
+	I("screen", "shards", screen_shards, "8", 1, 64, "engine shards (one lock each)"),
+	I("screen", "max_callers", screen_max_callers, "2000000", 16, 4000000000LL,
+	  "callers the engine tracks (80 bytes each)"),
+	I("screen", "feed_interval_s", screen_feed_interval_s, "60", 1, 86400,
+	  "how often the telemarketing registry and reports are re-read from the store"),
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])

@@ -48,6 +48,18 @@ struct config {
 	/* [outbox] */
 	char *outbox_sender;      /* "log" */
 	int64_t sweep_interval_ms;
+	/* [screen] */
+	bool screen_enabled;             /* run the call-screening engine in `serve` */
+	char *screen_snapshot;           /* engine snapshot file; "" = <db>.screen */
+	int64_t screen_snapshot_interval_s;
+	int64_t screen_block_minutes;    /* how long an automatic block lasts */
+	char *screen_emergency;          /* extra emergency numbers, ';'-separated */
+	char *screen_registry_file;      /* registry CSV (CALL-EVENTS.md), e.g. the confirmed-fraud list */
+	char *screen_reports_file;       /* consumer reports CSV (CALL-EVENTS.md) */
+	char *screen_config;             /* engine rule settings file: "name = value" lines */
+	int64_t screen_shards;
+	int64_t screen_max_callers;
+	int64_t screen_feed_interval_s;  /* how often the registry and reports are re-read from the store */
 };
 
 /* Where a value came from, for error messages. */

@@ -1387,16 +1387,8 @@ int screen_lift(struct screen_engine *e, const struct phone *number, int64_t now
 
 /* ---- evidence, blocks, stats ---- */
 
-static void evidence_fill(struct shard *s, const struct watch *w, struct screen_evidence *out)
+static void caller_fill(const struct caller *c, struct screen_evidence *out)
 {
-	*out = *w->ev;
-	out->blocked = w->blocked && w->block_until > w->last_ms;
-	out->operator_block = w->op_block;
-	out->block_from_ms = w->block_from;
-	out->block_until_ms = w->block_until;
-	const struct caller *c = caller_find(s, w->key);
-	if (!c)
-		return;
 	uint32_t now_s = c->last_s;
 	out->first_seen_ms = (int64_t)c->first_s * 1000;
 	out->last_seen_ms = (int64_t)c->last_s * 1000;
@@ -1412,6 +1404,44 @@ static void evidence_fill(struct shard *s, const struct watch *w, struct screen_
 	out->short_calls = c->shorts;
 	out->origins = c->origins;
 	out->trunks_seen = (unsigned)__builtin_popcount(c->trunks_seen);
+}
+
+static void evidence_fill(struct shard *s, const struct watch *w, struct screen_evidence *out)
+{
+	*out = *w->ev;
+	out->blocked = w->blocked && w->block_until > w->last_ms;
+	out->operator_block = w->op_block;
+	out->block_from_ms = w->block_from;
+	out->block_until_ms = w->block_until;
+	const struct caller *c = caller_find(s, w->key);
+	if (c)
+		caller_fill(c, out);
+}
+
+int screen_number_state(struct screen_engine *e, const struct phone *number, struct screen_evidence *out,
+			int *watched)
+{
+	uint64_t key = phone_key(number);
+	*watched = 0;
+	if (key == PHONE_KEY_WITHHELD)
+		return OMB_ENOTFOUND;
+	struct shard *s = screen_shard_of(e, key);
+	int rc = OMB_ENOTFOUND;
+	pthread_spin_lock(&s->lock);
+	const struct watch *w = screen_watch_get(s, key, false);
+	const struct caller *c = w ? NULL : caller_find(s, key);
+	if (w) {
+		evidence_fill(s, w, out);
+		*watched = 1;
+		rc = 0;
+	} else if (c) {
+		memset(out, 0, sizeof *out);
+		snprintf(out->number, sizeof out->number, "%s", number->canon);
+		caller_fill(c, out);
+		rc = 0;
+	}
+	pthread_spin_unlock(&s->lock);
+	return rc;
 }
 
 int screen_evidence(struct screen_engine *e, const struct phone *number, struct screen_evidence *out)

@@ -277,6 +277,12 @@ struct screen_evidence {
 /* Copies the evidence of number into *out. 0 or OMB_ENOTFOUND. */
 int screen_evidence(struct screen_engine *e, const struct phone *number, struct screen_evidence *out);
 
+/* What the engine holds about number now: the counts of its behaviour
+ * record, and for a warned or blocked number (*watched = 1) its whole
+ * evidence. 0, or OMB_ENOTFOUND when the engine knows nothing of it. */
+int screen_number_state(struct screen_engine *e, const struct phone *number, struct screen_evidence *out,
+			int *watched);
+
 /* Calls fn for every number whose block is running at now_ms, shard by
  * shard, with that shard locked: fn must not call back into the engine.
  * Stops early when fn returns non-zero. Returns the count visited. */

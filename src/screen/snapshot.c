@@ -22,7 +22,7 @@ struct snap_header {
 
 static bool put(FILE *f, const void *p, size_t n)
 {
-	return fwrite(p, 1, n, f) == n;
+	return n == 0 || fwrite(p, 1, n, f) == n; /* an empty list has no buffer */
 }
 
 static bool put_u64(FILE *f, uint64_t v)
@@ -87,7 +87,7 @@ int screen_snapshot_save(struct screen_engine *e, const char *path)
 
 static bool get(FILE *f, void *p, size_t n)
 {
-	return fread(p, 1, n, f) == n;
+	return n == 0 || fread(p, 1, n, f) == n;
 }
 
 static bool get_u64(FILE *f, uint64_t *v)

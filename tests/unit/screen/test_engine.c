@@ -422,6 +422,28 @@ static void test_block_expires_and_lift(void **state)
 	assert_true(ev.n_timeline >= 3);
 }
 
+static void test_number_state_without_evidence(void **state)
+{
+	(void)state;
+	struct screen_evidence ev;
+	int watched = 1;
+	struct phone p = num("01055556666");
+	assert_int_equal(screen_number_state(eng, &p, &ev, &watched), OMB_ENOTFOUND);
+	check(T0, "01055556666", "01011112222");
+	check(T0 + 1000, "01055556666", "01011113333");
+	assert_int_equal(screen_number_state(eng, &p, &ev, &watched), 0);
+	assert_int_equal(watched, 0);
+	assert_int_equal(ev.attempts, 2);
+	assert_int_equal(ev.distinct_callees, 2);
+	assert_string_equal(ev.number, "+821055556666");
+	assert_int_equal(screen_evidence(eng, &p, &ev), OMB_ENOTFOUND); /* evidence only when watched */
+	screen_block(eng, &p, T0 + 2000, 0);
+	assert_int_equal(screen_number_state(eng, &p, &ev, &watched), 0);
+	assert_int_equal(watched, 1);
+	assert_true(ev.blocked && ev.operator_block);
+	assert_int_equal(ev.attempts, 2);
+}
+
 static void test_blocks_iterator_and_allowlist(void **state)
 {
 	(void)state;
@@ -549,7 +571,8 @@ int main(void)
 		T(test_spoofed_domestic_cli), T(test_institution_spoof), T(test_confirmed_list_and_validity),
 		T(test_registered_volume_and_cap), T(test_volume_and_fanout_signals), T(test_windows_slide),
 		T(test_outcomes_and_sequential), T(test_reports_corroborate), T(test_block_expires_and_lift),
-		T(test_blocks_iterator_and_allowlist), T(test_flood_cannot_evict_blocked), T(test_simbox_cell),
+		T(test_number_state_without_evidence), T(test_blocks_iterator_and_allowlist),
+		T(test_flood_cannot_evict_blocked), T(test_simbox_cell),
 		T(test_snapshot_roundtrip), T(test_config_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
