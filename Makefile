@@ -15,7 +15,7 @@ PORT       ?= 8080
 FUZZ_SECONDS ?= 60
 # CI builds with -Werror; locally warnings stay warnings.
 WERROR     := $(if $(CI),true,false)
-SUITES     := --suite unit --suite fuzz-replay --suite blackbox
+SUITES      = --suite unit --suite fuzz-replay --suite blackbox $(if $(filter test-asan,$@),,--suite browser)
 # The SIP suite (Kamailio + SIPp) runs on the plain build only.
 
 .PHONY: deps build run test test-asan fuzz bench clean

@@ -12,6 +12,12 @@ PACKAGES="
   kamailio kamailio-utils-modules sip-tester
 "
 
+# Browser tests (tests/browser): Debian's Chromium and a Korean font, and
+# Node.js and npm only where the machine has none.
+PACKAGES="$PACKAGES chromium fonts-nanum"
+command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
+
 missing=""
 for p in $PACKAGES; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
