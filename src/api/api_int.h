@@ -167,6 +167,7 @@ int h_figures(struct api_req *r);
 int h_categories(struct api_req *r);
 int h_category_add(struct api_req *r);
 int h_template_add(struct api_req *r);
+int h_templates(struct api_req *r);
 int h_referral_add(struct api_req *r);
 /* h_tm.c: telemarketing registry, disclosures, reports, decisions */
 int h_tm_business_register(struct api_req *r);

@@ -561,6 +561,26 @@ int h_category_add(struct api_req *r)
 							"name_en", name_en ? name_en : "", "dept", dept, "about_center", about));
 }
 
+/* The templates an agent may insert: the case organisation's, for its own
+ * staff and for the vendors acting for it (the route's org rule). */
+int h_templates(struct api_req *r)
+{
+	struct org o;
+	int rc = org_of(r, &o);
+	struct case_template *items = NULL;
+	size_t n = 0;
+	if (rc == OMB_OK)
+		rc = cases_templates(r->app, o.id, &items, &n);
+	if (rc != OMB_OK)
+		return rc;
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)items[i].id, "title",
+						      items[i].title, "body", items[i].body));
+	cases_templates_free(items, n);
+	return api_reply(r, MHD_HTTP_OK, json_pack("{s:o}", "items", list));
+}
+
 int h_template_add(struct api_req *r)
 {
 	const char *title, *body;

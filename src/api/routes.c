@@ -53,6 +53,8 @@ const struct route api_routes[] = {
 	{"GET", "/v1/orgs/{org}/categories", h_categories, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "inquiry categories"},
 	{"POST", "/v1/orgs/{org}/categories", h_category_add, ADMIN, ORG_OWN, KB(4), 0, NULL, "add a category"},
 	{"POST", "/v1/orgs/{org}/templates", h_template_add, ADMIN, ORG_OWN, KB(16), 0, NULL, "add an answer template"},
+	{"GET", "/v1/orgs/{org}/templates", h_templates, DESK, ORG_SERVED, 0, 0, NULL,
+	 "the answer templates, for the console"},
 	{"POST", "/v1/orgs/{org}/referral-options", h_referral_add, ADMIN, ORG_OWN, KB(4), 0, NULL,
 	 "add an outward referral option"},
 	/* desk: customers, with receipt number + X-Access-Code */

@@ -1289,6 +1289,45 @@ int cases_categories(struct app *app, int64_t org_id, struct case_category **ite
 	return OMB_OK;
 }
 
+struct template_list {
+	struct case_template *items;
+	size_t n, cap;
+};
+
+static int template_item_row(void *ctx, const struct store_row *row)
+{
+	struct template_list *l = ctx;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+	}
+	struct case_template *t = &l->items[l->n++];
+	t->id = store_row_int(row, 0);
+	snprintf(t->title, sizeof t->title, "%s", store_row_text(row, 1));
+	t->body = xstrdup(store_row_text(row, 2));
+	return 0;
+}
+
+int cases_templates(struct app *app, int64_t org_id, struct case_template **items, size_t *n)
+{
+	struct template_list l = {0};
+	int rc = store_exec(app->store, STORE_Q_TEMPLATE_LIST, SV_ARGS(SV_INT(org_id)), template_item_row, &l);
+	if (rc < 0) {
+		cases_templates_free(l.items, l.n);
+		return rc;
+	}
+	*items = l.items;
+	*n = l.n;
+	return OMB_OK;
+}
+
+void cases_templates_free(struct case_template *items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i].body);
+	free(items);
+}
+
 int cases_template_add(struct app *app, int64_t org_id, const char *title, const char *body, int64_t *id,
 		       struct case_error *err)
 {

@@ -177,6 +177,14 @@ struct case_category {
 int cases_category_add(struct app *app, int64_t org_id, const char *code, const char *name, const char *name_en,
 		       const char *dept_code, bool about_center, struct case_error *err);
 int cases_categories(struct app *app, int64_t org_id, struct case_category **items, size_t *n);
+struct case_template {
+	int64_t id;
+	char title[128];
+	char *body;    /* owned */
+};
+/* The organisation's answer templates (at most 200); free with cases_templates_free. */
+int cases_templates(struct app *app, int64_t org_id, struct case_template **items, size_t *n);
+void cases_templates_free(struct case_template *items, size_t n);
 int cases_template_add(struct app *app, int64_t org_id, const char *title, const char *body, int64_t *id,
 		       struct case_error *err);
 int cases_referral_add(struct app *app, int64_t org_id, const char *name, const char *contact,

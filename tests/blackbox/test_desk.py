@@ -91,6 +91,15 @@ class Desk(harness.ServerTest):
         self.assertEqual(self.customer('GET', 'HB-2026-9999999', code_a).status, 404)
         self.assertEqual(self.customer('POST', b, code_a, 'demand').status, 404)
 
+    def test_templates_are_listed_for_the_console(self):
+        own = self.server.request('GET', '/v1/orgs/HB/templates', token=self.tok['hb.agent'])
+        self.assertEqual(own.status, 200, own)
+        self.assertIn(self.template_id, [t['id'] for t in own.json['items']])
+        vendor = self.server.request('GET', '/v1/orgs/HB/templates', token=self.tok['cc.agent'])
+        self.assertEqual(vendor.status, 200, vendor)           # a vendor acting for HB
+        other = self.server.request('GET', '/v1/orgs/HB/templates', token=self.tok['fsr.officer'])
+        self.assertEqual(other.status, 403, other)
+
     def test_repeated_template_after_dispute_climbs_and_is_flagged(self):
         receipt, code, _ = self.open_case()
         first = self.staff('cc.agent', receipt, 'replies',

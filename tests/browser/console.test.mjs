@@ -57,7 +57,7 @@ test('the agent story', async (t) => {
 		await page.locator('.case-summary').waitFor();
 		assert.ok((await page.textContent('.case-summary')).includes('minsu@example.com'), 'staff see the contact');
 		assert.equal(await page.locator('.timeline .event').count(), 1);
-		assert.ok(await page.isVisible('#template-number'), 'no template list from the API: a template number instead');
+		assert.ok(await page.isVisible('#template-pick'), 'the templates come from GET /v1/orgs/{org}/templates');
 		await page.getByLabel(ko['field.reply_text'], { exact: true }).fill('고객님, 변동금리가 이번 달부터 0.25%p 올라 이자가 늘었습니다. 내역서를 이메일로 보내 드렸습니다.');
 		await page.getByRole('button', { name: ko['reply.submit'], exact: true }).click();
 		const answer = page.locator('.timeline .event[data-kind=message]');
