@@ -101,6 +101,14 @@ int api_body_int(struct api_req *r, const char *key, bool required, int64_t min,
 int api_body_bool(struct api_req *r, const char *key, bool *out);
 /* Query-string pagination: ?after=ID&limit=N. */
 int api_page(struct api_req *r, int64_t *after, int *limit);
+/* A use case's failure: a field error (OMB_EINVAL with a field) becomes
+ * 400 naming the field; any other code keeps its status, with the reason as
+ * message. Returns rc (OMB_EINVAL for a field error). */
+int api_fail_use_case(struct api_req *r, int rc, const char *field, const char *reason);
+/* Path parameter i as a positive id; OMB_ENOTFOUND for anything else. */
+int api_path_id(struct api_req *r, int i, int64_t *id);
+/* An ISO 8601 time, or null for 0 and "never". New reference. */
+json_t *api_iso_or_null(int64_t ms);
 /* Sets status and takes over json. */
 int api_reply(struct api_req *r, unsigned status, json_t *json);
 /* {"items": items, "next_after": last id or null} */

@@ -22,26 +22,6 @@ static void hexify(const uint8_t *b, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static json_t *iso_or_null(int64_t ms)
-{
-	if (ms <= 0 || ms == DEADLINE_NEVER)
-		return json_null();
-	char buf[32];
-	return json_string(clock_format_iso(ms, buf, sizeof buf));
-}
-
-/* A field error from the use case becomes 400 with the field; anything else
- * keeps its code with the reason as message. */
-static int case_fail(struct api_req *r, int rc, const struct case_error *err)
-{
-	if (err->field && rc == OMB_EINVAL)
-		return api_invalid(r, err->field, err->reason ? err->reason : "is not acceptable");
-	r->err_field = err->field;
-	if (err->reason)
-		snprintf(r->err_msg, sizeof r->err_msg, "%s", err->reason);
-	return rc;
-}
-
 static int org_of(struct api_req *r, struct org *o)
 {
 	int rc = accounts_org_get(r->app, r->params[0], o);
@@ -59,7 +39,7 @@ static json_t *deadline_json(const struct desk_deadline *d)
 	if (d->kind == DEADLINE_NONE)
 		return json_null();
 	return json_pack("{s:s, s:s, s:o}", "kind", deadline_kind_name(d->kind), "level", ladder_level_name(d->level),
-			 "due", iso_or_null(d->due_ms));
+			 "due", api_iso_or_null(d->due_ms));
 }
 
 static json_t *event_json(const struct case_event_view *e)
@@ -74,14 +54,14 @@ static json_t *event_json(const struct case_event_view *e)
 		json_object_set_new(actor, "staff_code", json_string(c->actor_staff));
 	if (e->actor_name)
 		json_object_set_new(actor, "name", json_string(e->actor_name));
-	json_t *j = json_pack("{s:I, s:o, s:s, s:o, s:i, s:i}", "seq", (json_int_t)c->seq, "at", iso_or_null(c->at_ms),
+	json_t *j = json_pack("{s:I, s:o, s:s, s:o, s:i, s:i}", "seq", (json_int_t)c->seq, "at", api_iso_or_null(c->at_ms),
 			      "kind", c->kind, "actor", actor, "level_before", c->level_before, "level_after",
 			      c->level_after);
 	if (*c->cause)
 		json_object_set_new(j, "cause", json_string(c->cause));
 	if (*c->deadline_set)
 		json_object_set_new(j, "deadline_set", json_pack("{s:s, s:o}", "kind", c->deadline_set, "due",
-								 iso_or_null(c->deadline_due_ms)));
+								 api_iso_or_null(c->deadline_due_ms)));
 	if (*c->deadline_met)
 		json_object_set_new(j, "deadline_met", json_pack("{s:s, s:b}", "kind", c->deadline_met, "in_time",
 								 (c->flags & CHAIN_FLAG_IN_TIME) != 0));
@@ -106,7 +86,7 @@ static json_t *head_json(const struct chain_head *h, const uint8_t pk[CHAIN_PK_B
 	hexify(h->hash, CHAIN_HASH_BYTES, hash);
 	hexify(h->sig, CHAIN_SIG_BYTES, sig);
 	json_t *j = json_pack("{s:I, s:s, s:o, s:s}", "seq", (json_int_t)h->seq, "hash", hash, "signed_at",
-			      iso_or_null(h->signed_at_ms), "signature", sig);
+			      api_iso_or_null(h->signed_at_ms), "signature", sig);
 	if (pk) {
 		hexify(pk, CHAIN_PK_BYTES, key);
 		json_object_set_new(j, "public_key", json_string(key));
@@ -153,7 +133,7 @@ static int reply_view(struct api_req *r, const struct principal *staff, unsigned
 	if (rc == OMB_ENOTFOUND && !staff)
 		return no_such_case(r);
 	if (rc != OMB_OK)
-		return case_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	rc = api_reply(r, status, case_json(&v));
 	case_view_free(&v);
 	return rc;
@@ -183,10 +163,10 @@ int h_case_open(struct api_req *r)
 	struct case_receipt receipt;
 	struct case_error err;
 	if ((rc = cases_open(r->app, &in, r->now, &receipt, &err)) != OMB_OK)
-		return case_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	struct case_view v;
 	if ((rc = cases_view(r->app, receipt.receipt, NULL, receipt.access_code, &v, &err)) != OMB_OK)
-		return case_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	json_t *j = case_json(&v);
 	json_object_set_new(j, "access_code", json_string(receipt.access_code));
 	case_view_free(&v);
@@ -208,7 +188,7 @@ static int customer_act(struct api_req *r, enum case_action action, bool text_re
 		return rc;
 	struct case_error err;
 	if ((rc = cases_act(r->app, r->params[0], NULL, &in, r->now, &err)) != OMB_OK)
-		return case_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return reply_view(r, NULL, MHD_HTTP_OK);
 }
 
@@ -227,7 +207,7 @@ static int download(struct api_req *r, const struct principal *staff)
 	struct case_error err;
 	int rc = cases_view(r->app, r->params[staff ? 1 : 0], staff, api_header(r, "X-Access-Code"), &v, &err);
 	if (rc != OMB_OK)
-		return case_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	struct doc *d = cases_document(&v);
 	case_view_free(&v);
 	rc = api_reply_document(r, d, format && !strcmp(format, "html"));
@@ -244,7 +224,7 @@ int h_case_referral(struct api_req *r)
 	if (rc == OMB_ENOTFOUND)
 		return no_such_case(r);
 	if (rc != OMB_OK)
-		return case_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	struct doc *d = NULL;
 	rc = cases_referral_package(r->app, &v, &d);
 	case_view_free(&v);
@@ -318,7 +298,7 @@ static int staff_case(struct api_req *r)
 	struct case_error err;
 	int rc = cases_view(r->app, r->params[1], &r->who, NULL, &v, &err);
 	if (rc != OMB_OK)
-		return case_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	bool ours = strcmp(v.org_code, r->params[0]) == 0;
 	case_view_free(&v);
 	return ours ? OMB_OK : OMB_ENOTFOUND;
@@ -356,7 +336,7 @@ static int staff_act(struct api_req *r, enum case_action action)
 		return rc;
 	struct case_error err;
 	if ((rc = cases_act(r->app, r->params[1], &r->who, &in, r->now, &err)) != OMB_OK)
-		return case_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return reply_view(r, &r->who, MHD_HTTP_OK);
 }
 
@@ -384,8 +364,8 @@ int h_queue(struct api_req *r)
 						      "subject", it->subject, "level", ladder_level_name(it->level),
 						      "status", desk_status_name(it->status), "deadline",
 						      it->answer_kind ? deadline_kind_name(it->answer_kind) : NULL,
-						      "answer_due", iso_or_null(it->answer_kind ? it->answer_due_ms : 0),
-						      "final_due", iso_or_null(it->final_due_ms), "about_center",
+						      "answer_due", api_iso_or_null(it->answer_kind ? it->answer_due_ms : 0),
+						      "final_due", api_iso_or_null(it->final_due_ms), "about_center",
 						      it->about_center));
 	}
 	free(items);
@@ -556,7 +536,7 @@ int h_category_add(struct api_req *r)
 		return rc;
 	struct case_error err;
 	if ((rc = cases_category_add(r->app, r->who.org_id, code, name, name_en, dept, about, &err)) != OMB_OK)
-		return case_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:s, s:s, s:s, s:s, s:b}", "code", code, "name", name,
 							"name_en", name_en ? name_en : "", "dept", dept, "about_center", about));
 }
@@ -592,7 +572,7 @@ int h_template_add(struct api_req *r)
 	struct case_error err;
 	int64_t id = 0;
 	if ((rc = cases_template_add(r->app, r->who.org_id, title, body, &id, &err)) != OMB_OK)
-		return case_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "title", title, "body", body));
 }
 
@@ -606,6 +586,6 @@ int h_referral_add(struct api_req *r)
 		return rc;
 	struct case_error err;
 	if ((rc = cases_referral_add(r->app, r->who.org_id, name, contact, &err)) != OMB_OK)
-		return case_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:s, s:s}", "name", name, "contact", contact));
 }

@@ -10,35 +10,6 @@
 #include "base/clock.h"
 #include "base/err.h"
 
-static json_t *iso_or_null(int64_t ms)
-{
-	if (ms <= 0)
-		return json_null();
-	char buf[32];
-	return json_string(clock_format_iso(ms, buf, sizeof buf));
-}
-
-/* A field error becomes 400 with the field; anything else keeps its code. */
-static int protect_fail(struct api_req *r, int rc, const struct protection_error *err)
-{
-	if (err->field && rc == OMB_EINVAL)
-		return api_invalid(r, err->field, err->reason ? err->reason : "is not acceptable");
-	if (err->reason)
-		snprintf(r->err_msg, sizeof r->err_msg, "%s", err->reason);
-	return rc;
-}
-
-/* A numeric path parameter; anything else names no record. */
-static int id_param(struct api_req *r, int i, int64_t *id)
-{
-	char *end;
-	long long v = strtoll(r->params[i], &end, 10);
-	if (*end || v <= 0)
-		return OMB_ENOTFOUND;
-	*id = v;
-	return OMB_OK;
-}
-
 static int at_field(struct api_req *r, const char *key, int64_t *ms)
 {
 	const char *s = NULL;
@@ -54,12 +25,12 @@ static json_t *incident_json(const struct protection_incident *v)
 	json_t *j = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:o, s:s}", "id", (json_int_t)v->id, "receipt", v->receipt,
 			      "contact", (json_int_t)v->contact_id, "agent", v->agent_code, "kind",
 			      protect_kind_name(v->kind), "status", protect_status_name(v->status), "at",
-			      iso_or_null(v->at_ms), "text", v->text ? v->text : "");
+			      api_iso_or_null(v->at_ms), "text", v->text ? v->text : "");
 	if (v->recording_ref && *v->recording_ref)
 		json_object_set_new(j, "recording_ref", json_string(v->recording_ref));
 	if (*v->reviewer_code)
 		json_object_set_new(j, "reviewed", json_pack("{s:s, s:o}", "by", v->reviewer_code, "at",
-							     iso_or_null(v->reviewed_ms)));
+							     api_iso_or_null(v->reviewed_ms)));
 	return j;
 }
 
@@ -88,7 +59,7 @@ int h_incident_flag(struct api_req *r)
 	struct protection_incident v;
 	struct protection_error err;
 	rc = protection_flag(r->app, &r->who, r->params[0], r->params[1], &in, r->now, &v, &err);
-	return rc != OMB_OK ? protect_fail(r, rc, &err) : reply_incident(r, MHD_HTTP_CREATED, &v);
+	return rc != OMB_OK ? api_fail_use_case(r, rc, err.field, err.reason) : reply_incident(r, MHD_HTTP_CREATED, &v);
 }
 
 int h_incidents_list(struct api_req *r)
@@ -125,12 +96,12 @@ int h_incident_review(struct api_req *r)
 		return rc;
 	if (strcmp(decision, "confirm") && strcmp(decision, "reject"))
 		return api_invalid(r, "decision", "must be confirm or reject");
-	if ((rc = id_param(r, 1, &id)) != OMB_OK)
+	if ((rc = api_path_id(r, 1, &id)) != OMB_OK)
 		return rc;
 	struct protection_incident v;
 	struct protection_error err;
 	rc = protection_review(r->app, &r->who, id, strcmp(decision, "confirm") == 0, r->now, &v, &err);
-	return rc != OMB_OK ? protect_fail(r, rc, &err) : reply_incident(r, MHD_HTTP_OK, &v);
+	return rc != OMB_OK ? api_fail_use_case(r, rc, err.field, err.reason) : reply_incident(r, MHD_HTTP_OK, &v);
 }
 
 /* ---- the contact: warning and ending ---- */
@@ -141,7 +112,7 @@ int h_contact_warn(struct api_req *r)
 	struct protection_error err;
 	int rc = protection_warn(r->app, &r->who, r->params[0], r->params[1], r->now, &st, &err);
 	if (rc != OMB_OK)
-		return protect_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED,
 			 json_pack("{s:s, s:I, s:I, s:i, s:i, s:b, s:s}", "receipt", r->params[1], "contact",
 				   (json_int_t)st.contact_id, "incident", (json_int_t)st.incident_id, "warnings_given",
@@ -155,12 +126,12 @@ int h_contact_end(struct api_req *r)
 	struct protection_error err;
 	int rc = protection_end_contact(r->app, &r->who, r->params[0], r->params[1], r->now, &end, &err);
 	if (rc != OMB_OK)
-		return protect_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	char level[4];
 	snprintf(level, sizeof level, "L%d", end.handover_level);
 	return api_reply(r, MHD_HTTP_OK,
 			 json_pack("{s:s, s:I, s:o, s:{s:s, s:s}}", "receipt", r->params[1], "contact",
-				   (json_int_t)end.contact_id, "ended_at", iso_or_null(end.ended_ms), "handed_over_to",
+				   (json_int_t)end.contact_id, "ended_at", api_iso_or_null(end.ended_ms), "handed_over_to",
 				   "staff_code", end.handover_code, "level", level));
 }
 
@@ -179,9 +150,9 @@ int h_break_add(struct api_req *r)
 		return rc;
 	struct protection_error err;
 	if ((rc = protection_break(r->app, &r->who, agent, minutes, incident, r->now, &id, &err)) != OMB_OK)
-		return protect_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:I, s:o}", "id", (json_int_t)id, "agent", agent,
-							"minutes", (json_int_t)minutes, "start", iso_or_null(r->now)));
+							"minutes", (json_int_t)minutes, "start", api_iso_or_null(r->now)));
 }
 
 int h_counselling_add(struct api_req *r)
@@ -193,9 +164,9 @@ int h_counselling_add(struct api_req *r)
 		return rc;
 	struct protection_error err;
 	if ((rc = protection_counselling_add(r->app, &r->who, text, r->now, &id, &err)) != OMB_OK)
-		return protect_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "agent",
-							r->who.staff_code, "at", iso_or_null(r->now)));
+							r->who.staff_code, "at", api_iso_or_null(r->now)));
 }
 
 int h_counselling_list(struct api_req *r)
@@ -213,7 +184,7 @@ int h_counselling_list(struct api_req *r)
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)items[i].id, "agent",
 						      items[i].agent_code, "text", items[i].text, "at",
-						      iso_or_null(items[i].at_ms)));
+						      api_iso_or_null(items[i].at_ms)));
 	int64_t last = n ? items[n - 1].id : 0;
 	free(items);
 	return api_reply_page(r, list, last, limit);
@@ -230,9 +201,9 @@ int h_dossier_create(struct api_req *r)
 		return rc;
 	struct protection_error err;
 	if ((rc = protection_dossier_create(r->app, &r->who, receipt, r->now, &id, &err)) != OMB_OK)
-		return protect_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)id, "receipt", receipt,
-							"agent", r->who.staff_code, "created", iso_or_null(r->now)));
+							"agent", r->who.staff_code, "created", api_iso_or_null(r->now)));
 }
 
 int h_dossier_get(struct api_req *r)
@@ -241,13 +212,13 @@ int h_dossier_get(struct api_req *r)
 	if (format && strcmp(format, "html") && strcmp(format, "json"))
 		return api_invalid(r, "format", "must be json or html");
 	int64_t id;
-	int rc = id_param(r, 1, &id);
+	int rc = api_path_id(r, 1, &id);
 	if (rc != OMB_OK)
 		return rc;
 	struct doc *d = NULL;
 	struct protection_error err;
 	if ((rc = protection_dossier_get(r->app, &r->who, id, &d, &err)) != OMB_OK)
-		return protect_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	rc = api_reply_document(r, d, format && !strcmp(format, "html"));
 	doc_free(d);
 	return rc;

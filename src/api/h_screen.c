@@ -14,22 +14,6 @@
 #include "base/err.h"
 #include "base/mem.h"
 
-static int screen_fail(struct api_req *r, int rc, const struct screening_error *err)
-{
-	if (err->field && rc == OMB_EINVAL)
-		return api_invalid(r, err->field, err->reason ? err->reason : "is not acceptable");
-	r->err_field = err->field;
-	if (err->reason)
-		snprintf(r->err_msg, sizeof r->err_msg, "%s", err->reason);
-	return rc;
-}
-
-static json_t *iso_or_null(int64_t ms)
-{
-	char buf[40];
-	return ms > 0 ? json_string(clock_format_iso(ms, buf, sizeof buf)) : json_null();
-}
-
 static json_t *reasons_json(uint32_t bits)
 {
 	json_t *a = json_array();
@@ -70,7 +54,7 @@ int h_screen_check(struct api_req *r)
 	struct screen_verdict v;
 	struct screening_error err = {0};
 	if ((rc = screening_check(r->app, &in, r->now, &v, &err)) != OMB_OK)
-		return screen_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_OK, json_pack("{s:s, s:s, s:i, s:o, s:b}", "call_id", in.call_id, "verdict",
 						   screen_verdict_name(v.verdict), "score", v.score, "reasons",
 						   reasons_json(v.reasons), "repeated", v.repeated));
@@ -103,10 +87,10 @@ static json_t *block_json(const struct screening_block *b)
 {
 	json_t *j = json_pack("{s:I, s:s, s:o, s:i, s:s, s:s, s:o, s:o}", "id", (json_int_t)b->id, "number", b->number,
 			      "reasons", reasons_text_json(b->reasons), "score", b->score, "set_by",
-			      b->operator_set ? b->set_by : "engine", "note", b->note, "from", iso_or_null(b->from_ms),
-			      "until", iso_or_null(b->until_ms));
+			      b->operator_set ? b->set_by : "engine", "note", b->note, "from", api_iso_or_null(b->from_ms),
+			      "until", api_iso_or_null(b->until_ms));
 	if (b->lifted_ms)
-		json_object_set_new(j, "lifted", json_pack("{s:o, s:s, s:s}", "at", iso_or_null(b->lifted_ms), "by",
+		json_object_set_new(j, "lifted", json_pack("{s:o, s:s, s:s}", "at", api_iso_or_null(b->lifted_ms), "by",
 							   b->lifted_by, "reason", b->lift_reason));
 	return j;
 }
@@ -122,13 +106,13 @@ static json_t *evidence_json(const struct screen_evidence *ev)
 		json_array_append_new(cells, json_string(ev->cells[i]));
 	for (unsigned i = 0; i < ev->n_timeline; i++) {
 		const struct screen_timeline_entry *t = &ev->timeline[i];
-		json_array_append_new(timeline, json_pack("{s:o, s:s, s:i, s:o}", "at", iso_or_null(t->ts_ms), "verdict",
+		json_array_append_new(timeline, json_pack("{s:o, s:s, s:i, s:o}", "at", api_iso_or_null(t->ts_ms), "verdict",
 							  screen_verdict_name((enum screen_verdict_kind)t->verdict),
 							  "score", t->score, "reasons", reasons_json(t->reasons)));
 	}
 	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "answered_callees", answered, "trunks", trunks, "cells", cells,
 			 "timeline", timeline, "block", ev->blocked ? json_pack("{s:o, s:o, s:b}", "from",
-			 iso_or_null(ev->block_from_ms), "until", iso_or_null(ev->block_until_ms), "operator",
+			 api_iso_or_null(ev->block_from_ms), "until", api_iso_or_null(ev->block_until_ms), "operator",
 			 ev->operator_block != 0) : json_null());
 }
 
@@ -139,7 +123,7 @@ int h_screen_number(struct api_req *r)
 	int rc = screening_number(r->app, r->params[0], r->now, n, &err);
 	if (rc != OMB_OK) {
 		free(n);
-		return screen_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	}
 	const struct screen_evidence *ev = &n->ev;
 	json_t *counts = n->known ? json_pack("{s:I, s:i, s:i, s:i, s:i, s:i, s:i, s:i, s:i}", "attempts",
@@ -153,8 +137,8 @@ int h_screen_number(struct api_req *r)
 	char link[160];
 	snprintf(link, sizeof link, "/v1/screen/numbers/%s/evidence", n->number);
 	json_t *j = json_pack("{s:s, s:s, s:b, s:o, s:o, s:o, s:o, s:o}", "number", n->number, "state", state,
-			      "allowlisted", n->allowlisted, "first_seen", iso_or_null(n->known ? ev->first_seen_ms : 0),
-			      "last_seen", iso_or_null(n->known ? ev->last_seen_ms : 0), "counts", counts,
+			      "allowlisted", n->allowlisted, "first_seen", api_iso_or_null(n->known ? ev->first_seen_ms : 0),
+			      "last_seen", api_iso_or_null(n->known ? ev->last_seen_ms : 0), "counts", counts,
 			      "recorded_block", n->has_block ? block_json(&n->block) : json_null(),
 			      "evidence", n->watched ? evidence_json(ev) : json_null());
 	json_object_set_new(j, "evidence_document", json_string(link));
@@ -171,7 +155,7 @@ int h_screen_evidence(struct api_req *r)
 	struct screening_error err = {0};
 	int rc = screening_evidence_document(r->app, r->params[0], r->now, &d, &err);
 	if (rc != OMB_OK)
-		return screen_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	rc = api_reply_document(r, d, format && !strcmp(format, "html"));
 	doc_free(d);
 	return rc;
@@ -221,7 +205,7 @@ int h_screen_block(struct api_req *r)
 	if (rc == OMB_OK)
 		rc = api_reply(r, MHD_HTTP_CREATED, block_json(b));
 	else
-		rc = screen_fail(r, rc, &err);
+		rc = api_fail_use_case(r, rc, err.field, err.reason);
 	free(b);
 	return rc;
 }
@@ -234,14 +218,14 @@ int h_screen_lift(struct api_req *r)
 		return rc;
 	struct screening_error err = {0};
 	if ((rc = screening_lift(r->app, &r->who, r->params[0], reason, r->now, &err)) != OMB_OK)
-		return screen_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return h_screen_number(r);
 }
 
 static json_t *allow_json(const struct screening_allow *a)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)a->id, "number", a->number, "reason", a->reason,
-			 "added_by", a->added_by, "added", iso_or_null(a->added_ms));
+			 "added_by", a->added_by, "added", api_iso_or_null(a->added_ms));
 }
 
 int h_screen_allow_add(struct api_req *r)
@@ -255,7 +239,7 @@ int h_screen_allow_add(struct api_req *r)
 	struct screening_allow a;
 	struct screening_error err = {0};
 	if ((rc = screening_allowlist_add(r->app, &r->who, number, reason, r->now, &a, &err)) != OMB_OK)
-		return screen_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, allow_json(&a));
 }
 
@@ -297,10 +281,10 @@ static json_t *appeal_json(const struct screening_appeal *a)
 	char link[160];
 	snprintf(link, sizeof link, "/v1/screen/numbers/%s/evidence", a->number);
 	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o, s:s}", "id", (json_int_t)a->id, "number", a->number,
-			      "status", a->status, "statement", a->statement, "created", iso_or_null(a->created_ms),
-			      "confirmed", iso_or_null(a->confirmed_ms), "evidence", link);
+			      "status", a->status, "statement", a->statement, "created", api_iso_or_null(a->created_ms),
+			      "confirmed", api_iso_or_null(a->confirmed_ms), "evidence", link);
 	if (a->decided_ms)
-		json_object_set_new(j, "decision", json_pack("{s:o, s:s, s:s}", "at", iso_or_null(a->decided_ms), "by",
+		json_object_set_new(j, "decision", json_pack("{s:o, s:s, s:s}", "at", api_iso_or_null(a->decided_ms), "by",
 							     a->decided_by, "reason", a->decision_reason));
 	return j;
 }
@@ -314,7 +298,7 @@ int h_screen_appeal_open(struct api_req *r)
 	int64_t id = 0;
 	struct screening_error err = {0};
 	if ((rc = screening_appeal_open(r->app, number, r->now, &id, &err)) != OMB_OK)
-		return screen_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_ACCEPTED, json_pack("{s:I, s:s}", "id", (json_int_t)id, "sent_to",
 							 "the number (a one-time code by SMS)"));
 }
@@ -336,7 +320,7 @@ int h_screen_appeal_confirm(struct api_req *r)
 	if (rc == OMB_OK)
 		rc = api_reply(r, MHD_HTTP_OK, appeal_json(a));
 	else
-		rc = screen_fail(r, rc, &err);
+		rc = api_fail_use_case(r, rc, err.field, err.reason);
 	free(a);
 	return rc;
 }
@@ -383,7 +367,7 @@ int h_screen_appeal_decide(struct api_req *r)
 	if (rc == OMB_OK)
 		rc = api_reply(r, MHD_HTTP_OK, appeal_json(a));
 	else
-		rc = screen_fail(r, rc, &err);
+		rc = api_fail_use_case(r, rc, err.field, err.reason);
 	free(a);
 	return rc;
 }

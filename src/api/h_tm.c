@@ -10,34 +10,6 @@
 #include "base/clock.h"
 #include "base/err.h"
 
-static json_t *iso_or_null(int64_t ms)
-{
-	if (ms <= 0)
-		return json_null();
-	char buf[32];
-	return json_string(clock_format_iso(ms, buf, sizeof buf));
-}
-
-static int tm_fail(struct api_req *r, int rc, const struct telemarketing_error *err)
-{
-	if (err->field && rc == OMB_EINVAL)
-		return api_invalid(r, err->field, err->reason ? err->reason : "is not acceptable");
-	r->err_field = err->field;
-	if (err->reason)
-		snprintf(r->err_msg, sizeof r->err_msg, "%s", err->reason);
-	return rc;
-}
-
-static int id_param(struct api_req *r, int i, int64_t *id)
-{
-	char *end;
-	long long v = strtoll(r->params[i], &end, 10);
-	if (*end || v <= 0)
-		return OMB_ENOTFOUND;
-	*id = v;
-	return OMB_OK;
-}
-
 static int no_business(struct api_req *r)
 {
 	snprintf(r->err_msg, sizeof r->err_msg, "your organisation has not registered its business yet");
@@ -59,7 +31,7 @@ static json_t *business_json(const struct telemarketing_business *b)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)b->id, "org", b->org_code, "name",
 			 b->name, "registration_id", b->registration_id, "contact", b->contact, "active_from",
-			 iso_or_null(b->active_from_ms), "active_to", iso_or_null(b->active_to_ms));
+			 api_iso_or_null(b->active_from_ms), "active_to", api_iso_or_null(b->active_to_ms));
 }
 
 int h_tm_business_register(struct api_req *r)
@@ -75,7 +47,7 @@ int h_tm_business_register(struct api_req *r)
 	struct telemarketing_business b;
 	struct telemarketing_error err;
 	if ((rc = telemarketing_business_register(r->app, &r->who, name, reg, contact, r->now, &b, &err)) != OMB_OK)
-		return tm_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, business_json(&b));
 }
 
@@ -91,7 +63,7 @@ int h_tm_business_get(struct api_req *r)
 static json_t *number_json(const struct telemarketing_number *n)
 {
 	return json_pack("{s:I, s:s, s:o, s:o, s:o, s:s}", "id", (json_int_t)n->id, "number", n->number, "valid_from",
-			 iso_or_null(n->valid_from_ms), "valid_to", iso_or_null(n->valid_to_ms), "daily_cap",
+			 api_iso_or_null(n->valid_from_ms), "valid_to", api_iso_or_null(n->valid_to_ms), "daily_cap",
 			 n->daily_cap ? json_integer(n->daily_cap) : json_null(), "trunks", n->trunks);
 }
 
@@ -113,7 +85,7 @@ int h_tm_number_add(struct api_req *r)
 	struct telemarketing_number n;
 	struct telemarketing_error err;
 	if ((rc = telemarketing_number_add(r->app, &r->who, &in, r->now, &n, &err)) != OMB_OK)
-		return tm_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, number_json(&n));
 }
 
@@ -149,9 +121,9 @@ int h_tm_disclose(struct api_req *r)
 		return rc;
 	struct telemarketing_error err;
 	if ((rc = telemarketing_disclose(r->app, &r->who, caller, callee, source, r->now, &id, &err)) != OMB_OK)
-		return tm_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:o, s:s}", "id", (json_int_t)id, "at",
-							iso_or_null(r->now), "source", source));
+							api_iso_or_null(r->now), "source", source));
 }
 
 /* The regulator adds to the national list; a telemarketer to its own. */
@@ -164,10 +136,10 @@ int h_tm_dnc_add(struct api_req *r)
 		return rc;
 	struct telemarketing_error err;
 	if ((rc = telemarketing_dnc_add(r->app, &r->who, number, r->now, &id, &err)) != OMB_OK)
-		return tm_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "scope",
 							r->who.role == ROLE_REGULATOR ? "national" : "business",
-							"from", iso_or_null(r->now)));
+							"from", api_iso_or_null(r->now)));
 }
 
 /* ---- reports ---- */
@@ -175,7 +147,7 @@ int h_tm_dnc_add(struct api_req *r)
 static json_t *report_json(const struct telemarketing_report *rep, bool for_business)
 {
 	json_t *j = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s}", "receipt", rep->receipt, "caller", rep->caller,
-			      "callee", rep->callee, "call_time", iso_or_null(rep->call_ms), "filed", iso_or_null(rep->filed_ms),
+			      "callee", rep->callee, "call_time", api_iso_or_null(rep->call_ms), "filed", api_iso_or_null(rep->filed_ms),
 			      "reason", rep->reason, "text", rep->text ? rep->text : "", "status", rep->status);
 	if (rep->business_id)
 		json_object_set_new(j, "business", json_pack("{s:I, s:s}", "id", (json_int_t)rep->business_id, "name",
@@ -216,7 +188,7 @@ int h_tm_report_file(struct api_req *r)
 	struct telemarketing_error err;
 	char code[RECEIPT_CODE_LEN + 1];
 	if ((rc = telemarketing_report_file(r->app, &in, r->now, &rep, code, &err)) != OMB_OK)
-		return tm_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	json_t *j = report_json(&rep, false);
 	json_object_set_new(j, "access_code", json_string(code));
 	telemarketing_report_clear(&rep);
@@ -267,9 +239,9 @@ static int answer(struct api_req *r, const char *receipt, int64_t sanction_id)
 		return rc;
 	struct telemarketing_error err;
 	if ((rc = telemarketing_answer(r->app, &r->who, receipt, sanction_id, text, r->now, &id, &err)) != OMB_OK)
-		return tm_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)id, "text", text, "by",
-							r->who.staff_code, "at", iso_or_null(r->now)));
+							r->who.staff_code, "at", api_iso_or_null(r->now)));
 }
 
 int h_tm_report_answer(struct api_req *r)
@@ -280,7 +252,7 @@ int h_tm_report_answer(struct api_req *r)
 int h_tm_sanction_answer(struct api_req *r)
 {
 	int64_t id;
-	int rc = id_param(r, 1, &id);
+	int rc = api_path_id(r, 1, &id);
 	return rc != OMB_OK ? rc : answer(r, NULL, id);
 }
 
@@ -299,8 +271,8 @@ int h_tm_cases(struct api_req *r)
 		json_array_append_new(list, json_pack("{s:{s:I, s:s, s:s}, s:I, s:I, s:o, s:o, s:o, s:{s:i, s:I}}",
 			"business", "id", (json_int_t)c->business_id, "name", c->business, "org", c->org_code, "reports",
 			(json_int_t)c->n_reports, "prima_facie", (json_int_t)c->n_prima_facie, "violations",
-			violations_json(c->violations), "detected", iso_or_null(c->detected_ms), "last_filed",
-			iso_or_null(c->last_filed_ms), "fine_if_confirmed", "order", (int)c->fine_if_confirmed.order,
+			violations_json(c->violations), "detected", api_iso_or_null(c->detected_ms), "last_filed",
+			api_iso_or_null(c->last_filed_ms), "fine_if_confirmed", "order", (int)c->fine_if_confirmed.order,
 			"amount_krw", (json_int_t)c->fine_if_confirmed.amount_krw));
 	}
 	free(items);
@@ -315,17 +287,17 @@ int h_tm_decide(struct api_req *r)
 	if (rc == OMB_OK)
 		rc = api_body_str(r, "reason", true, TM_TEXT_MAX, &reason);
 	if (rc == OMB_OK)
-		rc = id_param(r, 0, &business);
+		rc = api_path_id(r, 0, &business);
 	if (rc != OMB_OK)
 		return rc;
 	struct telemarketing_decision d;
 	struct telemarketing_error err;
 	if ((rc = telemarketing_decide(r->app, &r->who, business, outcome, reason, r->now, &d, &err)) != OMB_OK)
-		return tm_fail(r, rc, &err);
+		return api_fail_use_case(r, rc, err.field, err.reason);
 	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:I, s:o, s:o, s:s}", "id", (json_int_t)d.id, "business",
 			      (json_int_t)d.business_id, "outcome", d.confirmed ? "confirm" : "dismiss", "reason", reason,
-			      "reports", (json_int_t)d.n_reports, "detected", iso_or_null(d.detected_ms), "decided",
-			      iso_or_null(d.decided_ms), "regulator", d.regulator_code);
+			      "reports", (json_int_t)d.n_reports, "detected", api_iso_or_null(d.detected_ms), "decided",
+			      api_iso_or_null(d.decided_ms), "regulator", d.regulator_code);
 	json_object_set_new(j, "sanction", d.confirmed ? json_pack("{s:I, s:i, s:I}", "id", (json_int_t)d.sanction_id,
 								    "order", (int)d.order, "fine_krw",
 								    (json_int_t)d.fine_krw)
@@ -350,7 +322,7 @@ static int sanctions(struct api_req *r, int64_t business_id)
 		json_array_append_new(list, json_pack("{s:I, s:{s:I, s:s}, s:i, s:I, s:s, s:s, s:o, s:o, s:I, s:I}", "id",
 			(json_int_t)s->id, "business", "id", (json_int_t)s->business_id, "name", s->business, "order",
 			(int)s->order, "fine_krw", (json_int_t)s->fine_krw, "reason", s->reason, "regulator",
-			s->regulator_code, "detected", iso_or_null(s->detected_ms), "decided", iso_or_null(s->decided_ms),
+			s->regulator_code, "detected", api_iso_or_null(s->detected_ms), "decided", api_iso_or_null(s->decided_ms),
 			"reports", (json_int_t)s->n_reports, "answers", (json_int_t)s->n_answers));
 	}
 	int64_t last = n ? items[n - 1].id : 0;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "base/clock.h"
 #include "base/err.h"
 #include "base/text.h"
 
@@ -99,4 +100,33 @@ int api_reply_page(struct api_req *r, json_t *items, int64_t last_id, int limit)
 const char *api_header(struct api_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+int api_fail_use_case(struct api_req *r, int rc, const char *field, const char *reason)
+{
+	if (field && rc == OMB_EINVAL)
+		return api_invalid(r, field, reason ? reason : "is not acceptable");
+	r->err_field = field;
+	if (reason)
+		snprintf(r->err_msg, sizeof r->err_msg, "%s", reason);
+	return rc;
+}
+
+int api_path_id(struct api_req *r, int i, int64_t *id)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(r->params[i], &end, 10);
+	if (errno || *end || v <= 0)
+		return OMB_ENOTFOUND;
+	*id = v;
+	return OMB_OK;
+}
+
+json_t *api_iso_or_null(int64_t ms)
+{
+	if (ms <= 0 || ms == INT64_MAX)
+		return json_null();
+	char buf[32];
+	return json_string(clock_format_iso(ms, buf, sizeof buf));
 }
