@@ -487,8 +487,10 @@ static int cmd_help(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	if (argc < 2)
-		return cmd_help(argc, argv) == 0 ? 2 : 2;
+	if (argc < 2) {
+		cmd_help(argc, argv);
+		return 2; /* a usage error, though the help was printed */
+	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(1, argv);
 	if (!strcmp(argv[1], "--version"))
