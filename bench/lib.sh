@@ -29,12 +29,19 @@ CONF
 start_ombud() {
   local db=$1
   shift
-  "$BUILD/ombud" serve --db "$db" --port 0 --port-file "$SCRATCH/port" "$@" 2>"$SCRATCH/access.log" & PIDS+=($!)
+  "$BUILD/ombud" serve --db "$db" --port 0 --port-file "$SCRATCH/port" "$@" 2>>"$SCRATCH/access.log" & PIDS+=($!)
   for _ in $(seq 300); do
     [ -s "$SCRATCH/port" ] && curl -sf "http://127.0.0.1:$(cat "$SCRATCH/port")/healthz" >/dev/null && break
     sleep 0.1
   done
   PORT=$(cat "$SCRATCH/port")
+}
+
+# stop_ombud: stop the server start_ombud started last.
+stop_ombud() {
+  kill "${PIDS[-1]}" && wait "${PIDS[-1]}" || true
+  unset 'PIDS[-1]'
+  rm -f "$SCRATCH/port"
 }
 
 table_head() {
