@@ -61,6 +61,7 @@ struct api_req {
 	int nparams;
 	struct principal who;
 	bool authed;
+	char basic_key[CRED_TOKEN_MAX]; /* an API key sent as a Basic password */
 	char req_id[33];
 	char remote[64];
 	int64_t now;

@@ -137,15 +137,31 @@ static enum MHD_Result fail_status(struct api_req *r, unsigned status, const cha
 
 /* ---- the checks of the first call ---- */
 
-static const char *credentials(struct api_req *r, bool *from_cookie)
+/* Where the credentials came from. Basic carries an API key as its password
+ * (the user name is ignored) for machine clients that can only speak Basic,
+ * such as Kamailio's http_client on the connections it keeps open. */
+enum cred_source { CRED_BEARER, CRED_BASIC, CRED_COOKIE };
+
+static const char *basic_password(struct api_req *r)
 {
-	*from_cookie = false;
+	char *pw = NULL;
+	char *user = MHD_basic_auth_get_username_password(r->conn, &pw);
+	snprintf(r->basic_key, sizeof r->basic_key, "%s", pw ? pw : "");
+	MHD_free(user);
+	MHD_free(pw);
+	return r->basic_key;
+}
+
+static const char *credentials(struct api_req *r, enum cred_source *src)
+{
 	const char *auth = api_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	*src = auth && strncmp(auth, "Basic ", 6) == 0 ? CRED_BASIC : CRED_BEARER;
 	if (auth && strncmp(auth, "Bearer ", 7) == 0)
 		return auth + 7;
-	const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
-	*from_cookie = cookie != NULL;
-	return cookie;
+	if (*src == CRED_BASIC)
+		return basic_password(r);
+	*src = CRED_COOKIE;
+	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
 }
 
 static bool is_safe_method(const char *m)
@@ -168,8 +184,8 @@ static int authorize(struct api_req *r)
 	const struct route *rt = r->route;
 	if (rt->flags & ROUTE_PUBLIC)
 		return OMB_OK;
-	bool cookie;
-	const char *token = credentials(r, &cookie);
+	enum cred_source src;
+	const char *token = credentials(r, &src);
 	if (!token) {
 		snprintf(r->err_msg, sizeof r->err_msg, "this route needs a session token or API key");
 		return OMB_EAUTH;
@@ -177,6 +193,10 @@ static int authorize(struct api_req *r)
 	int rc = accounts_authenticate(r->app, token, r->now, &r->who);
 	if (rc != OMB_OK)
 		return rc;
+	if (src == CRED_BASIC && r->who.role != ROLE_MACHINE) {
+		snprintf(r->err_msg, sizeof r->err_msg, "Basic authorization carries API keys only");
+		return OMB_EAUTH;
+	}
 	r->authed = true;
 	if (!(rt->roles & ROLE_BIT(r->who.role))) {
 		snprintf(r->err_msg, sizeof r->err_msg, "role %s may not use this route", role_name(r->who.role));
@@ -192,7 +212,7 @@ static int authorize(struct api_req *r)
 			 rt->org == ORG_SERVED ? " or the clients your organisation acts for" : "");
 		return OMB_EPERM;
 	}
-	if (cookie && !is_safe_method(r->method) && !accounts_csrf_ok(r->app, &r->who, api_header(r, "X-CSRF-Token"))) {
+	if (src == CRED_COOKIE && !is_safe_method(r->method) && !accounts_csrf_ok(r->app, &r->who, api_header(r, "X-CSRF-Token"))) {
 		r->err_code = "csrf";
 		snprintf(r->err_msg, sizeof r->err_msg, "missing or wrong X-CSRF-Token");
 		return OMB_EPERM;

@@ -3,6 +3,7 @@ retransmission) and event batches, blocks recorded and listed, lifts, the
 allowlist, a number holder's appeal, evidence as JSON and HTML, warnings
 to the callees of a voice-phishing number, a restart that keeps the
 engine's state, and the FTC complaint file as consumer reports."""
+import base64
 import http.client
 import os
 import re
@@ -145,6 +146,25 @@ class ScreenTest(harness.ServerTest):
         r = self.server.request('POST', '/v1/screen/events', raw=b'', token=feeder)
         self.assertEqual(r.status, 200, r)
         self.assertEqual(self.check('010-5555-0005', token=self.tok['h.agent']).status, 403)
+
+    def test_api_key_as_basic_password_and_nothing_else(self):
+        r = self.server.request('POST', '/v1/orgs/KA/api-keys', {'name': 'kamailio', 'scopes': 'screen.check'},
+                                token=self.tok['k.admin'])
+        self.assertEqual(r.status, 201, r)
+        body = {'call_id': self.call_id(), 'caller': '010-5555-0006', 'callee': '010-7000-0001',
+                'origin': 'domestic', 'trunk': 'KT-GW1'}
+
+        def basic(user, password):
+            cred = base64.b64encode(('%s:%s' % (user, password)).encode()).decode()
+            return self.server.request('POST', '/v1/screen/check', body, headers={'Authorization': 'Basic ' + cred})
+        ok = basic('kamailio', r.json['key'])
+        self.assertEqual(ok.status, 200, ok)
+        self.assertEqual(ok.json['verdict'], 'allow')
+        self.assertEqual(basic('kamailio', r.json['key'] + 'x').status, 401)
+        # a staff session is no API key, whatever header carries it
+        session = basic('k.scr', self.tok['k.scr'])
+        self.assertEqual(session.status, 401, session)
+        self.assertIn('API keys only', session.json['error']['message'])
 
     # -- events --
 
