@@ -76,11 +76,13 @@ class Kamailio:
         self.port = free_udp_port('127.0.0.1')
         self.ctl = 'unix:' + os.path.join(self.dir, 'ctl')
         self.log_path = os.path.join(self.dir, 'kamailio.log')
+        http_cfg = os.path.join(self.dir, 'ombud-http.cfg')
+        with open(http_cfg, 'w') as f:
+            f.write('[ombud]\nurl = %s\nusername = kamailio\npassword = %s\n' % (ombud_url, api_key))
         defines = {
             'LISTEN': 'udp:127.0.0.1:%d' % self.port,
             'NEXT_HOP': '"sip:127.0.0.1:%d"' % next_hop_port,
-            'OMBUD_URL': '"%s"' % ombud_url,
-            'OMBUD_KEY': '"%s"' % api_key,
+            'OMBUD_HTTP': '"%s"' % http_cfg,
             'TRUNK_DB': '"text://%s"' % trunks,
             'CTL_SOCKET': '"%s"' % self.ctl,
             'BREAKER_S': str(BREAKER_S),
@@ -90,7 +92,7 @@ class Kamailio:
         }
         defines.update(extra_defines or {})
         args = ['kamailio', '-f', KAMAILIO_CFG, '-DD', '-E', '-w', self.dir, '-Y', os.path.join(self.dir, 'run'),
-                '-m', '64', '-M', '16']
+                '-m', '1024', '-M', '32', '-x', 'tlsf']
         for k, v in defines.items():
             args += ['-A', '%s=%s' % (k, v)]
         log = open(self.log_path, 'ab')
