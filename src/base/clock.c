@@ -35,18 +35,27 @@ int64_t clock_mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* Every log line and most JSON answers carry a time, and most fall in the
+ * same second as the one before: each thread keeps its last second's
+ * "YYYY-MM-DDTHH:MM:SS" and formats only the milliseconds. */
 char *clock_format_iso(int64_t ms, char *buf, unsigned long size)
 {
+	static _Thread_local time_t last_secs = -1;
+	static _Thread_local char last[64];
 	time_t secs = (time_t)(ms / 1000);
 	int frac = (int)(ms % 1000);
 	if (frac < 0) {
 		frac += 1000;
 		secs -= 1;
 	}
-	struct tm tm;
-	gmtime_r(&secs, &tm);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+	if (secs != last_secs) {
+		struct tm tm;
+		gmtime_r(&secs, &tm);
+		snprintf(last, sizeof last, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		last_secs = secs;
+	}
+	snprintf(buf, size, "%s.%03dZ", last, frac);
 	return buf;
 }
 

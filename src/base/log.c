@@ -84,14 +84,25 @@ static bool logfmt_needs_quotes(const char *v)
 	return *v == '\0';
 }
 
-/* Bytes of the UTF-8 sequence led by c (1 for ASCII and stray bytes). */
-static size_t utf8_len(unsigned char c)
+static bool plain_byte(unsigned char c)
 {
-	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	return c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+}
+
+/* The longest part of the n plain bytes at p that fits in room, cut before
+ * a UTF-8 continuation byte so that no character is split. */
+static size_t fitting(const unsigned char *p, size_t n, size_t room)
+{
+	if (n <= room)
+		return n;
+	while (room > 0 && (p[room] & 0xc0) == 0x80)
+		room--;
+	return room;
 }
 
 /* Writes the value, cutting it (at a whole character or escape) when it
- * would not fit, and always closing its quote. */
+ * would not fit, and always closing its quote. Runs of plain bytes are
+ * copied whole; only escapes go byte by byte. */
 static void put_value(struct line *l, const char *v, bool always_quote)
 {
 	bool quote = always_quote || logfmt_needs_quotes(v);
@@ -99,22 +110,29 @@ static void put_value(struct line *l, const char *v, bool always_quote)
 		put(l, "\"", 1);
 	l->cap -= quote;  /* room for the closing quote */
 	for (const unsigned char *p = (const unsigned char *)v; *p;) {
+		size_t run = 0;
+		while (plain_byte(p[run]))
+			run++;
+		if (run) {
+			size_t n = fitting(p, run, l->cap - l->len);
+			put(l, (const char *)p, n);
+			if (n < run)
+				break;
+			p += run;
+			continue;
+		}
 		char esc[8];
-		size_t n = 1;
 		bool ok;
 		if (*p == '"' || *p == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)*p;
 			ok = put(l, esc, 2);
-		} else if (*p < 0x20 || *p == 0x7f) {
-			ok = put(l, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", *p));
 		} else {
-			n = strnlen((const char *)p, utf8_len(*p));
-			ok = put(l, (const char *)p, n);
+			ok = put(l, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", *p));
 		}
 		if (!ok)
 			break;
-		p += n;
+		p++;
 	}
 	l->cap += quote;
 	if (quote)
@@ -144,7 +162,9 @@ static void put_field(struct line *l, bool first, const char *key, const char *s
  * appends it; a field whose key no longer fits is dropped whole. */
 static bool add_field(struct line *l, bool first, const char *key, const char *str, const int64_t *num)
 {
-	struct line f = {.len = 0, .cap = l->cap - l->len};
+	struct line f; /* not zeroed: 4 KB per field was most of a line's cost */
+	f.len = 0;
+	f.cap = l->cap - l->len;
 	if (strlen(key) + 24 > f.cap)  /* key, quotes, separators, a number */
 		return false;
 	put_field(&f, first, key, str, num);
@@ -155,7 +175,9 @@ void log_emit(enum log_level level, const struct log_kv *fields)
 {
 	if (level < threshold)
 		return;
-	struct line l = {.len = 0, .cap = sizeof l.buf - TAIL_RESERVE};
+	struct line l;
+	l.len = 0;
+	l.cap = sizeof l.buf - TAIL_RESERVE;
 	char ts[32];
 	clock_format_iso(clock_now_ms(), ts, sizeof ts);
 	add_field(&l, true, "ts", ts, NULL);
