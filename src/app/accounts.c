@@ -2,8 +2,11 @@
 #include "app/accounts.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "base/clock.h"
 #include "base/err.h"
@@ -462,6 +465,72 @@ static int apikey_cb(void *ctx, const struct store_row *row)
 	return 1;
 }
 
+/* Machine clients (a SIP proxy checking every call) present the same API key
+ * thousands of times a second; reading it from the store each time cost more
+ * than the check. A slot holds the key's keyed hash, never the key, and the
+ * principal, for cfg->key_cache_ms. Direct-mapped by the hash: a collision
+ * only evicts. */
+#define KEY_CACHE_SLOTS 64
+
+struct key_slot {
+	uint8_t hash[CRED_HASH_BYTES];
+	int64_t until_ms;          /* 0 = empty */
+	struct principal who;
+};
+
+struct key_cache {
+	pthread_mutex_t lock;
+	struct key_slot slot[KEY_CACHE_SLOTS];
+};
+
+struct key_cache *accounts_key_cache_new(void)
+{
+	struct key_cache *c = xcalloc(1, sizeof *c);
+	pthread_mutex_init(&c->lock, NULL);
+	return c;
+}
+
+void accounts_key_cache_free(struct key_cache *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_destroy(&c->lock);
+	sodium_memzero(c, sizeof *c);
+	free(c);
+}
+
+static struct key_slot *key_slot_of(struct key_cache *c, const uint8_t *hash)
+{
+	return &c->slot[hash[0] % KEY_CACHE_SLOTS];
+}
+
+static bool key_cached(struct key_cache *c, const uint8_t *hash, int64_t now, struct principal *out)
+{
+	pthread_mutex_lock(&c->lock);
+	struct key_slot *s = key_slot_of(c, hash);
+	bool hit = s->until_ms > now && cred_hash_equal(s->hash, hash);
+	if (hit)
+		*out = s->who;
+	pthread_mutex_unlock(&c->lock);
+	return hit;
+}
+
+/* Keeps who for the key until until_ms; who == NULL forgets the key (it
+ * failed in the store: revoked). */
+static void key_remember(struct key_cache *c, const uint8_t *hash, int64_t until_ms, const struct principal *who)
+{
+	pthread_mutex_lock(&c->lock);
+	struct key_slot *s = key_slot_of(c, hash);
+	if (who) {
+		memcpy(s->hash, hash, CRED_HASH_BYTES);
+		s->until_ms = until_ms;
+		s->who = *who;
+	} else if (cred_hash_equal(s->hash, hash)) {
+		s->until_ms = 0;
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
 int accounts_authenticate(struct app *app, const char *token, int64_t now, struct principal *out)
 {
 	char selector[16];
@@ -471,11 +540,16 @@ int accounts_authenticate(struct app *app, const char *token, int64_t now, struc
 	if (!session && !cred_token_selector(token, APIKEY_PREFIX, selector))
 		return OMB_EAUTH;
 	cred_hash(app->secret, token, strlen(token), hash);
+	bool cacheable = !session && app->keys && app->cfg->key_cache_ms > 0;
+	if (cacheable && key_cached(app->keys, hash, now, out))
+		return OMB_OK;
 	struct auth_ctx a = {hash, now, out, OMB_EAUTH};
 	int rc = store_exec(app->store, session ? STORE_Q_SESSION_PRINCIPAL : STORE_Q_APIKEY_PRINCIPAL,
 			    SV_ARGS(SV_TEXT(selector)), session ? session_cb : apikey_cb, &a);
 	if (rc < 0)
 		return rc;
+	if (cacheable)
+		key_remember(app->keys, hash, now + app->cfg->key_cache_ms, a.rc == OMB_OK ? out : NULL);
 	return a.rc;
 }
 

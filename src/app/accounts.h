@@ -122,8 +122,12 @@ int accounts_login(struct app *app, const char *login, const char *password, int
 		   char token[CRED_TOKEN_MAX], char csrf[CRED_TOKEN_MAX], struct principal *who);
 int accounts_logout(struct app *app, const char *token);
 /* Resolves a session token or API key to a principal. OMB_EAUTH if unknown,
- * expired, revoked or inactive. */
+ * expired, revoked or inactive. An API key verified in the last
+ * cfg->key_cache_ms is answered from app->keys without reading the store. */
 int accounts_authenticate(struct app *app, const char *token, int64_t now, struct principal *out);
+/* The cache of verified API keys that app_open makes and app_close frees. */
+struct key_cache *accounts_key_cache_new(void);
+void accounts_key_cache_free(struct key_cache *c);
 /* True when csrf matches the session's token, in constant time. */
 bool accounts_csrf_ok(struct app *app, const struct principal *who, const char *csrf);
 

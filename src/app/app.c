@@ -157,6 +157,7 @@ int app_open(struct app *app, const struct config *cfg, char *errbuf, size_t err
 		app_close(app);
 		return rc;
 	}
+	app->keys = accounts_key_cache_new();
 	return OMB_OK;
 }
 
@@ -164,6 +165,8 @@ void app_close(struct app *app)
 {
 	app_sweeper_stop(app);
 	screening_close(app);
+	accounts_key_cache_free(app->keys);
+	app->keys = NULL;
 	store_close(app->store);
 	app->store = NULL;
 	sodium_memzero(app->secret, sizeof app->secret);

@@ -19,6 +19,7 @@
 #include "desk/similar.h"
 #include "store/store.h"
 
+struct key_cache;
 struct outbox_sender;
 struct screening;
 
@@ -35,6 +36,7 @@ struct app {
 	atomic_bool sweeper_stop;
 	bool sweeper_running;
 	struct screening *screen;        /* owned; the screening engine of `serve` (app/screening.h), else NULL */
+	struct key_cache *keys;          /* owned; recently verified API keys (app/accounts.c) */
 };
 
 /* Opens the store, applies migrations and loads (or creates) the secret.

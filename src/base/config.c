@@ -44,6 +44,8 @@ static const struct setting settings[] = {
 	SECRET("security", "secret", secret, "", "64 hex digits keying token and code hashes"),
 	S("security", "secret_file", secret_file, "", "file holding the secret; created if missing"),
 	I("security", "session_ttl_s", session_ttl_s, "43200", 60, 2592000, "session lifetime in seconds"),
+	I("security", "key_cache_ms", key_cache_ms, "2000", 0, 60000,
+	  "how long a verified API key is trusted without reading the store (a revoked key works this long at most); 0 = always read"),
 	I("security", "login_per_min", login_per_min, "10", 1, 1000000000, "logins per source address per minute"),
 	I("security", "lookup_per_min", lookup_per_min, "30", 1, 1000000000,
 	  "case look-ups by receipt number or one-time code per source per minute"),

@@ -32,6 +32,7 @@ struct config {
 	char *secret;             /* key for hashing tokens and codes (hex, 64 chars); secret */
 	char *secret_file;        /* or a file holding it, created on first start */
 	int64_t session_ttl_s;
+	int64_t key_cache_ms;     /* how long a verified API key is trusted without reading the store */
 	int64_t login_per_min;    /* per source address */
 	int64_t lookup_per_min;   /* receipt-number and one-time-code lookups per source */
 	/* [locale] */

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
 #include <string.h>
 
 #include "app/accounts.h"
@@ -282,6 +283,32 @@ static void api_keys_and_scopes(void **state)
 	assert_string_equal(field, "scopes");
 }
 
+/* Revoked behind the app's back (as another node would): the cached key
+ * works until its cache time runs out, then never again. */
+static void revoked_api_key_stops_within_the_cache_time(void **state)
+{
+	struct app_fixture *f = *state;
+	struct app *app = &f->app;
+	int64_t org = make_org(app, "DT", ORG_CARRIER);
+	char token[CRED_TOKEN_MAX];
+	const char *field = NULL;
+	assert_int_equal(accounts_apikey_create(app, org, 0, "kamailio", "screen.check", token, &field), OMB_OK);
+	struct principal who;
+	assert_int_equal(accounts_authenticate(app, token, NOW, &who), OMB_OK);
+
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE api_keys SET revoked_ms = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+
+	int64_t ttl = f->cfg.key_cache_ms;
+	assert_true(ttl > 0);
+	assert_int_equal(accounts_authenticate(app, token, NOW + ttl - 1, &who), OMB_OK);
+	assert_string_equal(who.scopes, "screen.check");
+	assert_int_equal(accounts_authenticate(app, token, NOW + ttl, &who), OMB_EAUTH);
+	assert_int_equal(accounts_authenticate(app, token, NOW, &who), OMB_EAUTH); /* the failure forgot it */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -292,6 +319,7 @@ int main(void)
 		APP_TEST(login_and_authenticate),
 		APP_TEST(logout_and_csrf),
 		APP_TEST(api_keys_and_scopes),
+		APP_TEST(revoked_api_key_stops_within_the_cache_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
