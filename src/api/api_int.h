@@ -207,6 +207,8 @@ int h_counselling_list(struct api_req *r);
 int h_dossier_create(struct api_req *r);
 int h_dossier_get(struct api_req *r);
 int h_protect_figures(struct api_req *r);
+int h_protect_settings_get(struct api_req *r);
+int h_protect_settings_put(struct api_req *r);
 /* h_screen.c: call screening (check, events, numbers, evidence, blocks, allowlist, appeals) */
 int h_screen_check(struct api_req *r);
 int h_screen_events(struct api_req *r);

@@ -6,8 +6,10 @@
 
 #include "api/api_int.h"
 #include "app/cases.h"
+#include "app/protect.h"
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/log.h"
 #include "base/mem.h"
 
 #define TEXT_MAX CASE_TEXT_MAX
@@ -164,6 +166,9 @@ int h_case_open(struct api_req *r)
 	struct case_error err;
 	if ((rc = cases_open(r->app, &in, r->now, &receipt, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
+	if ((rc = protection_case_opened(r->app, receipt.receipt, r->now)) != OMB_OK)
+		log_warn(LOG_MSG("senior routing of a new case failed"), LOG_S("receipt", receipt.receipt),
+			 LOG_S("error", omb_err_name(rc))); /* the case stands; it is keyed again at start-up */
 	struct case_view v;
 	if ((rc = cases_view(r->app, receipt.receipt, NULL, receipt.access_code, &v, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
@@ -360,13 +365,13 @@ int h_queue(struct api_req *r)
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const struct case_queue_item *it = &items[i];
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:o, s:o, s:b}", "receipt", it->receipt,
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:o, s:o, s:b, s:b}", "receipt", it->receipt,
 						      "subject", it->subject, "level", ladder_level_name(it->level),
 						      "status", desk_status_name(it->status), "deadline",
 						      it->answer_kind ? deadline_kind_name(it->answer_kind) : NULL,
 						      "answer_due", api_iso_or_null(it->answer_kind ? it->answer_due_ms : 0),
 						      "final_due", api_iso_or_null(it->final_due_ms), "about_center",
-						      it->about_center));
+						      it->about_center, "mine", it->mine));
 	}
 	free(items);
 	return api_reply(r, MHD_HTTP_OK, json_pack("{s:o}", "items", list));

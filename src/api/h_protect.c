@@ -9,6 +9,7 @@
 #include "app/protect.h"
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/mem.h"
 
 static int at_field(struct api_req *r, const char *key, int64_t *ms)
 {
@@ -129,10 +130,12 @@ int h_contact_end(struct api_req *r)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	char level[4];
 	snprintf(level, sizeof level, "L%d", end.handover_level);
+	bool queue = !*end.handover_code;
 	return api_reply(r, MHD_HTTP_OK,
-			 json_pack("{s:s, s:I, s:o, s:{s:s, s:s}}", "receipt", r->params[1], "contact",
+			 json_pack("{s:s, s:I, s:o, s:{s:o, s:s, s:b}}", "receipt", r->params[1], "contact",
 				   (json_int_t)end.contact_id, "ended_at", api_iso_or_null(end.ended_ms), "handed_over_to",
-				   "staff_code", end.handover_code, "level", level));
+				   "staff_code", queue ? json_null() : json_string(end.handover_code), "level", level,
+				   "queue", queue));
 }
 
 /* ---- breaks and counselling ---- */
@@ -263,4 +266,109 @@ int h_protect_figures(struct api_req *r)
 				   f.confirmed, "confirmed_by_kind", confirmed_by_kind, "rejected", f.rejected, "pending",
 				   f.pending, "contacts_ended", f.contacts_ended, "dossiers", f.dossiers, "breaks",
 				   f.breaks));
+}
+
+/* ---- the organisation's settings ---- */
+
+static json_t *or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static int reply_settings(struct api_req *r, unsigned status)
+{
+	struct protection_settings *s = xcalloc(1, sizeof *s);
+	int rc = protection_settings_get(r->app, r->who.org_id, s);
+	if (rc != OMB_OK) {
+		free(s);
+		return rc;
+	}
+	json_t *warn = json_object(), *seniors = json_array();
+	for (int k = 0; k < PROTECT_KIND_COUNT; k++)
+		json_object_set_new(warn, protect_kind_name((enum protect_kind)k), json_integer(s->cfg.warnings_required[k]));
+	for (size_t i = 0; i < s->n_seniors; i++)
+		json_array_append_new(seniors, json_string(s->seniors[i]));
+	json_t *j = json_pack("{s:s, s:o, s:i, s:I, s:o, s:o, s:o, s:o, s:{s:s, s:s}}", "org", r->who.org_code,
+			      "warnings_required", warn, "senior_after_confirmed", (int)s->cfg.senior_after_confirmed,
+			      "senior_period_days", (json_int_t)(s->cfg.senior_period_ms / CLOCK_MS_PER_DAY), "senior_handlers",
+			      seniors, "warning_ko", or_null(s->cfg.warning_ko), "warning_en", or_null(s->cfg.warning_en),
+			      "support_contact", or_null(s->cfg.support_contact), "warning_in_effect", "ko",
+			      protect_warning_text(&s->cfg, "ko"), "en", protect_warning_text(&s->cfg, "en"));
+	free(s);
+	return api_reply(r, status, j);
+}
+
+int h_protect_settings_get(struct api_req *r)
+{
+	return reply_settings(r, MHD_HTTP_OK);
+}
+
+/* warnings_required: an object of kind -> count; a kind left out keeps its default. */
+static int warnings_field(struct api_req *r, struct protect_config *cfg)
+{
+	json_t *w = r->json_body ? json_object_get(r->json_body, "warnings_required") : NULL;
+	if (!w || json_is_null(w))
+		return OMB_OK;
+	if (!json_is_object(w))
+		return api_invalid(r, "warnings_required", "must be an object of kind: count");
+	const char *name;
+	json_t *v;
+	json_object_foreach(w, name, v) {
+		enum protect_kind k;
+		if (protect_kind_parse(name, &k) != OMB_OK)
+			return api_invalid(r, "warnings_required",
+					   "keys are verbal_abuse, threat, sexual_harassment and assault");
+		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > PROTECT_WARNINGS_MAX)
+			return api_invalid(r, "warnings_required", "counts are integers from 0 to 10");
+		cfg->warnings_required[k] = (unsigned)json_integer_value(v);
+	}
+	return OMB_OK;
+}
+
+static int seniors_field(struct api_req *r, const char **codes, size_t *n)
+{
+	json_t *a = r->json_body ? json_object_get(r->json_body, "senior_handlers") : NULL;
+	*n = 0;
+	if (!a || json_is_null(a))
+		return OMB_OK;
+	if (!json_is_array(a) || json_array_size(a) > PROTECTION_SENIORS_MAX)
+		return api_invalid(r, "senior_handlers", "must be a list of at most 100 staff codes");
+	size_t i;
+	json_t *v;
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v))
+			return api_invalid(r, "senior_handlers", "must be a list of staff codes");
+		codes[(*n)++] = json_string_value(v);
+	}
+	return OMB_OK;
+}
+
+int h_protect_settings_put(struct api_req *r)
+{
+	struct protect_config cfg;
+	protect_config_default(&cfg);
+	int64_t after = cfg.senior_after_confirmed, days = cfg.senior_period_ms / CLOCK_MS_PER_DAY;
+	const char *codes[PROTECTION_SENIORS_MAX];
+	size_t n = 0;
+	int rc = warnings_field(r, &cfg);
+	if (rc == OMB_OK)
+		rc = api_body_int(r, "senior_after_confirmed", false, 1, 1000, &after);
+	if (rc == OMB_OK)
+		rc = api_body_int(r, "senior_period_days", false, 1, PROTECT_SENIOR_MAX_DAYS, &days);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "warning_ko", false, PROTECT_WARNING_MAX, &cfg.warning_ko);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "warning_en", false, PROTECT_WARNING_MAX, &cfg.warning_en);
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "support_contact", false, PROTECT_SUPPORT_MAX, &cfg.support_contact);
+	if (rc == OMB_OK)
+		rc = seniors_field(r, codes, &n);
+	if (rc != OMB_OK)
+		return rc;
+	cfg.senior_after_confirmed = (unsigned)after;
+	cfg.senior_period_ms = days * CLOCK_MS_PER_DAY;
+	struct protection_error err;
+	if ((rc = protection_settings_put(r->app, &r->who, &cfg, codes, n, r->now, &err)) != OMB_OK)
+		return api_fail_use_case(r, rc, err.field, err.reason);
+	return reply_settings(r, MHD_HTTP_OK);
 }

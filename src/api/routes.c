@@ -120,6 +120,10 @@ const struct route api_routes[] = {
 	 "a dossier (the agent who asked and their manager)"},
 	{"GET", "/v1/orgs/{org}/protection-figures", h_protect_figures, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL,
 	 "published protection figures"},
+	{"GET", "/v1/orgs/{org}/protection-settings", h_protect_settings_get, STAFF_MANAGERS, ORG_OWN, 0, 0, NULL,
+	 "warnings before ending, warning texts, support contact, senior handlers"},
+	{"POST", "/v1/orgs/{org}/protection-settings", h_protect_settings_put, ADMIN, ORG_OWN, KB(8), 0, NULL,
+	 "replace the protection settings (defaults for what is left out)"},
 #undef HANDLERS
 #undef REVIEWERS
 	/* telemarketing: a business's own entries, disclosures and answers; consumers; the regulator (docs/tm.md) */

@@ -13,6 +13,7 @@
 #include "app/accounts.h"
 #include "app/cases.h"
 #include "app/outbox.h"
+#include "app/protect.h"
 #include "app/screening.h"
 #include "base/clock.h"
 #include "base/err.h"
@@ -157,6 +158,14 @@ int app_open(struct app *app, const struct config *cfg, char *errbuf, size_t err
 		app_close(app);
 		return rc;
 	}
+	size_t keyed = 0;
+	if ((rc = protection_backfill(app, &keyed)) != OMB_OK) {
+		snprintf(errbuf, errlen, "keying cases for the senior routing failed: %s", omb_err_name(rc));
+		app_close(app);
+		return rc;
+	}
+	if (keyed)
+		log_info(LOG_MSG("cases keyed for the senior routing"), LOG_I("cases", (int64_t)keyed));
 	app->keys = accounts_key_cache_new();
 	return OMB_OK;
 }

@@ -1137,11 +1137,13 @@ static int queue_row(void *ctx, const struct store_row *row)
 	it->answer_due_ms = store_row_int(row, 5);
 	it->final_due_ms = store_row_int(row, 6);
 	it->about_center = store_row_int(row, 8) != 0;
+	it->mine = store_row_int(row, 7) == q->by->who.staff_id;
 	return q->n == q->max;
 }
 
 /* Each rung sees its own level and, for managers and the complaints
- * office, what climbed past the rungs below them. */
+ * office, what climbed past the rungs below them; everyone sees the cases
+ * handed to them (a senior handler gets a lower level's case by routing). */
 int cases_queue(struct app *app, const char *org_code, const struct principal *staff, int limit,
 		struct case_queue_item **items, size_t *n)
 {
@@ -1158,7 +1160,8 @@ int cases_queue(struct app *app, const char *org_code, const struct principal *s
 	if (limit <= 0 || limit > 100)
 		limit = 100;
 	struct queue_ctx q = {xcalloc((size_t)limit, sizeof *q.items), 0, (size_t)limit, &by};
-	rc = store_exec(app->store, STORE_Q_CASES_QUEUE, SV_ARGS(SV_INT(org.id), SV_INT(lo), SV_INT(hi), SV_INT(10000)),
+	rc = store_exec(app->store, STORE_Q_CASES_QUEUE, SV_ARGS(SV_INT(org.id), SV_INT(lo), SV_INT(hi), SV_INT(by.who.staff_id),
+					SV_INT(10000)),
 			queue_row, &q);
 	if (rc < 0) {
 		free(q.items);
@@ -1573,10 +1576,41 @@ int cases_otp_exchange(struct app *app, const char *receipt, const char *code, i
 
 /* ---- hand-over inside another use case's transaction ---- */
 
+/* desk_assign by `by` to to_staff_code, or to the queue when NULL. */
+static int assign_in_tx(struct app *app, struct loaded *c, const char *receipt, const struct acting *by,
+			const char *to_staff_code, int64_t now, struct case_error *err)
+{
+	struct ladder_actor to;
+	int rc = to_staff_code ? assignee_of(app, c, to_staff_code, &to) : OMB_OK;
+	if (rc != OMB_OK)
+		return rc;
+	struct desk_result res;
+	memset(&res, 0, sizeof res);
+	if ((rc = desk_assign(&app->desk, &c->state, &by->who, to_staff_code ? &to : NULL, now, &res)) != OMB_OK) {
+		err->reason = res.reason;
+		return rc;
+	}
+	struct append a = {app, c, receipt, by, NULL, 0, NULL, NULL, 0, NULL};
+	return persist(&a, &res, now);
+}
+
 int cases_handover(struct app *app, const char *receipt, const struct principal *from, const char *to_staff_code,
 		   int64_t now, struct case_error *err)
 {
 	memset(err, 0, sizeof *err);
-	struct case_action_in in = {.action = CASE_ACT_ASSIGN, .assignee = to_staff_code};
-	return act_in_tx(app, receipt, from, &in, now, err);
+	struct loaded c;
+	struct acting by;
+	int rc = load(app, receipt, &c);
+	if (rc == OMB_OK && (rc = staff_acting(app, from, c.org_id, &by)) != OMB_OK)
+		err->reason = "this account may not act on this organisation's cases";
+	return rc != OMB_OK ? rc : assign_in_tx(app, &c, receipt, &by, to_staff_code, now, err);
+}
+
+int cases_route(struct app *app, const char *receipt, const char *to_staff_code, int64_t now, struct case_error *err)
+{
+	memset(err, 0, sizeof *err);
+	struct loaded c;
+	struct acting by = {.who.role = LADDER_ROLE_SYSTEM, .org_code = "", .staff_code = ""};
+	int rc = load(app, receipt, &c);
+	return rc != OMB_OK ? rc : assign_in_tx(app, &c, receipt, &by, to_staff_code, now, err);
 }

@@ -153,6 +153,7 @@ struct case_queue_item {
 	enum deadline_kind answer_kind;
 	int64_t answer_due_ms, final_due_ms;
 	bool about_center;
+	bool mine;          /* handed to the caller */
 };
 /* Open cases of org the caller may handle, ordered by the nearest deadline.
  * *items is malloc'd; caller frees. */
@@ -192,10 +193,15 @@ int cases_referral_add(struct app *app, int64_t org_id, const char *name, const 
 
 /* Inside the caller's write transaction (app/protect.c ends a contact and
  * hands the case over in one): hands the case from staff `from` to the
- * active staff member to_staff_code, as CASE_ACT_ASSIGN would (desk_assign:
- * never below the case's level), appending and signing the event. The
- * deadlines are untouched. */
+ * active staff member to_staff_code, or to the queue of its level when that
+ * is NULL, as CASE_ACT_ASSIGN would (desk_assign: never below the case's
+ * level), appending and signing the event. The deadlines are untouched. */
 int cases_handover(struct app *app, const char *receipt, const struct principal *from, const char *to_staff_code,
 		   int64_t now, struct case_error *err);
+
+/* The same, done by the system rather than a person (agent protection routes
+ * a repeatedly abusive customer's cases to a senior handler): the event's
+ * actor is "system". Inside the caller's write transaction. */
+int cases_route(struct app *app, const char *receipt, const char *to_staff_code, int64_t now, struct case_error *err);
 
 #endif

@@ -18,13 +18,16 @@
 #define LIST_MAX 1000          /* records of one contact or one agent's case */
 #define HANDLERS_MAX 500
 #define FIGURES_MAX 1000000
+#define BACKFILL_BATCH 200     /* cases keyed per transaction at start-up */
 
 #define ERR(f, why) do { err->field = (f); err->reason = (why); return OMB_EINVAL; } while (0)
 
 /* The field a domain reason names ("text: ...") and the phrase after it. */
 static int reason_fail(struct protection_error *err, const char *reason, const char *fallback_field)
 {
-	static const char *const fields[] = {"kind", "text", "at", "minutes", "agent_id"};
+	static const char *const fields[] = {"kind", "text", "at", "minutes", "agent_id", "warnings_required",
+					     "senior_after_confirmed", "senior_period_days", "warning_ko", "warning_en",
+					     "support_contact"};
 	err->field = fallback_field;
 	err->reason = reason;
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
@@ -206,18 +209,298 @@ static int warning_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
-/* ---- flagging and reviewing ---- */
+/* ---- who the customer is ---- */
 
-static uint64_t customer_key_of(struct app *app, int64_t case_id)
+/* Stores the customer key of case_id (of organisation org_id) from its
+ * contact unless it has one; *key is 0, and stored as 0, when the contact
+ * names nobody (a withheld number never makes two customers one). */
+static int case_customer(struct app *app, int64_t case_id, int64_t org_id, const char *contact, uint64_t *key)
+{
+	const char *why;
+	if (protect_customer_key(app->secret, contact, strlen(contact), key, &why) != OMB_OK)
+		*key = 0;
+	return ran(store_exec(app->store, STORE_Q_PROTECT_CASE_CUSTOMER_PUT,
+			      SV_ARGS(SV_INT(case_id), SV_INT(org_id), SV_INT((int64_t)*key)), NULL, NULL));
+}
+
+static int case_customer_of(struct app *app, int64_t case_id, int64_t org_id, uint64_t *key)
 {
 	char contact[128] = "";
-	uint64_t key = 0;
-	const char *why;
-	store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(case_id)), case_contact_row, contact);
-	if (!strchr(contact, '@') && protect_customer_key(contact, strlen(contact), &key, &why) != OMB_OK)
-		key = 0; /* an unusable number never makes two customers one */
-	return key;
+	int rc = ran(store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(case_id)), case_contact_row,
+				contact));
+	return rc != OMB_OK ? rc : case_customer(app, case_id, org_id, contact, key);
 }
+
+/* Who could take the case over: staff of the case's organisation and of
+ * vendors acting for it who may handle the case (ladder_check_staff), with
+ * their level and whether they are on a break; ordered by open cases. */
+struct handlers {
+	struct protect_handler items[HANDLERS_MAX];
+	char codes[HANDLERS_MAX][STAFF_CODE_MAX];
+	size_t n;
+	const struct case_ref *c;
+};
+
+static int handler_row(void *ctx, const struct store_row *row)
+{
+	struct handlers *h = ctx;
+	enum role r = ROLE_NONE;
+	enum org_kind k = ORG_COMPANY;
+	role_parse(store_row_text(row, 1), &r);
+	org_kind_parse(store_row_text(row, 4), &k);
+	bool own = store_row_int(row, 5) == h->c->org_id;
+	struct ladder_actor a = {ladder_role_of(r), k == ORG_VENDOR ? LADDER_ORG_VENDOR : LADDER_ORG_COMPANY,
+				 own ? LADDER_REL_CASE_ORG : LADDER_REL_VENDOR_FOR, store_row_int(row, 0),
+				 store_row_int(row, 3)};
+	const char *why;
+	int level = (int)ladder_role_level(a.role);
+	if (!a.role || level == LADDER_NONE || ladder_check_staff(&a, h->c->dept_id, &why) != OMB_OK)
+		return 0;
+	h->items[h->n] = (struct protect_handler){a.staff_id, level, store_row_int(row, 7) == 0};
+	snprintf(h->codes[h->n], STAFF_CODE_MAX, "%s", store_row_text(row, 2));
+	return ++h->n == HANDLERS_MAX;
+}
+
+/* ---- settings ---- */
+
+static void settings_default(struct protection_settings *s)
+{
+	memset(s, 0, sizeof *s);
+	protect_config_default(&s->cfg);
+}
+
+static int settings_row(void *ctx, const struct store_row *row)
+{
+	struct protection_settings *s = ctx;
+	for (int k = 0; k < PROTECT_KIND_COUNT; k++)
+		s->cfg.warnings_required[k] = (unsigned)store_row_int(row, k);
+	s->cfg.senior_after_confirmed = (unsigned)store_row_int(row, 4);
+	s->cfg.senior_period_ms = store_row_int(row, 5) * CLOCK_MS_PER_DAY;
+	snprintf(s->warning_ko, sizeof s->warning_ko, "%s", store_row_text(row, 6));
+	snprintf(s->warning_en, sizeof s->warning_en, "%s", store_row_text(row, 7));
+	snprintf(s->support_contact, sizeof s->support_contact, "%s", store_row_text(row, 8));
+	return 1;
+}
+
+static int senior_code_row(void *ctx, const struct store_row *row)
+{
+	struct protection_settings *s = ctx;
+	snprintf(s->seniors[s->n_seniors], STAFF_CODE_MAX, "%s", store_row_text(row, 0));
+	return ++s->n_seniors == PROTECTION_SENIORS_MAX;
+}
+
+int protection_settings_get(struct app *app, int64_t org_id, struct protection_settings *out)
+{
+	settings_default(out);
+	int rc = ran(store_exec(app->store, STORE_Q_PROTECT_SETTINGS_GET, SV_ARGS(SV_INT(org_id)), settings_row, out));
+	if (rc == OMB_OK)
+		rc = ran(store_exec(app->store, STORE_Q_PROTECT_SENIORS_LIST, SV_ARGS(SV_INT(org_id)), senior_code_row,
+				    out));
+	out->cfg.warning_ko = *out->warning_ko ? out->warning_ko : NULL;
+	out->cfg.warning_en = *out->warning_en ? out->warning_en : NULL;
+	out->cfg.support_contact = *out->support_contact ? out->support_contact : NULL;
+	return rc;
+}
+
+struct staff_ref {
+	int64_t id, org_id;
+	enum role role;
+};
+
+static int staff_ref_row(void *ctx, const struct store_row *row)
+{
+	struct staff_ref *s = ctx;
+	s->id = store_row_int(row, 0);
+	role_parse(store_row_text(row, 1), &s->role);
+	s->org_id = store_row_int(row, 3);
+	return 1;
+}
+
+static int settings_put_in_tx(struct app *app, const struct principal *who, const struct protect_config *cfg,
+			      const char *const *seniors, size_t n_seniors, int64_t now, struct protection_error *err)
+{
+	int rc = ran(store_exec(app->store, STORE_Q_PROTECT_SETTINGS_PUT,
+				SV_ARGS(SV_INT(who->org_id), SV_INT(cfg->warnings_required[PROTECT_VERBAL_ABUSE]),
+					SV_INT(cfg->warnings_required[PROTECT_THREAT]),
+					SV_INT(cfg->warnings_required[PROTECT_SEXUAL_HARASSMENT]),
+					SV_INT(cfg->warnings_required[PROTECT_ASSAULT]), SV_INT(cfg->senior_after_confirmed),
+					SV_INT(cfg->senior_period_ms / CLOCK_MS_PER_DAY),
+					SV_TEXT(cfg->warning_ko ? cfg->warning_ko : ""),
+					SV_TEXT(cfg->warning_en ? cfg->warning_en : ""),
+					SV_TEXT(cfg->support_contact ? cfg->support_contact : ""), SV_INT(who->staff_id),
+					SV_INT(now)),
+				NULL, NULL));
+	if (rc == OMB_OK)
+		rc = ran(store_exec(app->store, STORE_Q_PROTECT_SENIORS_CLEAR, SV_ARGS(SV_INT(who->org_id)), NULL, NULL));
+	for (size_t i = 0; rc == OMB_OK && i < n_seniors; i++) {
+		struct staff_ref s = {0, 0, ROLE_NONE};
+		if ((rc = ran(store_exec(app->store, STORE_Q_STAFF_BY_CODE, SV_ARGS(SV_TEXT(seniors[i])), staff_ref_row,
+					 &s))) != OMB_OK)
+			break;
+		if (s.org_id != who->org_id || ladder_role_level(ladder_role_of(s.role)) == LADDER_NONE)
+			ERR("senior_handlers", "each must be the staff code of an active handler (agent to complaints "
+					       "officer) of this organisation");
+		rc = ran(store_exec(app->store, STORE_Q_PROTECT_SENIOR_ADD, SV_ARGS(SV_INT(who->org_id), SV_INT(s.id)),
+				    NULL, NULL));
+		if (rc == OMB_ECONFLICT)
+			ERR("senior_handlers", "a staff code is listed twice");
+	}
+	return rc;
+}
+
+int protection_settings_put(struct app *app, const struct principal *who, const struct protect_config *cfg,
+			    const char *const *seniors, size_t n_seniors, int64_t now, struct protection_error *err)
+{
+	memset(err, 0, sizeof *err);
+	const char *reason = NULL;
+	if (protect_config_check(cfg, &reason) != OMB_OK)
+		return reason_fail(err, reason, NULL);
+	if (n_seniors > PROTECTION_SENIORS_MAX)
+		ERR("senior_handlers", "at most 100");
+	int rc = store_begin(app->store, true);
+	return rc != OMB_OK ? rc : finish(app, settings_put_in_tx(app, who, cfg, seniors, n_seniors, now, err));
+}
+
+/* ---- routing a repeatedly abusive customer to a senior handler ---- */
+
+struct customer_case {
+	char receipt[RECEIPT_LEN_MAX + 1];
+	int64_t handler;
+	struct case_ref c;
+};
+
+struct customer_cases {
+	struct customer_case *items;
+	size_t n;
+};
+
+static int customer_case_row(void *ctx, const struct store_row *row)
+{
+	struct customer_cases *l = ctx;
+	l->items = xrealloc(l->items, (l->n + 1) * sizeof *l->items);
+	struct customer_case *k = &l->items[l->n++];
+	memset(k, 0, sizeof *k);
+	snprintf(k->receipt, sizeof k->receipt, "%s", store_row_text(row, 0));
+	k->handler = store_row_int(row, 1);
+	k->c = (struct case_ref){.id = store_row_int(row, 2), .org_id = store_row_int(row, 3),
+				 .level = (int)store_row_int(row, 4), .dept_id = store_row_int(row, 5), .found = true};
+	return 0;
+}
+
+/* Routes one open case to a senior handler when protect_route_customer says
+ * so and its handler is not a senior already. A case no senior may take stays
+ * where it is: routing never refuses or drops anything. */
+static int route_case(struct app *app, const struct protect_config *cfg, uint64_t key, const struct customer_case *k,
+		      const struct incidents *inc, int64_t now)
+{
+	struct handlers *h = xcalloc(1, sizeof *h);
+	h->c = &k->c;
+	int rc = ran(store_exec(app->store, STORE_Q_PROTECT_SENIOR_HANDLERS, SV_ARGS(SV_INT(k->c.org_id), SV_INT(now)),
+				handler_row, h));
+	bool with_senior = false;
+	for (size_t i = 0; i < h->n; i++)
+		with_senior = with_senior || h->items[i].id == k->handler;
+	struct protect_routing r = protect_route_customer(cfg, key, now, k->c.level, h->items, h->n, inc->dom, inc->n);
+	if (rc == OMB_OK && r.to_senior && !with_senior) {
+		struct case_error cerr;
+		rc = cases_route(app, k->receipt, h->codes[r.senior_index], now, &cerr);
+		if (rc == OMB_EINVAL || rc == OMB_ECONFLICT || rc == OMB_EPERM) {
+			log_warn(LOG_MSG("senior routing skipped a case"), LOG_S("receipt", k->receipt),
+				 LOG_S("reason", cerr.reason ? cerr.reason : ""));
+			rc = OMB_OK;
+		}
+	}
+	free(h);
+	return rc;
+}
+
+/* Routes every open case of the customer `key` of organisation org_id. */
+static int route_customer(struct app *app, int64_t org_id, uint64_t key, int64_t now)
+{
+	if (key == 0)
+		return OMB_OK;
+	struct protection_settings *s = xcalloc(1, sizeof *s);
+	struct incidents inc = {0};
+	struct customer_cases cases = {0};
+	int rc = protection_settings_get(app, org_id, s);
+	if (rc == OMB_OK)
+		rc = load_incidents(app, STORE_Q_PROTECT_INCIDENTS_OF_CUSTOMER,
+				    SV_ARGS(SV_INT(org_id), SV_INT((int64_t)key), SV_INT(now - s->cfg.senior_period_ms),
+					    SV_INT(now)),
+				    &inc);
+	if (rc == OMB_OK && inc.n >= s->cfg.senior_after_confirmed)
+		rc = ran(store_exec(app->store, STORE_Q_PROTECT_CUSTOMER_OPEN_CASES,
+				    SV_ARGS(SV_INT(org_id), SV_INT((int64_t)key)), customer_case_row, &cases));
+	for (size_t i = 0; rc == OMB_OK && i < cases.n; i++)
+		rc = route_case(app, &s->cfg, key, &cases.items[i], &inc, now);
+	free(cases.items);
+	incidents_free(&inc);
+	free(s);
+	return rc;
+}
+
+/* Routes every open case of the customer of the case `receipt`. */
+static int route_customer_of_case(struct app *app, const char *receipt, int64_t now)
+{
+	struct case_ref c;
+	uint64_t key = 0;
+	int rc = case_ref(app, receipt, NULL, &c);
+	if (rc == OMB_OK)
+		rc = case_customer_of(app, c.id, c.org_id, &key);
+	return rc != OMB_OK ? rc : route_customer(app, c.org_id, key, now);
+}
+
+int protection_case_opened(struct app *app, const char *receipt, int64_t now)
+{
+	int rc = store_begin(app->store, true);
+	return rc != OMB_OK ? rc : finish(app, route_customer_of_case(app, receipt, now));
+}
+
+struct backfill {
+	int64_t case_id[BACKFILL_BATCH], org_id[BACKFILL_BATCH];
+	char contact[BACKFILL_BATCH][128];
+	size_t n;
+};
+
+static int backfill_row(void *ctx, const struct store_row *row)
+{
+	struct backfill *b = ctx;
+	b->case_id[b->n] = store_row_int(row, 0);
+	b->org_id[b->n] = store_row_int(row, 1);
+	snprintf(b->contact[b->n], sizeof b->contact[b->n], "%s", store_row_text(row, 2));
+	b->n++;
+	return 0;
+}
+
+static int backfill_in_tx(struct app *app, struct backfill *b)
+{
+	b->n = 0;
+	int rc = ran(store_exec(app->store, STORE_Q_PROTECT_CASES_WITHOUT_CUSTOMER, SV_ARGS(SV_INT(BACKFILL_BATCH)),
+				backfill_row, b));
+	for (size_t i = 0; rc == OMB_OK && i < b->n; i++) {
+		uint64_t key = 0;
+		rc = case_customer(app, b->case_id[i], b->org_id[i], b->contact[i], &key);
+	}
+	return rc;
+}
+
+int protection_backfill(struct app *app, size_t *filled)
+{
+	struct backfill *b = xcalloc(1, sizeof *b);
+	int rc = OMB_OK;
+	*filled = 0;
+	do {
+		if ((rc = store_begin(app->store, true)) != OMB_OK)
+			break;
+		rc = finish(app, backfill_in_tx(app, b));
+		*filled += b->n;
+	} while (rc == OMB_OK && b->n == BACKFILL_BATCH);
+	free(b);
+	return rc;
+}
+
+/* ---- flagging and reviewing ---- */
+
 
 static int flag_in_tx(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
 		      const struct protection_flag_in *in, enum protect_kind kind, int64_t at, int64_t now,
@@ -231,11 +514,14 @@ static int flag_in_tx(struct app *app, const struct principal *who, const char *
 	if (rc == OMB_OK && !contact)
 		rc = store_exec(app->store, STORE_Q_PROTECT_CONTACT_INSERT,
 				SV_ARGS(SV_INT(c.id), SV_INT(who->staff_id), SV_INT(now)), store_row_first_int, &contact);
+	uint64_t key = 0;
+	if (rc >= 0)
+		rc = case_customer_of(app, c.id, c.org_id, &key); /* a case opened while its key failed */
 	if (rc < 0)
 		return rc;
 	rc = store_exec(app->store, STORE_Q_PROTECT_INCIDENT_INSERT,
 			SV_ARGS(SV_INT(who->org_id), SV_INT(c.id), SV_INT(contact), SV_INT(who->staff_id),
-				SV_INT((int64_t)customer_key_of(app, c.id)), SV_INT(kind), SV_INT(at), SV_TEXT(in->text),
+				SV_INT(kind), SV_INT(at), SV_TEXT(in->text),
 				SV_TEXT(in->recording_ref ? in->recording_ref : ""), SV_INT(now)),
 			store_row_first_int, &id);
 	if (rc < 0)
@@ -289,6 +575,8 @@ static int review_in_tx(struct app *app, const struct principal *who, int64_t id
 		rc = store_exec(app->store, STORE_Q_PROTECT_INCIDENT_REVIEW,
 				SV_ARGS(SV_INT(l.dom[0].status), SV_INT(who->staff_id), SV_INT(now), SV_INT(id)), NULL,
 				NULL) == 1 ? OMB_OK : OMB_ECONFLICT;
+	if (rc == OMB_OK && confirm)
+		rc = route_customer_of_case(app, l.view[0].receipt, now);
 	if (rc == OMB_OK) {
 		l.view[0].status = l.dom[0].status;
 		l.view[0].reviewed_ms = now;
@@ -393,20 +681,27 @@ static int warn_in_tx(struct app *app, const struct principal *who, const char *
 	if (rc == OMB_OK)
 		rc = ran(store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(k.c.id)), case_contact_row,
 				    contact));
-	struct protect_config cfg;
-	protect_config_default(&cfg);
+	/* the case's organisation speaks to its customer; the agent's employer
+	 * decides how many warnings protect its agent */
+	struct protection_settings *text = xcalloc(1, sizeof *text), *mine = xcalloc(1, sizeof *mine);
+	if (rc == OMB_OK)
+		rc = protection_settings_get(app, k.c.org_id, text);
+	if (rc == OMB_OK)
+		rc = protection_settings_get(app, who->org_id, mine);
 	if (rc == OMB_OK) {
-		char *body = xasprintf("[%s] %s\n\n%s", receipt, protect_warning_text(&cfg, "ko"),
-				       protect_warning_text(&cfg, "en"));
+		char *body = xasprintf("[%s] %s\n\n%s", receipt, protect_warning_text(&text->cfg, "ko"),
+				       protect_warning_text(&text->cfg, "en"));
 		struct outbox_msg m = {.org_id = k.c.org_id, .channel = strchr(contact, '@') ? "email" : "sms",
 				       .recipient = contact, .subject = receipt, .body = body, .ref = receipt};
 		rc = outbox_enqueue(app, &m, NULL);
 		free(body);
 		k.warn.items = xrealloc(k.warn.items, (k.warn.n + 1) * sizeof *k.warn.items);
 		k.warn.items[k.warn.n++] = (struct protect_warning){k.id, out->incident_id, now};
-		state_of(&cfg, &k, out);
+		state_of(&mine->cfg, &k, out);
 		out->incident_id = k.inc.dom[latest].id;
 	}
+	free(text);
+	free(mine);
 	contact_free(&k);
 	return rc;
 }
@@ -420,36 +715,6 @@ int protection_warn(struct app *app, const struct principal *who, const char *or
 	return rc != OMB_OK ? rc : finish(app, warn_in_tx(app, who, org_code, receipt, now, out, err));
 }
 
-/* Who could take the case over: staff of the case's organisation and of
- * vendors acting for it who may handle the case (ladder_check_staff), with
- * their level and whether they are on a break; ordered by open cases. */
-struct handlers {
-	struct protect_handler items[HANDLERS_MAX];
-	char codes[HANDLERS_MAX][STAFF_CODE_MAX];
-	size_t n;
-	const struct case_ref *c;
-};
-
-static int handler_row(void *ctx, const struct store_row *row)
-{
-	struct handlers *h = ctx;
-	enum role r = ROLE_NONE;
-	enum org_kind k = ORG_COMPANY;
-	role_parse(store_row_text(row, 1), &r);
-	org_kind_parse(store_row_text(row, 4), &k);
-	bool own = store_row_int(row, 5) == h->c->org_id;
-	struct ladder_actor a = {ladder_role_of(r), k == ORG_VENDOR ? LADDER_ORG_VENDOR : LADDER_ORG_COMPANY,
-				 own ? LADDER_REL_CASE_ORG : LADDER_REL_VENDOR_FOR, store_row_int(row, 0),
-				 store_row_int(row, 3)};
-	const char *why;
-	int level = (int)ladder_role_level(a.role);
-	if (!a.role || level == LADDER_NONE || ladder_check_staff(&a, h->c->dept_id, &why) != OMB_OK)
-		return 0;
-	h->items[h->n] = (struct protect_handler){a.staff_id, level, store_row_int(row, 7) == 0};
-	snprintf(h->codes[h->n], STAFF_CODE_MAX, "%s", store_row_text(row, 2));
-	return ++h->n == HANDLERS_MAX;
-}
-
 static int end_in_tx(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
 		     int64_t now, struct protection_contact_end *out, struct protection_error *err)
 {
@@ -460,19 +725,18 @@ static int end_in_tx(struct app *app, const struct principal *who, const char *o
 	if (rc == OMB_OK)
 		rc = ran(store_exec(app->store, STORE_Q_PROTECT_HANDLERS, SV_ARGS(SV_INT(k.c.org_id), SV_INT(now)),
 				    handler_row, h));
-	struct protect_config cfg;
-	protect_config_default(&cfg);
+	struct protection_settings *mine = xcalloc(1, sizeof *mine);
+	if (rc == OMB_OK)
+		rc = protection_settings_get(app, who->org_id, mine);
 	struct protect_contact_end end;
 	int level = (int)ladder_role_level(ladder_role_of(who->role));
 	if (k.c.level > level)
 		level = k.c.level; /* whoever takes over must be able to answer at the case's level */
-	if (rc == OMB_OK) {
-		rc = protect_end_contact(&cfg, k.c.id, k.id, who->staff_id, level, now, k.inc.dom, k.inc.n, k.warn.items,
-					 k.warn.n, h->items, h->n, &end, &err->reason);
-		if (rc == OMB_ENOTFOUND)
-			rc = OMB_ECONFLICT; /* nobody free to take over: the contact stays open */
-	}
-	const char *to_code = NULL;
+	if (rc == OMB_OK)
+		rc = protect_end_contact(&mine->cfg, k.c.id, k.id, who->staff_id, level, now, k.inc.dom, k.inc.n,
+					 k.warn.items, k.warn.n, h->items, h->n, &end, &err->reason);
+	free(mine);
+	const char *to_code = NULL; /* NULL: the queue of the case's level */
 	for (size_t i = 0; rc == OMB_OK && i < h->n; i++)
 		if (h->items[i].id == end.handover_to)
 			to_code = h->codes[i];
@@ -482,14 +746,15 @@ static int end_in_tx(struct app *app, const struct principal *who, const char *o
 	if (rc == OMB_OK)
 		rc = store_exec(app->store, STORE_Q_PROTECT_END_INSERT,
 				SV_ARGS(SV_INT(who->org_id), SV_INT(k.c.id), SV_INT(k.id), SV_INT(who->staff_id),
-					SV_INT(now), SV_INT(end.handover_to), SV_INT(end.handover_level)),
+					SV_INT(now), end.handover_to ? SV_INT(end.handover_to) : SV_NULL,
+					SV_INT(end.handover_level)),
 				NULL, NULL);
 	if (rc >= 0)
 		rc = ran(store_exec(app->store, STORE_Q_PROTECT_CONTACT_CLOSE, SV_ARGS(SV_INT(now), SV_INT(k.id)), NULL,
 				    NULL));
 	if (rc == OMB_OK) {
 		out->contact_id = k.id;
-		snprintf(out->handover_code, sizeof out->handover_code, "%s", to_code);
+		snprintf(out->handover_code, sizeof out->handover_code, "%s", to_code ? to_code : "");
 		out->handover_level = end.handover_level;
 		out->ended_ms = now;
 	}
@@ -586,26 +851,41 @@ int protection_counselling_list(struct app *app, const struct principal *who, in
 
 /* ---- dossiers ---- */
 
-/* The agent's own incidents on the case that may go into a dossier, their
- * warnings, and the dossier's Markdown from protect_dossier_write (which
- * checks what it carries). */
+/* The agent's own incidents on the case that may go into a dossier (the
+ * rejected ones are not the agent's evidence and are left out), in the order
+ * protect_dossier_order gives, with their warnings and the support contact. */
 struct dossier_data {
 	struct incidents inc;
 	struct warnings warn;
-	size_t kept;            /* the first kept incidents go in; the rest were rejected */
-	char *markdown;
-	char support[STAFF_CODE_MAX + 64];
+	const struct protect_incident **order;
+	size_t kept;
+	char support[PROTECT_SUPPORT_MAX + 64];
 };
 
 static void dossier_data_free(struct dossier_data *d)
 {
 	incidents_free(&d->inc);
 	free(d->warn.items);
-	free(d->markdown);
+	free(d->order);
 }
 
-static int dossier_data(struct app *app, int64_t agent_id, const char *agent_code, int64_t case_id,
-			const char *org_name, const char *receipt, int64_t created_ms, struct dossier_data *d,
+/* The employer's support contact, else the manager who confirmed an incident. */
+static int dossier_support(struct app *app, int64_t org_id, struct dossier_data *d)
+{
+	struct protection_settings *s = xcalloc(1, sizeof *s);
+	int rc = protection_settings_get(app, org_id, s);
+	snprintf(d->support, sizeof d->support, "%s", s->support_contact);
+	free(s);
+	for (size_t i = 0; !*d->support && i < d->kept; i++) {
+		const struct protection_incident *v = &d->inc.view[d->order[i] - d->inc.dom];
+		if (*v->reviewer_code)
+			snprintf(d->support, sizeof d->support, "%s (%s)", v->reviewer_code,
+				 "확인한 관리자 / reviewing manager");
+	}
+	return rc;
+}
+
+static int dossier_data(struct app *app, int64_t org_id, int64_t agent_id, int64_t case_id, struct dossier_data *d,
 			const char **reason)
 {
 	memset(d, 0, sizeof *d);
@@ -616,41 +896,19 @@ static int dossier_data(struct app *app, int64_t agent_id, const char *agent_cod
 				    SV_ARGS(SV_INT(agent_id), SV_INT(case_id)), warning_row, &d->warn));
 	if (rc != OMB_OK)
 		return rc;
-	size_t kept = 0; /* a rejected incident is not the agent's evidence: move them last */
-	for (size_t i = 0; i < d->inc.n; i++) {
+	for (size_t i = 0; i < d->inc.n; i++) { /* the kept ones first, views beside their records */
 		if (d->inc.dom[i].status == PROTECT_REJECTED)
 			continue;
 		struct protect_incident dom = d->inc.dom[i];
 		struct protection_incident view = d->inc.view[i];
-		d->inc.view[i] = d->inc.view[kept];
-		d->inc.dom[i] = d->inc.dom[kept];
-		d->inc.view[kept] = view;
-		d->inc.dom[kept++] = dom;
+		d->inc.dom[i] = d->inc.dom[d->kept];
+		d->inc.view[i] = d->inc.view[d->kept];
+		d->inc.dom[d->kept] = dom;
+		d->inc.view[d->kept++] = view;
 	}
-	for (size_t i = 0; i < kept; i++)
-		if (*d->inc.view[i].reviewer_code)
-			snprintf(d->support, sizeof d->support, "%s (%s)", d->inc.view[i].reviewer_code,
-				 "reviewing manager / 확인한 관리자");
-	struct protect_dossier_input in = {org_name, d->support, receipt, agent_id, agent_code, created_ms,
-					   d->inc.dom, kept, d->warn.items, d->warn.n};
-	size_t len = 0;
-	FILE *mem = open_memstream(&d->markdown, &len);
-	if (!mem)
-		return OMB_EIO;
-	rc = protect_dossier_write(mem, &in, reason);
-	fclose(mem);
-	d->kept = kept;
-	return rc;
-}
-
-struct org_name {
-	char name[128];
-};
-
-static int org_name_row(void *ctx, const struct store_row *row)
-{
-	snprintf(((struct org_name *)ctx)->name, 128, "%s", store_row_text(row, 3));
-	return 1;
+	d->order = xcalloc(d->kept + 1, sizeof *d->order);
+	rc = protect_dossier_order(agent_id, d->inc.dom, d->kept, d->order, reason);
+	return rc == OMB_OK ? dossier_support(app, org_id, d) : rc;
 }
 
 static int dossier_create_in_tx(struct app *app, const struct principal *who, const char *receipt, int64_t now,
@@ -663,11 +921,8 @@ static int dossier_create_in_tx(struct app *app, const struct principal *who, co
 		err->reason = "no such case";
 		return rc == OMB_ENOTFOUND ? OMB_EINVAL : rc;
 	}
-	struct org_name o = {""};
-	if ((rc = store_exec(app->store, STORE_Q_ORG_BY_ID, SV_ARGS(SV_INT(who->org_id)), org_name_row, &o)) < 0)
-		return rc;
 	struct dossier_data d;
-	rc = dossier_data(app, who->staff_id, who->staff_code, c.id, o.name, receipt, now, &d, &err->reason);
+	rc = dossier_data(app, who->org_id, who->staff_id, c.id, &d, &err->reason);
 	dossier_data_free(&d);
 	if (rc == OMB_EINVAL || rc == OMB_EPERM) {
 		err->field = "receipt";
@@ -715,38 +970,55 @@ static void iso(int64_t ms, char out[32])
 		clock_format_iso(ms, out, 32);
 }
 
-static struct doc *dossier_doc(const struct dossier_row *x, const struct dossier_data *d, size_t n_incidents)
+/* The warnings tied to one incident: how many, and their times. */
+static void warnings_of(const struct dossier_data *d, int64_t incident_id, char count[16], char *times, size_t size)
+{
+	unsigned n = 0;
+	size_t used = 0;
+	times[0] = '\0';
+	for (size_t j = 0; j < d->warn.n; j++) {
+		if (d->warn.items[j].incident_id != incident_id)
+			continue;
+		char at[32];
+		iso(d->warn.items[j].at_ms, at);
+		int w = snprintf(times + used, size - used, "%s%s", n++ ? ", " : "", at);
+		used = w > 0 && (size_t)w < size - used ? used + (size_t)w : used;
+	}
+	snprintf(count, 16, "%u", n);
+}
+
+static struct doc *dossier_doc(const struct dossier_row *x, const struct dossier_data *d)
 {
 	char title[128], buf[32];
 	snprintf(title, sizeof title, "고소 자료 / Criminal-complaint dossier %s", x->receipt);
 	struct doc *doc = doc_new("dossier", title);
 	struct doc_section *s = doc_section(doc, "dossier", "자료 / Dossier");
 	doc_field(doc, s, "org", "기관 / Organisation", x->org_name);
-	doc_field(doc, s, "support_contact", "지원 연락처 / Support contact", d->support);
+	doc_field(doc, s, "support_contact", "지원 연락처 / Support contact for the complaint", d->support);
 	doc_field(doc, s, "receipt", "접수번호 / Receipt number", x->receipt);
 	doc_field(doc, s, "agent", "상담원 / Agent (staff code)", x->agent_code);
 	iso(x->d.created_ms, buf);
-	doc_field(doc, s, "created", "작성 / Created", buf);
-	struct doc_section *t = doc_section(doc, "incidents", "사건 / Incidents");
-	static const char *const keys[] = {"id", "at", "kind", "status", "text", "recording_ref", "warnings"};
-	static const char *const labels[] = {"#", "시각 / Time (UTC)", "유형 / Kind", "상태 / Status",
-					     "내용 (원문) / Exact words", "녹취 / Recording", "경고 / Warnings"};
-	struct doc_table *tab = doc_table(doc, t, 7, keys, labels);
-	for (size_t i = 0; i < n_incidents; i++) {
-		const struct protection_incident *v = &d->inc.view[i];
-		char id[24], at[32], warned[16];
-		unsigned w = 0;
-		for (size_t j = 0; j < d->warn.n; j++)
-			w += d->warn.items[j].incident_id == v->id;
+	doc_field(doc, s, "created", "작성 / Prepared (UTC)", buf);
+	snprintf(buf, sizeof buf, "%zu", d->kept);
+	doc_field(doc, s, "incidents", "사건 수 / Incidents", buf);
+	struct doc_section *t = doc_section(doc, "incidents", "사건 / Incidents (in time order)");
+	static const char *const keys[] = {"id", "contact", "at", "kind", "status", "text", "recording_ref",
+					   "warnings", "warned_at"};
+	static const char *const labels[] = {"#", "상담 / Contact", "시각 / Time (UTC)", "유형 / Kind", "상태 / Status",
+					     "내용 (원문) / Exact words", "녹취 / Recording", "경고 / Warnings",
+					     "경고 시각 / Warned at (UTC)"};
+	struct doc_table *tab = doc_table(doc, t, 9, keys, labels);
+	for (size_t i = 0; i < d->kept; i++) {
+		const struct protection_incident *v = &d->inc.view[d->order[i] - d->inc.dom];
+		char id[24], contact[24], at[32], warned[16], warned_at[640];
 		snprintf(id, sizeof id, "%lld", (long long)v->id);
-		snprintf(warned, sizeof warned, "%u", w);
+		snprintf(contact, sizeof contact, "%lld", (long long)v->contact_id);
 		iso(v->at_ms, at);
-		const char *cells[] = {id, at, protect_kind_name(v->kind), protect_status_name(v->status), v->text,
-				       v->recording_ref, warned};
+		warnings_of(d, v->id, warned, warned_at, sizeof warned_at);
+		const char *cells[] = {id, contact, at, protect_kind_name(v->kind), protect_status_name(v->status),
+				       v->text, *v->recording_ref ? v->recording_ref : "-", warned, warned_at};
 		doc_row(doc, tab, cells);
 	}
-	struct doc_section *m = doc_section(doc, "markdown", "문서 / Text for the complaint");
-	doc_field(doc, m, "markdown", "Markdown", d->markdown);
 	return doc;
 }
 
@@ -766,10 +1038,9 @@ static int dossier_get_in_tx(struct app *app, const struct principal *who, int64
 	}
 	struct dossier_data d;
 	const char *reason = NULL;
-	rc = dossier_data(app, x.d.agent_id, x.agent_code, x.d.case_id, x.org_name, x.receipt, x.d.created_ms, &d,
-			  &reason);
+	rc = dossier_data(app, x.d.org_id, x.d.agent_id, x.d.case_id, &d, &reason);
 	if (rc == OMB_OK)
-		*out = dossier_doc(&x, &d, d.kept);
+		*out = dossier_doc(&x, &d);
 	else
 		err->reason = reason;
 	dossier_data_free(&d);

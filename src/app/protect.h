@@ -84,26 +84,27 @@ struct protection_contact_state {
 	bool may_end;
 };
 
-/* Sends the customer of the case the organisation's warning (Korean and
- * English, through the outbox to the case's contact), tied to the latest
- * counting incident on the agent's open contact. OMB_ECONFLICT when the
- * contact has no counting incident. */
+/* Sends the customer of the case the warning text of the case's organisation
+ * (Korean and English, through the outbox to the case's contact), tied to
+ * the latest counting incident on the agent's open contact. OMB_ECONFLICT
+ * when the contact has no counting incident. */
 int protection_warn(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
 		    int64_t now, struct protection_contact_state *out, struct protection_error *err);
 
 /* The result of ending a contact. */
 struct protection_contact_end {
 	int64_t contact_id;
-	char handover_code[STAFF_CODE_MAX];   /* who has the case now */
+	char handover_code[STAFF_CODE_MAX];   /* who has the case now; "": the queue of handover_level */
 	int handover_level;
 	int64_t ended_ms;
 };
 
 /* The agent ends the open contact when protect_end_contact allows it, and the
  * case goes to another available handler at the same or a higher level
- * (fewest open cases first) through cases_handover, in the same transaction.
- * OMB_ECONFLICT with the reason when warnings are still due or nobody can
- * take the case over (the contact then stays open). */
+ * (fewest open cases first) through cases_handover, in the same transaction;
+ * with nobody else available, to the queue of its level. Its deadlines run
+ * on. The warnings required are the agent's employer's setting. OMB_ECONFLICT
+ * with the reason when warnings are still due (the contact stays open). */
 int protection_end_contact(struct app *app, const struct principal *who, const char *org_code,
 			   const char *receipt, int64_t now, struct protection_contact_end *out,
 			   struct protection_error *err);
@@ -135,6 +136,43 @@ int protection_dossier_create(struct app *app, const struct principal *who, cons
  * organisation, OMB_ENOTFOUND outside it. Caller frees with doc_free. */
 int protection_dossier_get(struct app *app, const struct principal *who, int64_t id, struct doc **out,
 			   struct protection_error *err);
+
+/* ---- per-organisation settings and the senior routing ---- */
+
+#define PROTECTION_SENIORS_MAX 100
+
+/* An organisation's protection settings: its row, or the defaults
+ * (protect_config_default) when it has none. cfg's strings point into the
+ * arrays below (NULL where the default applies). */
+struct protection_settings {
+	struct protect_config cfg;
+	char warning_ko[PROTECT_WARNING_MAX + 1];
+	char warning_en[PROTECT_WARNING_MAX + 1];
+	char support_contact[PROTECT_SUPPORT_MAX + 1];
+	char seniors[PROTECTION_SENIORS_MAX][STAFF_CODE_MAX]; /* staff codes of the senior handlers */
+	size_t n_seniors;
+};
+/* Runs inside or outside a transaction. */
+int protection_settings_get(struct app *app, int64_t org_id, struct protection_settings *out);
+
+/* The admin of `who`'s organisation replaces its settings (checked by
+ * protect_config_check; strings borrowed, NULL for the defaults) and its
+ * senior handlers: staff codes of active handlers (agent to complaints
+ * officer) of the organisation. OMB_EINVAL with the field otherwise. */
+int protection_settings_put(struct app *app, const struct principal *who, const struct protect_config *cfg,
+			    const char *const *seniors, size_t n_seniors, int64_t now, struct protection_error *err);
+
+/* After cases_open, in a transaction of its own so that nothing here can
+ * stop a customer filing: stores the customer key of the case `receipt`
+ * (protect_customer_key of its contact) and, when that customer has the
+ * organisation's number of confirmed incidents in its period, routes their
+ * open cases (this one included) to a senior handler (cases_route). A
+ * confirmation (protection_review) routes them the same way. */
+int protection_case_opened(struct app *app, const char *receipt, int64_t now);
+
+/* At start-up: keys the cases that have none yet (opened before the keys
+ * existed, or when protection_case_opened failed). *filled counts them. */
+int protection_backfill(struct app *app, size_t *filled);
 
 /* The organisation's published protection figures for [from, to). */
 int protection_figures(struct app *app, const char *org_code, int64_t from, int64_t to, struct protect_figures *out);

@@ -324,10 +324,12 @@ static int check_assign(const struct desk_case *c, const struct ladder_actor *wh
                         const struct ladder_actor *assignee, struct desk_result *out)
 {
 	const char *why;
-	if (ladder_check_staff(who, c->dept_id, &why) != 0)
+	if (who->role != LADDER_ROLE_SYSTEM && ladder_check_staff(who, c->dept_id, &why) != 0)
 		return refuse(out, OMB_EPERM, why);
 	if (c->status == DESK_CLOSED)
 		return refuse(out, OMB_ECONFLICT, "the case is closed");
+	if (!assignee)
+		return 0;
 	if (ladder_check_staff(assignee, c->dept_id, &why) != 0)
 		return refuse(out, OMB_EINVAL, "the assignee may not handle this case");
 	if (!qualifies(c, assignee))
@@ -343,11 +345,11 @@ int desk_assign(const struct desk_config *cfg, const struct desk_case *cur,
 	int rc = check_assign(c, who, assignee, out);
 	if (rc != 0)
 		return undo(out, cur, rc);
-	c->handler_staff_id = assignee->staff_id;
-	c->handler_role = assignee->role;
+	c->handler_staff_id = assignee ? assignee->staff_id : 0;
+	c->handler_role = assignee ? assignee->role : 0;
 	struct desk_event *e = emit(out, DESK_EV_ASSIGNED, who->role, now);
-	e->assignee_staff_id = assignee->staff_id;
-	e->assignee_role = assignee->role;
+	e->assignee_staff_id = c->handler_staff_id;
+	e->assignee_role = c->handler_role;
 	return 0;
 }
 

@@ -192,7 +192,10 @@ int desk_note(const struct desk_config *cfg, const struct desk_case *cur,
               const struct ladder_actor *who, int64_t now, struct desk_result *out);
 
 /* Hands the case to `assignee`, who must be able to touch the case and stand
- * at or above its level, so no assignment can push a case back down. */
+ * at or above its level, so no assignment can push a case back down.
+ * assignee NULL hands it to the queue of its level (no handler), as a climb
+ * does. `who` is a staff member who may touch the case, or the system
+ * (LADDER_ROLE_SYSTEM: agent protection's routing, never an account). */
 int desk_assign(const struct desk_config *cfg, const struct desk_case *cur,
                 const struct ladder_actor *who, const struct ladder_actor *assignee, int64_t now,
                 struct desk_result *out);

@@ -7,6 +7,7 @@
 #include <unistr.h>
 
 #include "base/clock.h"
+#include "base/credential.h"
 #include "base/err.h"
 #include "base/mem.h"
 #include "base/phone.h"
@@ -36,6 +37,13 @@ void protect_config_default(struct protect_config *cfg)
 	cfg->senior_period_ms = 365 * CLOCK_MS_PER_DAY;
 }
 
+/* NULL (the default) or 1..max bytes of clean UTF-8. */
+static bool text_ok(const char *s, size_t max)
+{
+	size_t n = s ? strlen(s) : 1;
+	return !s || (n > 0 && n <= max && text_is_clean_utf8(s, n));
+}
+
 int protect_config_check(const struct protect_config *cfg, const char **reason)
 {
 	for (int k = 0; k < PROTECT_KIND_COUNT; k++) {
@@ -48,8 +56,20 @@ int protect_config_check(const struct protect_config *cfg, const char **reason)
 		*reason = "senior_after_confirmed: must be at least 1";
 		return OMB_EINVAL;
 	}
-	if (cfg->senior_period_ms <= 0) {
-		*reason = "senior_period_ms: must be positive";
+	if (cfg->senior_period_ms < CLOCK_MS_PER_DAY || cfg->senior_period_ms > PROTECT_SENIOR_MAX_DAYS * CLOCK_MS_PER_DAY) {
+		*reason = "senior_period_days: between 1 and 3650";
+		return OMB_EINVAL;
+	}
+	if (!text_ok(cfg->warning_ko, PROTECT_WARNING_MAX)) {
+		*reason = "warning_ko: 1-1000 bytes of text, or null for the default";
+		return OMB_EINVAL;
+	}
+	if (!text_ok(cfg->warning_en, PROTECT_WARNING_MAX)) {
+		*reason = "warning_en: 1-1000 bytes of text, or null for the default";
+		return OMB_EINVAL;
+	}
+	if (!text_ok(cfg->support_contact, PROTECT_SUPPORT_MAX)) {
+		*reason = "support_contact: 1-200 bytes of text, or null";
 		return OMB_EINVAL;
 	}
 	return OMB_OK;
@@ -83,17 +103,35 @@ const char *protect_status_name(enum protect_status status)
 	return "unknown";
 }
 
-int protect_customer_key(const char *number, size_t len, uint64_t *key, const char **reason)
+int protect_customer_key(const uint8_t secret[PROTECT_KEY_BYTES], const char *contact, size_t len,
+                         uint64_t *key, const char **reason)
 {
-	struct phone p;
-	int rc = phone_parse(number, len, PHONE_CC_KOREA, &p, reason);
-	if (rc != OMB_OK)
-		return rc;
-	if (phone_key(&p) == PHONE_KEY_WITHHELD) {
-		*reason = "withheld number cannot identify a customer";
-		return OMB_EINVAL;
+	char *form = NULL;
+	if (memchr(contact, '@', len)) {
+		char *folded = text_normalize(contact, len, NULL);
+		if (!folded) {
+			*reason = "contact: not valid UTF-8";
+			return OMB_EINVAL;
+		}
+		form = xasprintf("email:%s", folded);
+		free(folded);
+	} else {
+		struct phone p;
+		int rc = phone_parse(contact, len, PHONE_CC_KOREA, &p, reason);
+		if (rc != OMB_OK)
+			return rc;
+		if (phone_key(&p) == PHONE_KEY_WITHHELD || !*p.canon) {
+			*reason = "withheld number cannot identify a customer";
+			return OMB_EINVAL;
+		}
+		form = xasprintf("phone:%s", p.canon);
 	}
-	*key = phone_key(&p);
+	uint8_t h[CRED_HASH_BYTES];
+	cred_hash(secret, form, strlen(form), h);
+	free(form);
+	uint64_t k = 0;
+	memcpy(&k, h, sizeof k);
+	*key = k ? k : 1; /* 0 means "unknown" */
 	return OMB_OK;
 }
 
@@ -398,25 +436,26 @@ int protect_end_contact(const struct protect_config *cfg, int64_t case_id, int64
 		*reason = rule.reason;
 		return OMB_ECONFLICT;
 	}
-	size_t pick = 0;
-	if (protect_pick_handover(candidates, n_candidates, agent_id, agent_level, &pick) != OMB_OK) {
-		*reason = "no other available handler at this level or higher: escalate the case";
-		return OMB_ENOTFOUND;
-	}
 	*out = (struct protect_contact_end){
 		.org_id = contact_org(contact_id, incidents, n_incidents),
 		.case_id = case_id,
 		.contact_id = contact_id,
 		.ended_by = agent_id,
 		.ended_ms = now_ms,
-		.handover_to = candidates[pick].id,
-		.handover_level = candidates[pick].level,
+		.handover_to = 0,
+		.handover_level = agent_level,
 	};
+	size_t pick = 0;
+	if (protect_pick_handover(candidates, n_candidates, agent_id, agent_level, &pick) == OMB_OK) {
+		out->handover_to = candidates[pick].id;
+		out->handover_level = candidates[pick].level;
+	}
 	return OMB_OK;
 }
 
 struct protect_routing protect_route_customer(const struct protect_config *cfg, uint64_t customer_key,
-                                              int64_t now_ms, int64_t senior_handler,
+                                              int64_t now_ms, int level,
+                                              const struct protect_handler *seniors, size_t n_seniors,
                                               const struct protect_incident *incidents, size_t n)
 {
 	struct protect_routing r = { 0 };
@@ -428,10 +467,8 @@ struct protect_routing protect_route_customer(const struct protect_config *cfg, 
 		    inc->at_ms > now_ms - cfg->senior_period_ms && inc->at_ms <= now_ms)
 			r.confirmed_in_period++;
 	}
-	if (r.confirmed_in_period >= cfg->senior_after_confirmed && senior_handler != 0) {
-		r.to_senior = true;
-		r.senior_handler = senior_handler;
-	}
+	if (r.confirmed_in_period >= cfg->senior_after_confirmed)
+		r.to_senior = protect_pick_handover(seniors, n_seniors, 0, level, &r.senior_index) == OMB_OK;
 	return r;
 }
 
@@ -469,88 +506,30 @@ static int cmp_incident_time(const void *a, const void *b)
 {
 	const struct protect_incident *x = *(const struct protect_incident *const *)a;
 	const struct protect_incident *y = *(const struct protect_incident *const *)b;
-	return (x->at_ms > y->at_ms) - (x->at_ms < y->at_ms);
+	if (x->at_ms != y->at_ms)
+		return (x->at_ms > y->at_ms) - (x->at_ms < y->at_ms);
+	return (x->id > y->id) - (x->id < y->id);
 }
 
-static int dossier_check(const struct protect_dossier_input *in, const char **reason)
+int protect_dossier_order(int64_t agent_id, const struct protect_incident *incidents, size_t n,
+                          const struct protect_incident **order, const char **reason)
 {
-	if (in->n_incidents == 0) {
+	if (n == 0) {
 		*reason = "a dossier needs at least one incident";
 		return OMB_EINVAL;
 	}
-	for (size_t i = 0; i < in->n_incidents; i++) {
-		if (in->incidents[i].agent_id != in->agent_id) {
+	for (size_t i = 0; i < n; i++) {
+		if (incidents[i].agent_id != agent_id) {
 			*reason = "a dossier carries only the requesting agent's own incidents";
 			return OMB_EPERM;
 		}
-		if (!counts(&in->incidents[i])) {
+		if (!counts(&incidents[i])) {
 			*reason = "a rejected incident cannot go into a dossier";
 			return OMB_EINVAL;
 		}
+		order[i] = &incidents[i];
 	}
-	return OMB_OK;
-}
-
-static const char *or_none(const char *s)
-{
-	return s && *s ? s : "(none)";
-}
-
-/* Writes each line of the exact text behind "> " so Markdown shows it verbatim. */
-static void write_quoted(FILE *out, const char *text)
-{
-	fputs("> ", out);
-	for (const char *p = text; *p; p++) {
-		fputc(*p, out);
-		if (*p == '\n')
-			fputs("> ", out);
-	}
-	fputc('\n', out);
-}
-
-static void write_incident(FILE *out, size_t no, const struct protect_incident *inc,
-                           const struct protect_dossier_input *in)
-{
-	char at[32];
-	fprintf(out, "\n## Incident %zu: %s (%s)\n\n", no, protect_kind_name(inc->kind),
-	        protect_status_name(inc->status));
-	fprintf(out, "- Time (UTC): %s\n", clock_format_iso(inc->at_ms, at, sizeof at));
-	fprintf(out, "- Incident id: %lld, contact id: %lld\n", (long long)inc->id, (long long)inc->contact_id);
-	fprintf(out, "- Recording: %s\n", or_none(inc->recording_ref));
-	for (size_t w = 0; w < in->n_warnings; w++) {
-		if (in->warnings[w].incident_id == inc->id)
-			fprintf(out, "- Warning sent to the customer (UTC): %s\n",
-			        clock_format_iso(in->warnings[w].at_ms, at, sizeof at));
-	}
-	fputs("\nExact text:\n\n", out);
-	write_quoted(out, inc->text ? inc->text : "");
-}
-
-int protect_dossier_write(FILE *out, const struct protect_dossier_input *in, const char **reason)
-{
-	int rc = dossier_check(in, reason);
-	if (rc != OMB_OK)
-		return rc;
-	const struct protect_incident **sorted = xcalloc(in->n_incidents, sizeof *sorted);
-	for (size_t i = 0; i < in->n_incidents; i++)
-		sorted[i] = &in->incidents[i];
-	qsort(sorted, in->n_incidents, sizeof *sorted, cmp_incident_time);
-
-	char created[32];
-	fputs("# Criminal-complaint dossier\n\n", out);
-	fprintf(out, "- Organisation: %s\n", or_none(in->org_name));
-	fprintf(out, "- Support contact for the complaint: %s\n", or_none(in->support_contact));
-	fprintf(out, "- Case receipt number: %s\n", or_none(in->receipt));
-	fprintf(out, "- Staff code of the agent: %s\n", or_none(in->agent_code));
-	fprintf(out, "- Prepared (UTC): %s\n", clock_format_iso(in->created_ms, created, sizeof created));
-	fprintf(out, "- Incidents: %zu\n", in->n_incidents);
-	for (size_t i = 0; i < in->n_incidents; i++)
-		write_incident(out, i + 1, sorted[i], in);
-	free(sorted);
-	if (fflush(out) != 0 || ferror(out)) {
-		*reason = "writing the dossier failed";
-		return OMB_EIO;
-	}
+	qsort(order, n, sizeof *order, cmp_incident_time);
 	return OMB_OK;
 }
 

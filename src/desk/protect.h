@@ -29,11 +29,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #define PROTECT_TEXT_MAX        4000   /* bytes of an incident's "what was said or done" */
 #define PROTECT_WARNINGS_MAX    10     /* a configured warning count above this is refused */
 #define PROTECT_BREAK_MAX_MIN   480    /* a break longer than a shift is a typo */
+#define PROTECT_WARNING_MAX     1000   /* bytes of an organisation's warning text */
+#define PROTECT_SUPPORT_MAX     200    /* bytes of the support contact in the dossier */
+#define PROTECT_SENIOR_MAX_DAYS 3650   /* the longest period the senior routing looks back */
+#define PROTECT_KEY_BYTES       32     /* the key protect_customer_key hashes under */
 
 enum protect_kind {
 	PROTECT_VERBAL_ABUSE = 0,
@@ -56,7 +59,7 @@ struct protect_incident {
 	int64_t case_id;
 	int64_t contact_id;         /* the call, chat or message thread it happened on */
 	int64_t agent_id;           /* the staff member who flagged it */
-	uint64_t customer_key;      /* protect_customer_key(); 0 = unknown, never counted as one customer */
+	uint64_t customer_key;      /* the case's protect_customer_key(); 0 = unknown, never counted as one customer */
 	enum protect_kind kind;
 	enum protect_status status;
 	int64_t at_ms;              /* when it happened */
@@ -80,8 +83,8 @@ struct protect_contact_end {
 	int64_t contact_id;
 	int64_t ended_by;           /* the agent */
 	int64_t ended_ms;
-	int64_t handover_to;        /* the handler who now has the case */
-	int handover_level;         /* that handler's level (1..5, the ladder) */
+	int64_t handover_to;        /* the handler who now has the case; 0: the queue of handover_level */
+	int handover_level;         /* that handler's level (1..5, the ladder), or the queue's */
 };
 
 struct protect_break {
@@ -106,14 +109,17 @@ struct protect_config {
 	int64_t senior_period_ms;         /* ... route the customer to the senior handler */
 	const char *warning_ko;           /* NULL: the default Korean text */
 	const char *warning_en;           /* NULL: the default English text */
+	const char *support_contact;      /* for the dossier; NULL: the reviewing manager */
 };
 
 /* Defaults: 1 warning for verbal abuse, none for threat, sexual harassment and
  * assault; 2 confirmed incidents within 365 days route to the senior handler. */
 void protect_config_default(struct protect_config *cfg);
 
-/* 0, or OMB_EINVAL with *reason naming the field (a warning count above
- * PROTECT_WARNINGS_MAX, a zero threshold or a non-positive period). */
+/* 0, or OMB_EINVAL with *reason naming the field: a warning count above
+ * PROTECT_WARNINGS_MAX, a zero threshold, a period outside 1 day ..
+ * PROTECT_SENIOR_MAX_DAYS, a warning text or support contact that is empty
+ * (NULL stands for the default), too long or not clean UTF-8. */
 int protect_config_check(const struct protect_config *cfg, const char **reason);
 
 /* Stable names "verbal_abuse", "threat", "sexual_harassment", "assault";
@@ -122,10 +128,15 @@ const char *protect_kind_name(enum protect_kind kind);
 int protect_kind_parse(const char *name, enum protect_kind *out); /* 0 or OMB_EINVAL */
 const char *protect_status_name(enum protect_status status);
 
-/* The key that identifies a customer across cases for the senior routing: the
- * phone_key() of their number. OMB_EINVAL (with *reason) for an unparsable or
- * withheld number, which must never count as one customer. */
-int protect_customer_key(const char *number, size_t len, uint64_t *key, const char **reason);
+/* The key that identifies a customer across cases for the senior routing:
+ * keyed BLAKE2b (under `secret`, the server's) of the contact in one form —
+ * a phone number as E.164, an e-mail address case-folded — cut to 64 bits and
+ * never 0. It names the customer without holding their number or address, so
+ * it can sit outside case_personal; the chain's salted commitments cannot
+ * serve, since they differ per case by design. OMB_EINVAL (with *reason) for
+ * an unparsable or withheld number, which must never count as one customer. */
+int protect_customer_key(const uint8_t secret[PROTECT_KEY_BYTES], const char *contact, size_t len,
+                         uint64_t *key, const char **reason);
 
 /* True when the normalised text consists only of demand-for-the-responsible-
  * person and dispute phrases (Korean or English) and contains at least one of
@@ -176,16 +187,20 @@ struct protect_handler {
  * contact: an available handler other than that agent whose level is at least
  * `level`; the lowest such level wins and, among equals, the earliest in the
  * array (callers order candidates by load). Sets *out_index. OMB_ENOTFOUND
- * when there is none: the caller then escalates the case one level up, it
- * never leaves the case without a handler. The case's deadlines are not an
- * input: a hand-over does not move them. */
+ * when there is none. The case's deadlines are not an input: a hand-over does
+ * not move them. Also picks the senior handler (ending_agent 0). */
 int protect_pick_handover(const struct protect_handler *candidates, size_t n,
                           int64_t ending_agent, int level, size_t *out_index);
 
 /* Builds the record of an ended contact (org_id taken from the contact's
  * incidents) after checking the end rule: OMB_ECONFLICT with *reason when
- * protect_may_end_contact says no, OMB_ENOTFOUND when no hand-over target
- * exists. The figures count every record this returns. */
+ * protect_may_end_contact says no. Staffing never refuses it: the agent's
+ * right to stop does not depend on who else is on shift. The case goes to
+ * protect_pick_handover's pick or, with nobody else available at `level` or
+ * above, to the queue of `level` (handover_to 0), where whoever comes back
+ * from a break or is added sees it; its deadlines run on either way and a
+ * missed one climbs it as always. The figures count every record this
+ * returns. */
 int protect_end_contact(const struct protect_config *cfg, int64_t case_id, int64_t contact_id,
                         int64_t agent_id, int agent_level, int64_t now_ms,
                         const struct protect_incident *incidents, size_t n_incidents,
@@ -194,18 +209,21 @@ int protect_end_contact(const struct protect_config *cfg, int64_t case_id, int64
                         struct protect_contact_end *out, const char **reason);
 
 struct protect_routing {
-	bool to_senior;             /* route new contacts of this customer to senior_handler */
-	int64_t senior_handler;     /* 0 when !to_senior */
+	bool to_senior;             /* route this case of the customer to seniors[senior_index] */
+	size_t senior_index;        /* 0 when !to_senior */
 	unsigned confirmed_in_period;
 };
 
-/* How to route a customer's new contact: confirmed incidents with this
- * customer_key and at_ms in (now_ms - period, now_ms] are counted; at the
- * configured number the customer goes to senior_handler. There is deliberately
- * no "refuse" outcome: filing and reading a case never consult this. A
- * customer_key of 0 (unknown) is never routed. */
+/* How to route a case (at ladder level `level`) of a customer: confirmed
+ * incidents with this customer_key and at_ms in (now_ms - period, now_ms] are
+ * counted; at the configured number the case goes to a designated senior
+ * handler picked as protect_pick_handover does (available, at `level` or
+ * above, least loaded first). No senior who qualifies: not routed. There is
+ * deliberately no "refuse" outcome: filing and reading a case never consult
+ * this. A customer_key of 0 (unknown) is never routed. */
 struct protect_routing protect_route_customer(const struct protect_config *cfg, uint64_t customer_key,
-                                              int64_t now_ms, int64_t senior_handler,
+                                              int64_t now_ms, int level,
+                                              const struct protect_handler *seniors, size_t n_seniors,
                                               const struct protect_incident *incidents, size_t n);
 
 /* A break given to an agent: 0, or OMB_EINVAL when agent_id is 0 or minutes
@@ -229,27 +247,16 @@ bool protect_counselling_visible(int64_t agent_id, int64_t manager_of_agent,
 bool protect_dossier_may_fetch(const struct protect_dossier *d, int64_t manager_of_agent,
                                const struct protect_viewer *viewer);
 
-/* What goes into a criminal-complaint dossier. Strings borrowed. */
-struct protect_dossier_input {
-	const char *org_name;
-	const char *support_contact;  /* the organisation's support contact for the complaint */
-	const char *receipt;          /* the case's receipt number */
-	int64_t agent_id;
-	const char *agent_code;       /* stable staff code; the personal name is the agent's to add */
-	int64_t created_ms;
-	const struct protect_incident *incidents; /* the agent's incidents to include */
-	size_t n_incidents;
-	const struct protect_warning *warnings;
-	size_t n_warnings;
-};
-
-/* Writes the dossier as UTF-8 Markdown to out: header, the agent's incidents
- * in time order with kind, status, UTC timestamps, the exact texts quoted
- * verbatim, recording references, warnings sent, receipt number and support
- * contact. OMB_EPERM when an incident belongs to another agent (a dossier
- * carries only the requester's own incidents), OMB_EINVAL when there is none
- * or a rejected one is included, OMB_EIO when writing fails. */
-int protect_dossier_write(FILE *out, const struct protect_dossier_input *in, const char **reason);
+/* The contents of a criminal-complaint dossier: checks that incidents (n of
+ * them) are all agent_id's own (a dossier carries only the requester's
+ * incidents: OMB_EPERM otherwise) and none is rejected (OMB_EINVAL, as for an
+ * empty list), then writes to order[0..n) pointers to them in time order
+ * (ties by id). The app renders that order once, as a document (title,
+ * support contact, receipt, the agent's staff code and per incident kind,
+ * status, UTC time, the exact text verbatim, recording reference and the
+ * warnings sent), in HTML and JSON from the same model. */
+int protect_dossier_order(int64_t agent_id, const struct protect_incident *incidents, size_t n,
+                          const struct protect_incident **order, const char **reason);
 
 struct protect_figures {
 	unsigned incidents;                              /* every incident flagged */

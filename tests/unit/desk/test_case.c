@@ -193,6 +193,30 @@ static void demand_cannot_be_hidden_or_pushed_down(void **state)
 	assert_int_equal(desk_assign(&cfg, &c, &manager, &admin, T0 + 3 * HOUR, &r), OMB_ECONFLICT);
 }
 
+/* The system routes (agent protection) under the same checks on the
+ * assignee; handing to the queue clears the handler and moves no deadline. */
+static void system_routing_and_the_queue(void **state)
+{
+	(void)state;
+	struct desk_case c = opened(false);
+	STEP(c, desk_demand(&cfg, &c, T0 + HOUR, &r_));
+	int64_t due = c.answer.due_ms;
+	struct desk_result r;
+	assert_int_equal(desk_assign(&cfg, &c, &sys, &agent, T0 + 2 * HOUR, &r), OMB_ECONFLICT);
+	assert_int_equal(desk_assign(&cfg, &c, &sys, &practitioner, T0 + 2 * HOUR, &r), 0);
+	assert_int_equal(r.next.handler_staff_id, practitioner.staff_id);
+	assert_int_equal(r.ev[0].actor_role, LADDER_ROLE_SYSTEM);
+	assert_int_equal(r.next.answer.due_ms, due);
+	c = r.next;
+	assert_int_equal(desk_assign(&cfg, &c, &practitioner, NULL, T0 + 3 * HOUR, &r), 0);
+	assert_int_equal(r.next.handler_staff_id, 0);
+	assert_int_equal(r.next.level, LADDER_L2);
+	assert_int_equal(r.next.answer.due_ms, due);
+	assert_int_equal(r.ev[0].kind, DESK_EV_ASSIGNED);
+	/* a customer is neither a staff member nor the system */
+	assert_int_equal(desk_assign(&cfg, &c, &customer, &practitioner, T0 + 3 * HOUR, &r), OMB_EPERM);
+}
+
 static void demand_met_in_time_only_by_responsible_person(void **state)
 {
 	(void)state;
@@ -550,6 +574,7 @@ int main(void)
 		cmocka_unit_test(demand_climbs_to_l2_with_contact_deadline),
 		cmocka_unit_test(demand_on_higher_case_stays_and_never_relaxes),
 		cmocka_unit_test(demand_cannot_be_hidden_or_pushed_down),
+		cmocka_unit_test(system_routing_and_the_queue),
 		cmocka_unit_test(demand_met_in_time_only_by_responsible_person),
 		cmocka_unit_test(missed_deadline_climbs_by_sweep),
 		cmocka_unit_test(sweep_catches_up_to_referral),

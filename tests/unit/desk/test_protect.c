@@ -133,6 +133,39 @@ static void test_default_config(void **state)
 	assert_string_equal(protect_warning_text(&cfg, "en"), "Org text");
 }
 
+static void test_config_check_names_the_field(void **state)
+{
+	(void)state;
+	struct protect_config cfg;
+	const char *reason = NULL;
+	protect_config_default(&cfg);
+	cfg.warning_ko = "이 통화는 녹음됩니다";
+	cfg.support_contact = "법무지원팀 02-123-4567";
+	assert_int_equal(protect_config_check(&cfg, &reason), OMB_OK);
+	cfg.warning_ko = "";
+	assert_int_equal(protect_config_check(&cfg, &reason), OMB_EINVAL);
+	assert_non_null(strstr(reason, "warning_ko:"));
+	cfg.warning_ko = NULL;
+	cfg.warning_en = "\xff\xfe";
+	assert_int_equal(protect_config_check(&cfg, &reason), OMB_EINVAL);
+	assert_non_null(strstr(reason, "warning_en:"));
+	cfg.warning_en = NULL;
+	char long_text[PROTECT_SUPPORT_MAX + 2];
+	memset(long_text, 'a', sizeof long_text - 1);
+	long_text[sizeof long_text - 1] = '\0';
+	cfg.support_contact = long_text;
+	assert_int_equal(protect_config_check(&cfg, &reason), OMB_EINVAL);
+	assert_non_null(strstr(reason, "support_contact:"));
+	cfg.support_contact = NULL;
+	cfg.senior_period_ms = CLOCK_MS_PER_DAY - 1;
+	assert_int_equal(protect_config_check(&cfg, &reason), OMB_EINVAL);
+	assert_non_null(strstr(reason, "senior_period_days:"));
+	cfg.senior_period_ms = CLOCK_MS_PER_DAY;
+	cfg.senior_after_confirmed = 0;
+	assert_int_equal(protect_config_check(&cfg, &reason), OMB_EINVAL);
+	assert_non_null(strstr(reason, "senior_after_confirmed:"));
+}
+
 static void test_verbal_abuse_needs_one_warning(void **state)
 {
 	(void)state;
@@ -253,9 +286,21 @@ static void test_end_contact_hands_over(void **state)
 	assert_int_equal(end.handover_to, 20);
 	assert_int_equal(end.handover_level, 1);
 	assert_int_equal(end.ended_ms, T0 + MIN);
-	/* nobody else available: the case is not left without a handler silently */
-	assert_int_equal(protect_end_contact(&cfg, 5, 100, 10, 1, T0, inc, 1, w, 1, c, 1, &end, &reason),
-	                 OMB_ENOTFOUND);
+	/* nobody else available (only the agent, or the others on a break): the
+	 * contact still ends and the case goes to the queue of its level */
+	c[1].available = false;
+	for (size_t n = 1; n <= 2; n++) {
+		memset(&end, 0xff, sizeof end);
+		assert_int_equal(protect_end_contact(&cfg, 5, 100, 10, 2, T0, inc, 1, w, 1, c, n, &end, &reason),
+		                 OMB_OK);
+		assert_int_equal(end.handover_to, 0);
+		assert_int_equal(end.handover_level, 2);
+		assert_int_equal(end.ended_by, 10);
+		assert_int_equal(end.case_id, 5);
+	}
+	/* but the warning rule still holds without candidates */
+	assert_int_equal(protect_end_contact(&cfg, 5, 100, 10, 1, T0, inc, 1, NULL, 0, c, 1, &end, &reason),
+	                 OMB_ECONFLICT);
 }
 
 /* ---- senior routing ---- */
@@ -276,32 +321,55 @@ static void test_senior_routing(void **state)
 		{ .customer_key = 0x9999, .status = PROTECT_CONFIRMED, .at_ms = T0 - 3 * CLOCK_MS_PER_DAY },
 		{ .customer_key = cust, .status = PROTECT_CONFIRMED, .at_ms = T0 - 1 * CLOCK_MS_PER_DAY },
 	};
+	struct protect_handler seniors[] = {
+		{ .id = 77, .level = 3, .available = false },   /* on a break */
+		{ .id = 78, .level = 1, .available = true },    /* below an L2 case */
+		{ .id = 79, .level = 3, .available = true },
+	};
 	/* only one confirmed within the period before the last incident */
-	struct protect_routing r = protect_route_customer(&cfg, cust, T0, 77, inc, 5);
+	struct protect_routing r = protect_route_customer(&cfg, cust, T0, 1, seniors, 3, inc, 5);
 	assert_false(r.to_senior);
 	assert_int_equal(r.confirmed_in_period, 1);
-	assert_int_equal(r.senior_handler, 0);
-	r = protect_route_customer(&cfg, cust, T0, 77, inc, 6);
+	r = protect_route_customer(&cfg, cust, T0, 1, seniors, 3, inc, 6);
 	assert_true(r.to_senior);
-	assert_int_equal(r.senior_handler, 77);
+	assert_int_equal(seniors[r.senior_index].id, 78);  /* the lowest level that may take an L1 case */
 	assert_int_equal(r.confirmed_in_period, 2);
+	r = protect_route_customer(&cfg, cust, T0, 2, seniors, 3, inc, 6);
+	assert_true(r.to_senior);
+	assert_int_equal(seniors[r.senior_index].id, 79);
+	/* no senior who may take it: not routed, and nothing refused */
+	assert_false(protect_route_customer(&cfg, cust, T0, 4, seniors, 3, inc, 6).to_senior);
+	assert_false(protect_route_customer(&cfg, cust, T0, 1, NULL, 0, inc, 6).to_senior);
+	/* the threshold is the organisation's */
+	cfg.senior_after_confirmed = 3;
+	assert_false(protect_route_customer(&cfg, cust, T0, 1, seniors, 3, inc, 6).to_senior);
+	cfg.senior_after_confirmed = 2;
 	/* another customer, and the unknown customer, are not routed */
-	assert_false(protect_route_customer(&cfg, 0x9999, T0, 77, inc, 6).to_senior);
+	assert_false(protect_route_customer(&cfg, 0x9999, T0, 1, seniors, 3, inc, 6).to_senior);
 	struct protect_incident unknown[] = { inc[1], inc[5] };
 	unknown[0].customer_key = unknown[1].customer_key = 0;
-	assert_false(protect_route_customer(&cfg, 0, T0, 77, unknown, 2).to_senior);
+	assert_false(protect_route_customer(&cfg, 0, T0, 1, seniors, 3, unknown, 2).to_senior);
 }
 
-static void test_customer_key_from_phone(void **state)
+static void test_customer_key_is_keyed_and_normalised(void **state)
 {
 	(void)state;
-	uint64_t a = 0, b = 0;
+	uint8_t secret[PROTECT_KEY_BYTES], other[PROTECT_KEY_BYTES];
+	memset(secret, 7, sizeof secret);
+	memset(other, 8, sizeof other);
+	uint64_t a = 0, b = 0, c = 0, d = 0;
 	const char *reason = NULL;
-	assert_int_equal(protect_customer_key("010-1234-5678", 13, &a, &reason), OMB_OK);
-	assert_int_equal(protect_customer_key("+821012345678", 13, &b, &reason), OMB_OK);
+	assert_int_equal(protect_customer_key(secret, "010-1234-5678", 13, &a, &reason), OMB_OK);
+	assert_int_equal(protect_customer_key(secret, "+821012345678", 13, &b, &reason), OMB_OK);
 	assert_true(a != 0);
-	assert_true(a == b);
-	assert_int_equal(protect_customer_key("anonymous", 9, &a, &reason), OMB_EINVAL);
+	assert_true(a == b);                     /* one number in any form */
+	assert_int_equal(protect_customer_key(other, "+821012345678", 13, &c, &reason), OMB_OK);
+	assert_true(c != a);                     /* keyed: not the number itself */
+	assert_true(a != 821012345678ULL);
+	assert_int_equal(protect_customer_key(secret, "Kim@Example.KR", 14, &c, &reason), OMB_OK);
+	assert_int_equal(protect_customer_key(secret, "kim@example.kr", 14, &d, &reason), OMB_OK);
+	assert_true(c == d && c != 0 && c != a);
+	assert_int_equal(protect_customer_key(secret, "anonymous", 9, &a, &reason), OMB_EINVAL);
 }
 
 /* ---- breaks, counselling, dossiers ---- */
@@ -341,60 +409,31 @@ static void test_visibility(void **state)
 	assert_false(protect_dossier_may_fetch(&d, 20, &customer));
 }
 
-static char *write_dossier(const struct protect_dossier_input *in, int *rc)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	const char *reason = NULL;
-	FILE *f = open_memstream(&buf, &len);
-	*rc = protect_dossier_write(f, in, &reason);
-	fclose(f);
-	return buf;
-}
-
-static void test_dossier(void **state)
+static void test_dossier_order(void **state)
 {
 	(void)state;
 	struct protect_incident inc[] = {
 		{ .id = 2, .org_id = 7, .contact_id = 100, .agent_id = 10, .kind = PROTECT_THREAT,
-		  .status = PROTECT_PENDING, .at_ms = T0 + MIN, .text = "찾아가서 죽여버린다\n두고 봐",
-		  .recording_ref = "rec-2025-0042" },
+		  .status = PROTECT_PENDING, .at_ms = T0 + MIN, .text = "찾아가서 죽여버린다\n두고 봐" },
+		{ .id = 3, .org_id = 7, .contact_id = 100, .agent_id = 10, .kind = PROTECT_ASSAULT,
+		  .status = PROTECT_CONFIRMED, .at_ms = T0, .text = "물건을 던짐" },
 		{ .id = 1, .org_id = 7, .contact_id = 100, .agent_id = 10, .kind = PROTECT_VERBAL_ABUSE,
 		  .status = PROTECT_CONFIRMED, .at_ms = T0, .text = "개새끼야" },
 	};
-	struct protect_warning w[] = { { .contact_id = 100, .incident_id = 1, .at_ms = T0 + 1000 } };
-	struct protect_dossier_input in = {
-		.org_name = "Example Bank", .support_contact = "legal-support@example.kr / 02-123-4567",
-		.receipt = "R-2025-000123", .agent_id = 10, .agent_code = "EB-A0042", .created_ms = T0 + 2 * MIN,
-		.incidents = inc, .n_incidents = 2, .warnings = w, .n_warnings = 1,
-	};
-	int rc;
-	char *doc = write_dossier(&in, &rc);
-	assert_int_equal(rc, OMB_OK);
-	assert_non_null(strstr(doc, "R-2025-000123"));
-	assert_non_null(strstr(doc, "legal-support@example.kr / 02-123-4567"));
-	assert_non_null(strstr(doc, "rec-2025-0042"));
-	assert_non_null(strstr(doc, "> 찾아가서 죽여버린다\n> 두고 봐"));
-	assert_non_null(strstr(doc, "> 개새끼야"));
-	assert_non_null(strstr(doc, "2025-10-09T08:53:20.000Z"));  /* T0 in UTC */
-	assert_non_null(strstr(doc, "Warning sent to the customer (UTC): 2025-10-09T08:53:21.000Z"));
-	/* time order: the earlier verbal abuse comes first */
-	assert_true(strstr(doc, "verbal_abuse") < strstr(doc, "threat"));
-	free(doc);
+	const struct protect_incident *order[3];
+	const char *reason = NULL;
+	assert_int_equal(protect_dossier_order(10, inc, 3, order, &reason), OMB_OK);
+	assert_int_equal(order[0]->id, 1);   /* time order, then id */
+	assert_int_equal(order[1]->id, 3);
+	assert_int_equal(order[2]->id, 2);
+	assert_string_equal(order[2]->text, "찾아가서 죽여버린다\n두고 봐");   /* verbatim, not copied */
 
 	inc[1].agent_id = 11;   /* someone else's incident */
-	doc = write_dossier(&in, &rc);
-	assert_int_equal(rc, OMB_EPERM);
-	free(doc);
+	assert_int_equal(protect_dossier_order(10, inc, 3, order, &reason), OMB_EPERM);
 	inc[1].agent_id = 10;
 	inc[1].status = PROTECT_REJECTED;
-	doc = write_dossier(&in, &rc);
-	assert_int_equal(rc, OMB_EINVAL);
-	free(doc);
-	in.n_incidents = 0;
-	doc = write_dossier(&in, &rc);
-	assert_int_equal(rc, OMB_EINVAL);
-	free(doc);
+	assert_int_equal(protect_dossier_order(10, inc, 3, order, &reason), OMB_EINVAL);
+	assert_int_equal(protect_dossier_order(10, inc, 0, order, &reason), OMB_EINVAL);
 }
 
 /* ---- figures ---- */
@@ -451,16 +490,17 @@ int main(void)
 		cmocka_unit_test(test_incident_check_fields),
 		cmocka_unit_test(test_review),
 		cmocka_unit_test(test_default_config),
+		cmocka_unit_test(test_config_check_names_the_field),
 		cmocka_unit_test(test_verbal_abuse_needs_one_warning),
 		cmocka_unit_test(test_threat_harassment_assault_need_no_warning),
 		cmocka_unit_test(test_rejected_and_other_contacts_do_not_count),
 		cmocka_unit_test(test_handover_same_or_higher_level_not_self),
 		cmocka_unit_test(test_end_contact_hands_over),
 		cmocka_unit_test(test_senior_routing),
-		cmocka_unit_test(test_customer_key_from_phone),
+		cmocka_unit_test(test_customer_key_is_keyed_and_normalised),
 		cmocka_unit_test(test_break_check),
 		cmocka_unit_test(test_visibility),
-		cmocka_unit_test(test_dossier),
+		cmocka_unit_test(test_dossier_order),
 		cmocka_unit_test(test_figures),
 		cmocka_unit_test(test_kind_names),
 	};
