@@ -111,7 +111,6 @@ int h_tm_numbers(struct api_req *r)
 int h_tm_disclose(struct api_req *r)
 {
 	const char *caller, *callee, *source;
-	int64_t id = 0;
 	int rc = api_body_str(r, "caller", true, PHONE_MAX_INPUT, &caller);
 	if (rc == OMB_OK)
 		rc = api_body_str(r, "callee", true, PHONE_MAX_INPUT, &callee);
@@ -120,10 +119,12 @@ int h_tm_disclose(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct telemarketing_error err;
-	if ((rc = telemarketing_disclose(r->app, &r->who, caller, callee, source, r->now, &id, &err)) != OMB_OK)
+	struct telemarketing_disclosure d;
+	if ((rc = telemarketing_disclose(r->app, &r->who, caller, callee, source, r->now, &d, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
-	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:o, s:s}", "id", (json_int_t)id, "at",
-							api_iso_or_null(r->now), "source", source));
+	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:o, s:s, s:b}", "id", (json_int_t)d.id, "at",
+							api_iso_or_null(r->now), "source", source, "do_not_call",
+							d.do_not_call));
 }
 
 /* The regulator adds to the national list; a telemarketer to its own. */

@@ -57,9 +57,9 @@ struct businesses {
 	size_t n, cap;
 };
 
-static int business_row(void *ctx, const struct store_row *row)
+/* A business from the row's columns first .. first + 6. */
+static int business_at(struct businesses *b, const struct store_row *row, int first)
 {
-	struct businesses *b = ctx;
 	if (b->n == NUMBERS_MAX)
 		return OMB_ELIMIT;
 	if (b->n == b->cap) {
@@ -69,14 +69,19 @@ static int business_row(void *ctx, const struct store_row *row)
 	}
 	struct telemarketing_business *v = &b->view[b->n++];
 	memset(v, 0, sizeof *v);
-	v->id = store_row_int(row, 0);
-	snprintf(v->org_code, sizeof v->org_code, "%s", store_row_text(row, 1));
-	snprintf(v->name, sizeof v->name, "%s", store_row_text(row, 2));
-	snprintf(v->registration_id, sizeof v->registration_id, "%s", store_row_text(row, 3));
-	snprintf(v->contact, sizeof v->contact, "%s", store_row_text(row, 4));
-	v->active_from_ms = store_row_int(row, 5);
-	v->active_to_ms = store_row_int(row, 6);
+	v->id = store_row_int(row, first);
+	snprintf(v->org_code, sizeof v->org_code, "%s", store_row_text(row, first + 1));
+	snprintf(v->name, sizeof v->name, "%s", store_row_text(row, first + 2));
+	snprintf(v->registration_id, sizeof v->registration_id, "%s", store_row_text(row, first + 3));
+	snprintf(v->contact, sizeof v->contact, "%s", store_row_text(row, first + 4));
+	v->active_from_ms = store_row_int(row, first + 5);
+	v->active_to_ms = store_row_int(row, first + 6);
 	return 0;
+}
+
+static int business_row(void *ctx, const struct store_row *row)
+{
+	return business_at(ctx, row, 0);
 }
 
 /* Points the domain records at the views once the array stops moving. */
@@ -283,6 +288,23 @@ int telemarketing_numbers(struct app *app, const struct principal *who, int64_t 
 
 /* ---- disclosures and do-not-call ---- */
 
+struct dnc_list {
+	struct tm_dnc_entry *items;
+	size_t n, cap;
+};
+
+static int dnc_row(void *ctx, const struct store_row *row)
+{
+	struct dnc_list *l = ctx;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+	}
+	l->items[l->n++] = (struct tm_dnc_entry){(uint64_t)store_row_int(row, 0), store_row_int(row, 1),
+						 store_row_int(row, 2), store_row_int(row, 3)};
+	return 0;
+}
+
 static int parse_number(const char *s, struct phone *p, const char *field, struct telemarketing_error *err)
 {
 	const char *why = NULL;
@@ -294,32 +316,73 @@ static int parse_number(const char *s, struct phone *p, const char *field, struc
 	return OMB_OK;
 }
 
-/* The checks read without the write lock; only the insert takes it, so
- * dialers logging disclosures queue on the store for as short as possible. */
-static int disclose_check(struct app *app, const struct principal *who, const struct phone *caller,
-			  struct telemarketing_business *biz, struct telemarketing_error *err, int64_t now)
+/* One registry entry of a number and its business (a business once per entry). */
+static int holder_row(void *ctx, const struct store_row *row)
 {
-	int rc = telemarketing_business_get(app, who->org_id, biz);
-	if (rc == OMB_ENOTFOUND)
+	struct registry *g = ctx;
+	int rc = number_row(&g->nums, row);
+	return rc != 0 ? rc : business_at(&g->b, row, 8);
+}
+
+/* The caller number must be held by the business of who's organisation now:
+ * the registry entries of that number (and only their businesses) decide.
+ * Read inside the disclosure's write unit, where the writer's open group
+ * makes them a few index probes with no lock or transaction of their own,
+ * and where no change to the registry can come between check and insert. */
+static int disclose_check(struct app *app, const struct principal *who, const struct phone *caller, int64_t now,
+			  int64_t *business_id, struct telemarketing_error *err)
+{
+	struct registry g;
+	memset(&g, 0, sizeof g);
+	int rc = ran(store_exec(app->store, STORE_Q_TM_HOLDERS_OF_KEY, SV_ARGS(SV_INT((int64_t)phone_key(caller))),
+				holder_row, &g));
+	businesses_link(&g.b);
+	numbers_link(&g.nums);
+	g.r = (struct tm_registry){g.b.dom, g.b.n, g.nums.dom, g.nums.n};
+	const struct tm_business *holder = NULL;
+	bool ours = rc == OMB_OK && tm_registry_lookup(&g.r, phone_key(caller), now, &holder) &&
+		    strcmp(g.b.view[holder - g.b.dom].org_code, who->org_code) == 0;
+	*business_id = ours ? holder->id : 0;
+	registry_free(&g);
+	if (rc != OMB_OK || ours)
+		return rc;
+	struct telemarketing_business biz;
+	if ((rc = telemarketing_business_get(app, who->org_id, &biz)) == OMB_ENOTFOUND)
 		err->reason = "register your business first";
 	if (rc != OMB_OK)
 		return rc;
-	struct registry g;
-	const struct tm_business *holder = NULL;
-	rc = registry_for_key(app, phone_key(caller), &g);
-	bool ours = rc == OMB_OK && tm_registry_lookup(&g.r, phone_key(caller), now, &holder) && holder->id == biz->id;
-	registry_free(&g);
+	ERR("caller", "not a number registered to your business now");
+}
+
+static int disclose_in_tx(struct app *app, const struct principal *who, const struct phone *from,
+			  const struct phone *to, const char *source, int64_t now, struct telemarketing_disclosure *out,
+			  struct telemarketing_error *err)
+{
+	int64_t business_id = 0;
+	int rc = disclose_check(app, who, from, now, &business_id, err);
+	struct dnc_list dnc = {0};
+	if (rc == OMB_OK)
+		rc = ran(store_exec(app->store, STORE_Q_TM_DNC_BY_CALLEE, SV_ARGS(SV_INT((int64_t)phone_key(to))), dnc_row,
+				    &dnc));
+	out->do_not_call = rc == OMB_OK && tm_dnc_find(dnc.items, dnc.n, phone_key(to), business_id, now);
+	free(dnc.items);
 	if (rc != OMB_OK)
 		return rc;
-	if (!ours)
-		ERR("caller", "not a number registered to your business now");
-	return OMB_OK;
+	char from_s[PHONE_CANON_MAX], to_s[PHONE_CANON_MAX];
+	phone_format(from, from_s, sizeof from_s);
+	phone_format(to, to_s, sizeof to_s);
+	return ran(store_exec(app->store, STORE_Q_TM_DISCLOSURE_INSERT,
+			      SV_ARGS(SV_INT(business_id), SV_TEXT(from_s), SV_INT((int64_t)phone_key(from)),
+				      SV_TEXT(to_s), SV_INT((int64_t)phone_key(to)), SV_INT(now), SV_TEXT(source)),
+			      store_row_first_int, &out->id));
 }
 
 int telemarketing_disclose(struct app *app, const struct principal *who, const char *caller, const char *callee,
-			   const char *source, int64_t now, int64_t *id, struct telemarketing_error *err)
+			   const char *source, int64_t now, struct telemarketing_disclosure *out,
+			   struct telemarketing_error *err)
 {
 	memset(err, 0, sizeof *err);
+	memset(out, 0, sizeof *out);
 	const char *reason = NULL;
 	struct phone from, to;
 	source = source ? source : "";
@@ -328,21 +391,9 @@ int telemarketing_disclose(struct app *app, const struct principal *who, const c
 	int rc = parse_number(caller, &from, "caller", err);
 	if (rc == OMB_OK)
 		rc = parse_number(callee, &to, "callee", err);
-	struct telemarketing_business biz;
 	if (rc == OMB_OK)
-		rc = disclose_check(app, who, &from, &biz, err, now);
-	if (rc != OMB_OK)
-		return rc;
-	char from_s[PHONE_CANON_MAX], to_s[PHONE_CANON_MAX];
-	phone_format(&from, from_s, sizeof from_s);
-	phone_format(&to, to_s, sizeof to_s);
-	if ((rc = store_begin(app->store, true)) != OMB_OK)
-		return rc;
-	return finish(app, ran(store_exec(app->store, STORE_Q_TM_DISCLOSURE_INSERT,
-					  SV_ARGS(SV_INT(biz.id), SV_TEXT(from_s), SV_INT((int64_t)phone_key(&from)),
-						  SV_TEXT(to_s), SV_INT((int64_t)phone_key(&to)), SV_INT(now),
-						  SV_TEXT(source)),
-					  store_row_first_int, id)));
+		rc = store_begin(app->store, true);
+	return rc != OMB_OK ? rc : finish(app, disclose_in_tx(app, who, &from, &to, source, now, out, err));
 }
 
 int telemarketing_dnc_add(struct app *app, const struct principal *who, const char *number, int64_t now, int64_t *id,
@@ -433,8 +484,7 @@ struct evidence {
 	struct tm_disclosure *log;
 	char **sources;
 	size_t n_log, cap_log;
-	struct tm_dnc_entry *dnc;
-	size_t n_dnc, cap_dnc;
+	struct dnc_list dnc;
 };
 
 static int disclosure_row(void *ctx, const struct store_row *row)
@@ -453,18 +503,6 @@ static int disclosure_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
-static int dnc_row(void *ctx, const struct store_row *row)
-{
-	struct evidence *e = ctx;
-	if (e->n_dnc == e->cap_dnc) {
-		e->cap_dnc = e->cap_dnc ? e->cap_dnc * 2 : 8;
-		e->dnc = xrealloc(e->dnc, e->cap_dnc * sizeof *e->dnc);
-	}
-	e->dnc[e->n_dnc++] = (struct tm_dnc_entry){(uint64_t)store_row_int(row, 0), store_row_int(row, 1),
-						   store_row_int(row, 2), store_row_int(row, 3)};
-	return 0;
-}
-
 static void evidence_free(struct evidence *e)
 {
 	registry_free(&e->g);
@@ -472,7 +510,7 @@ static void evidence_free(struct evidence *e)
 		free(e->sources[i]);
 	free(e->sources);
 	free(e->log);
-	free(e->dnc);
+	free(e->dnc.items);
 }
 
 static int evidence_load(struct app *app, const struct tm_report *r, struct evidence *e)
@@ -486,7 +524,7 @@ static int evidence_load(struct app *app, const struct tm_report *r, struct evid
 				    disclosure_row, e));
 	if (rc == OMB_OK)
 		rc = ran(store_exec(app->store, STORE_Q_TM_DNC_BY_CALLEE, SV_ARGS(SV_INT((int64_t)r->callee_key)), dnc_row,
-				    e));
+				    &e->dnc));
 	return rc;
 }
 
@@ -499,7 +537,7 @@ static int file_in_tx(struct app *app, struct tm_report *r, int64_t now, char *r
 	struct tm_match_config mc;
 	tm_match_config_default(&mc);
 	if (rc == OMB_OK)
-		tm_report_classify(r, &e.g.r, e.log, e.n_log, e.dnc, e.n_dnc, &mc, &cls);
+		tm_report_classify(r, &e.g.r, e.log, e.n_log, e.dnc.items, e.dnc.n, &mc, &cls);
 	time_t secs = (time_t)(now / 1000);
 	struct tm tm;
 	gmtime_r(&secs, &tm);

@@ -74,10 +74,19 @@ int telemarketing_number_add(struct app *app, const struct principal *who, const
 int telemarketing_numbers(struct app *app, const struct principal *who, int64_t after, int limit,
 			  struct telemarketing_number **items, size_t *n);
 
+/* What logging a disclosure answers. */
+struct telemarketing_disclosure {
+	int64_t id;
+	bool do_not_call;     /* the called number refused this business or every business: do not solicit */
+};
 /* Logs a disclosure before a solicitation from caller (a number registered to
- * the business now) to callee; stamped now. */
+ * the business now) to callee; stamped now. Returns only once the disclosure
+ * is committed (one write unit: the checks, the do-not-call look-up and the
+ * insert). It is logged even when do_not_call is set: the business said it,
+ * and calling on would be the violation. */
 int telemarketing_disclose(struct app *app, const struct principal *who, const char *caller, const char *callee,
-			   const char *source, int64_t now, int64_t *id, struct telemarketing_error *err);
+			   const char *source, int64_t now, struct telemarketing_disclosure *out,
+			   struct telemarketing_error *err);
 
 /* Adds number to the do-not-call list from now: the national list when the
  * regulator adds it, the business's own list when its telemarketer does. */

@@ -128,6 +128,7 @@ class Telemarketing(harness.ServerTest):
                                      {'caller': NUMBER, 'callee': callee, 'source': '○○카드 제휴 이벤트 응모(2026-10)'},
                                      token=self.tok['tm1.caller'])
         self.assertEqual(logged.status, 201, logged)
+        self.assertIs(logged.json['do_not_call'], False)
         self.advance(MINUTE_MS)
         rep = self.report(callee, minutes_ago=0)
         self.assertEqual(rep['evidence']['violations'], [])
@@ -140,6 +141,15 @@ class Telemarketing(harness.ServerTest):
         rep = self.report('010-2200-0002', reason='called_after_refusal')
         self.assertIn('do_not_call', rep['evidence']['violations'])
         self.assertEqual(self.decide('dismiss', '증거 불충분').status, 201)
+        # the disclosure answers whether the called number is on the list, national or the business's own
+        own = self.server.request('POST', '/v1/orgs/TM1/tm/do-not-call', {'number': '010-2200-0003'},
+                                  token=self.tok['tm1.caller'])
+        self.assertEqual(own.status, 201, own)
+        for callee, listed in (('010-2200-0002', True), ('010-2200-0003', True), ('010-2200-0004', False)):
+            asked = self.server.request('POST', '/v1/orgs/TM1/tm/disclosures',
+                                        {'caller': NUMBER, 'callee': callee, 'source': '○○카드 제휴 이벤트 응모(2026-10)'},
+                                        token=self.tok['tm1.caller'])
+            self.assertEqual((asked.status, asked.json['do_not_call']), (201, listed), (callee, asked))
 
     def test_unregistered_number_goes_to_screening(self):
         rep = self.report('010-2300-0001', reason='suspected_fraud', caller='070-4000-1234')
