@@ -10,6 +10,7 @@ PACKAGES="
   libinih-dev libcsv-dev libxxhash-dev libcmocka-dev libunistring-dev
   sqlite3 wrk nginx-light
   kamailio kamailio-utils-modules sip-tester
+  libcurl4-openssl-dev libmagic-dev exim4-daemon-light
 "
 
 # Browser tests (tests/browser): Debian's Chromium and a Korean font, and
@@ -35,10 +36,11 @@ if [ -n "$missing" ]; then
 	apt-get install -y -q --no-install-recommends $missing
 fi
 
-# nginx-light's package starts a system nginx on port 80; the benchmark
-# starts its own on a loopback port, so the system one is not needed.
+# nginx-light's package starts a system nginx on port 80, and exim's a system
+# MTA on port 25; the benchmark and the delivery tests start their own on
+# loopback ports, so the system ones are not needed.
 if [ -n "$missing" ] && command -v systemctl >/dev/null 2>&1; then
-	systemctl disable --now nginx >/dev/null 2>&1 || true
+	systemctl disable --now nginx exim4 >/dev/null 2>&1 || true
 fi
 
 if [ -f package.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; }; then

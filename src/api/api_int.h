@@ -148,7 +148,6 @@ int h_dept_create(struct api_req *r);
 int h_staff_list(struct api_req *r);
 int h_staff_create(struct api_req *r);
 int h_apikey_create(struct api_req *r);
-int h_outbox_list(struct api_req *r);
 int h_org_settings(struct api_req *r);
 int h_case_open(struct api_req *r);
 int h_case_get(struct api_req *r);
@@ -178,6 +177,10 @@ int h_category_add(struct api_req *r);
 int h_template_add(struct api_req *r);
 int h_templates(struct api_req *r);
 int h_referral_add(struct api_req *r);
+/* h_outbox.c: delivery state */
+int h_outbox_list(struct api_req *r);
+int h_outbox_get(struct api_req *r);
+int h_outbox_retry(struct api_req *r);
 /* h_tm.c: telemarketing registry, disclosures, reports, decisions */
 int h_tm_business_register(struct api_req *r);
 int h_tm_business_get(struct api_req *r);

@@ -1,10 +1,8 @@
-/* h_accounts.c — sessions, organisations, departments, staff, API keys and
- * the delivery view of the outbox. */
+/* h_accounts.c — sessions, organisations, departments, staff and API keys. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api_int.h"
-#include "app/outbox.h"
 #include "base/err.h"
 #include "base/mem.h"
 
@@ -272,28 +270,4 @@ int h_apikey_create(struct api_req *r)
 		return field_error(r, rc, field);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:s, s:s, s:s, s:s}", "key", token, "name", name,
 							"scopes", scopes, "org", r->who.org_code));
-}
-
-int h_outbox_list(struct api_req *r)
-{
-	int64_t after;
-	int limit;
-	int rc = api_page(r, &after, &limit);
-	struct outbox_item *msgs = NULL;
-	size_t n = 0;
-	if (rc == OMB_OK)
-		rc = outbox_list(r->app, r->who.org_id, after, limit, 0, &msgs, &n);
-	if (rc != OMB_OK)
-		return rc;
-	json_t *items = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:i, s:I, s:I, s:s}", "id",
-						       (json_int_t)msgs[i].id, "channel", msgs[i].channel, "subject",
-						       msgs[i].subject, "ref", msgs[i].ref, "status", msgs[i].status,
-						       "attempts", msgs[i].attempts, "created_ms",
-						       (json_int_t)msgs[i].created_ms, "sent_ms",
-						       (json_int_t)msgs[i].sent_ms, "last_error", msgs[i].last_error));
-	int64_t last = n ? msgs[n - 1].id : 0;
-	outbox_items_free(msgs, n);
-	return api_reply_page(r, items, last, limit);
 }

@@ -53,16 +53,16 @@ int h_test_outbox(struct api_req *r)
 	struct outbox_item *msgs = NULL;
 	size_t n = 0;
 	if (rc == OMB_OK)
-		rc = outbox_list(r->app, -1, after, limit, 1, &msgs, &n);
+		rc = outbox_list(r->app, &(struct outbox_filter){-1, 0, NULL}, after, limit, 1, &msgs, &n);
 	if (rc != OMB_OK)
 		return rc;
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "id",
+		json_array_append_new(items, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:s}", "id",
 						       (json_int_t)msgs[i].id, "channel", msgs[i].channel, "recipient",
 						       msgs[i].recipient, "subject", msgs[i].subject, "body", msgs[i].body,
 						       "ref", msgs[i].ref, "status", msgs[i].status, "attempts",
-						       msgs[i].attempts));
+						       msgs[i].attempts, "last_error", msgs[i].last_error));
 	int64_t last = n ? msgs[n - 1].id : 0;
 	outbox_items_free(msgs, n);
 	return api_reply_page(r, items, last, limit);

@@ -142,10 +142,9 @@ int app_open(struct app *app, const struct config *cfg, char *errbuf, size_t err
 	}
 	if ((rc = desk_setup(app, errbuf, errlen)) != OMB_OK)
 		return rc;
-	if (!(app->sender = outbox_sender_named(cfg->outbox_sender))) {
-		snprintf(errbuf, errlen, "outbox.sender: unknown sender %s", cfg->outbox_sender);
-		return OMB_EINVAL;
-	}
+	if ((rc = outbox_setup(cfg, errbuf, errlen)) != OMB_OK)
+		return rc;
+	app->sender = outbox_sender_named(cfg->outbox_sender);
 	if ((rc = store_open(cfg->db, &app->store, errbuf, errlen)) != OMB_OK)
 		return rc;
 	int applied = 0;
@@ -174,6 +173,8 @@ void app_close(struct app *app)
 {
 	app_sweeper_stop(app);
 	screening_close(app);
+	if (app->sender)
+		outbox_teardown();
 	accounts_key_cache_free(app->keys);
 	app->keys = NULL;
 	store_close(app->store);
@@ -190,9 +191,8 @@ int app_sweep(struct app *app, int64_t now)
 	int done = 0, rc = cases_sweep(app, now);
 	if (rc >= 0) {
 		done = rc;
-		int sent = 0;
-		rc = outbox_deliver_due(app, now, &sent);
-		done += sent;
+		rc = OMB_OK;
+		outbox_kick(app);
 	}
 	if (rc == OMB_OK)
 		rc = accounts_purge_sessions(app, now);
@@ -223,8 +223,12 @@ static void *sweeper_main(void *arg)
 int app_sweeper_start(struct app *app)
 {
 	atomic_store(&app->sweeper_stop, false);
-	if (pthread_create(&app->sweeper, NULL, sweeper_main, app) != 0)
+	if (outbox_workers_start(app) != OMB_OK)
 		return OMB_EIO;
+	if (pthread_create(&app->sweeper, NULL, sweeper_main, app) != 0) {
+		outbox_workers_stop(app);
+		return OMB_EIO;
+	}
 	app->sweeper_running = true;
 	return OMB_OK;
 }
@@ -236,4 +240,5 @@ void app_sweeper_stop(struct app *app)
 	atomic_store(&app->sweeper_stop, true);
 	pthread_join(app->sweeper, NULL);
 	app->sweeper_running = false;
+	outbox_workers_stop(app);
 }

@@ -21,6 +21,7 @@
 
 struct key_cache;
 struct outbox_sender;
+struct outbox_workers;
 struct screening;
 
 struct app {
@@ -28,6 +29,7 @@ struct app {
 	struct store *store;             /* owned */
 	uint8_t secret[CRED_KEY_BYTES];  /* keys every stored token and code hash */
 	const struct outbox_sender *sender; /* how the outbox delivers (outbox.sender) */
+	struct outbox_workers *outbox_workers; /* owned; the delivery threads of `serve`, else NULL */
 	struct desk_config desk;         /* deadlines and re-opening, from [desk] */
 	struct similar_config similar;   /* what counts as a repeated answer */
 	int32_t *holidays;               /* owned; desk.deadlines.cal points into it */
@@ -44,12 +46,15 @@ struct app {
 int app_open(struct app *app, const struct config *cfg, char *errbuf, size_t errlen);
 void app_close(struct app *app);
 
-/* Runs everything due at time now (outbox deliveries, expiries; later the
- * desk's deadline sweeps). Returns how many items it acted on, or a
- * negative code. Any thread; sweeps never overlap. */
+/* Runs everything due at time now (the desk's deadlines, expiries, the
+ * screening engine's sweep) and wakes the outbox's delivery workers, which
+ * send on their own threads so that no sweep waits on the network. Returns
+ * how many items it acted on, or a negative code. Any thread; sweeps never
+ * overlap. */
 int app_sweep(struct app *app, int64_t now);
 
-/* A thread that calls app_sweep every cfg->sweep_interval_ms. */
+/* A thread that calls app_sweep every cfg->sweep_interval_ms, and the
+ * outbox's delivery workers (app/outbox.h). */
 int app_sweeper_start(struct app *app);
 void app_sweeper_stop(struct app *app);
 

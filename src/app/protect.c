@@ -691,7 +691,8 @@ static int warn_in_tx(struct app *app, const struct principal *who, const char *
 	if (rc == OMB_OK) {
 		char *body = xasprintf("[%s] %s\n\n%s", receipt, protect_warning_text(&text->cfg, "ko"),
 				       protect_warning_text(&text->cfg, "en"));
-		struct outbox_msg m = {.org_id = k.c.org_id, .channel = strchr(contact, '@') ? "email" : "sms",
+		struct outbox_msg m = {.org_id = k.c.org_id, .staff_id = who->staff_id,
+				       .channel = strchr(contact, '@') ? "email" : "sms",
 				       .recipient = contact, .subject = receipt, .body = body, .ref = receipt};
 		rc = outbox_enqueue(app, &m, NULL);
 		free(body);

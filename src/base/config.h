@@ -47,8 +47,22 @@ struct config {
 	int64_t reopen_days;
 	int64_t repeat_threshold_pct;    /* similarity at or above which an answer is a repeat */
 	/* [outbox] */
-	char *outbox_sender;      /* "log" */
+	char *outbox_sender;      /* "log" or "net" */
 	int64_t sweep_interval_ms;
+	int64_t outbox_workers;       /* delivery threads */
+	int64_t outbox_max_attempts;  /* tries before the dead letter */
+	int64_t outbox_backoff_s;     /* first wait after a failure; doubles */
+	int64_t outbox_backoff_max_s;
+	int64_t outbox_timeout_s;     /* one try */
+	/* [smtp] e-mail with outbox.sender = net */
+	char *smtp_url;
+	char *smtp_user;
+	char *smtp_password;          /* secret */
+	char *smtp_tls;               /* require, try or off */
+	char *smtp_from;
+	/* [gateway] SMS and staff messages with outbox.sender = net */
+	char *gateway_url;
+	char *gateway_auth_header;    /* "Name: value"; secret */
 	/* [screen] */
 	bool screen_enabled;             /* run the call-screening engine in `serve` */
 	char *screen_snapshot;           /* engine snapshot file; "" = <db>.screen */

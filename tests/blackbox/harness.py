@@ -137,10 +137,11 @@ class Server:
 class ServerTest(unittest.TestCase):
     """A test case with one server per class; the log is shown on failure."""
     server_args = ()
+    server_env = None   # extra environment variables for the server
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(*cls.server_args)
+        cls.server = Server(*cls.server_args, env=cls.server_env)
         cls.prepare(cls.server)
         cls.server.start()
 
