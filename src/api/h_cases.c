@@ -1,10 +1,13 @@
 /* h_cases.c — the desk over HTTP: opening, reading, acting on cases, the
  * console queue, published heads and figures, and each organisation's
  * categories, templates and referral options. */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api_int.h"
+#include "app/attachments.h"
 #include "app/cases.h"
 #include "app/protect.h"
 #include "base/clock.h"
@@ -127,6 +130,33 @@ static int customer_case(struct api_req *r)
 	return cases_access_ok(r->app, r->params[0], api_header(r, "X-Access-Code")) ? OMB_OK : no_such_case(r);
 }
 
+static json_t *attachment_json(const struct attachment_item *a)
+{
+	return json_pack("{s:I, s:s, s:s, s:I, s:s}", "seq", (json_int_t)a->seq, "name", a->name, "type", a->mime,
+			 "size", (json_int_t)a->size, "sha256", a->sha256);
+}
+
+/* The case's files, at their events and as one list: an attachment shows
+ * in the timeline like any message. */
+static int add_attachments(struct api_req *r, const char *receipt, json_t *j)
+{
+	struct attachment_item *items = NULL;
+	size_t n = 0;
+	int rc = attachments_list(r->app, receipt, &items, &n);
+	if (rc != OMB_OK)
+		return rc;
+	json_t *list = json_array(), *events = json_object_get(j, "events");
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(list, attachment_json(&items[i]));
+		json_t *ev = json_array_get(events, items[i].seq);
+		if (ev && json_integer_value(json_object_get(ev, "seq")) == (json_int_t)items[i].seq)
+			json_object_set_new(ev, "attachment", attachment_json(&items[i]));
+	}
+	json_object_set_new(j, "attachments", list);
+	free(items);
+	return OMB_OK;
+}
+
 static int reply_view(struct api_req *r, const struct principal *staff, unsigned status)
 {
 	struct case_view v;
@@ -136,7 +166,11 @@ static int reply_view(struct api_req *r, const struct principal *staff, unsigned
 		return no_such_case(r);
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
-	rc = api_reply(r, status, case_json(&v));
+	json_t *j = case_json(&v);
+	if ((rc = add_attachments(r, v.receipt, j)) == OMB_OK)
+		rc = api_reply(r, status, j);
+	else
+		json_decref(j);
 	case_view_free(&v);
 	return rc;
 }
@@ -593,4 +627,98 @@ int h_referral_add(struct api_req *r)
 	if ((rc = cases_referral_add(r->app, r->who.org_id, name, contact, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:s, s:s}", "name", name, "contact", contact));
+}
+
+/* ---- attachments ---- */
+
+/* The raw body is the file; ?name= is only its name (docs/api.md). The
+ * reader of the case (customer or staff) was checked before. */
+static int attach(struct api_req *r, const struct principal *staff)
+{
+	const char *name = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "name");
+	struct attachment a;
+	const char *field, *reason;
+	int rc = attachments_check(r->app->cfg, name, r->body.data, r->body.len, &a, &field, &reason);
+	if (rc != OMB_OK)
+		return api_fail_use_case(r, rc, field, reason);
+	struct case_action_in in = {.action = CASE_ACT_ATTACH, .attachment = &a};
+	struct case_error err;
+	if ((rc = cases_act(r->app, r->params[staff ? 1 : 0], staff, &in, r->now, &err)) != OMB_OK)
+		return api_fail_use_case(r, rc, err.field, err.reason);
+	return reply_view(r, staff, MHD_HTTP_CREATED);
+}
+
+int h_case_attach(struct api_req *r)
+{
+	int rc = customer_case(r);
+	return rc != OMB_OK ? rc : attach(r, NULL);
+}
+
+int h_staff_attach(struct api_req *r)
+{
+	int rc = staff_case(r);
+	return rc != OMB_OK ? rc : attach(r, &r->who);
+}
+
+/* "name.pdf" as an RFC 6266 attachment: an ASCII fallback and the UTF-8
+ * name percent-encoded. */
+static char *disposition(const char *name)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+	size_t n = strlen(name);
+	char *out = xmalloc(64 + 4 * n), *p = out;
+	p += sprintf(p, "attachment; filename=\"");
+	for (const char *s = name; *s; s++)
+		*p++ = (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\') ? *s : '_';
+	p += sprintf(p, "\"; filename*=UTF-8''");
+	for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+		if (isalnum(*s) || strchr("-._~", *s)) {
+			*p++ = (char)*s;
+		} else {
+			*p++ = '%';
+			*p++ = hexd[*s >> 4];
+			*p++ = hexd[*s & 15];
+		}
+	}
+	*p = '\0';
+	return out;
+}
+
+/* The file's bytes as stored, with its checked type, never sniffed or run
+ * by a browser. */
+static int send_file(struct api_req *r, const char *receipt, int seq_param)
+{
+	int64_t seq;
+	struct attachment_file f;
+	int rc = api_path_id(r, seq_param, &seq);
+	if (rc == OMB_OK)
+		rc = attachments_get(r->app, receipt, (uint64_t)seq, &f);
+	if (rc != OMB_OK)
+		return rc;
+	char *cd = disposition(f.item.name);
+	char etag[80];
+	snprintf(etag, sizeof etag, "\"%s\"", f.item.sha256);
+	r->raw = MHD_create_response_from_buffer((size_t)f.item.size, f.data, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r->raw, MHD_HTTP_HEADER_CONTENT_TYPE, f.item.mime);
+	MHD_add_response_header(r->raw, MHD_HTTP_HEADER_CONTENT_DISPOSITION, cd);
+	MHD_add_response_header(r->raw, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(r->raw, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r->raw, "Content-Security-Policy", "default-src 'none'; sandbox");
+	MHD_add_response_header(r->raw, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	free(cd);
+	r->resp_bytes = (size_t)f.item.size;
+	r->status = MHD_HTTP_OK;
+	return OMB_OK;
+}
+
+int h_case_attachment(struct api_req *r)
+{
+	int rc = customer_case(r);
+	return rc != OMB_OK ? rc : send_file(r, r->params[0], 1);
+}
+
+int h_staff_attachment(struct api_req *r)
+{
+	int rc = staff_case(r);
+	return rc != OMB_OK ? rc : send_file(r, r->params[1], 2);
 }

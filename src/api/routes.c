@@ -21,6 +21,8 @@
 #define CUSTOMER (ROUTE_PUBLIC | ROUTE_RATE_LOOKUP) /* receipt number + X-Access-Code */
 
 #define KB(n) ((size_t)(n) * 1024)
+/* the ceiling of attachments.max_bytes */
+#define ATTACHMENT_BODY_MAX KB(10240)
 
 const struct route api_routes[] = {
 	/* system */
@@ -75,6 +77,10 @@ const struct route api_routes[] = {
 	{"POST", "/v1/cases/{receipt}/dispute", h_case_dispute, 0, ORG_ANY, KB(16), CUSTOMER, NULL, "dispute the answer"},
 	{"POST", "/v1/cases/{receipt}/accept", h_case_accept, 0, ORG_ANY, KB(1), CUSTOMER, NULL, "accept the answer"},
 	{"POST", "/v1/cases/{receipt}/reopen", h_case_reopen, 0, ORG_ANY, KB(1), CUSTOMER, NULL, "re-open a closed case"},
+	{"POST", "/v1/cases/{receipt}/attachments", h_case_attach, 0, ORG_ANY, ATTACHMENT_BODY_MAX,
+	 CUSTOMER | ROUTE_RAW_BODY, NULL, "attach a file (the body; ?name=): PDF, PNG, JPEG or UTF-8 text, by content"},
+	{"GET", "/v1/cases/{receipt}/attachments/{seq}", h_case_attachment, 0, ORG_ANY, 0, CUSTOMER, NULL,
+	 "download a file of my case"},
 	{"POST", "/v1/cases/{receipt}/one-time-code", h_case_otp, 0, ORG_ANY, KB(1), CUSTOMER, NULL,
 	 "lost access code: send a one-time code to the case's contact"},
 	{"POST", "/v1/cases/{receipt}/access-code", h_case_access_code, 0, ORG_ANY, KB(1), CUSTOMER, NULL,
@@ -96,6 +102,10 @@ const struct route api_routes[] = {
 	 "an internal note"},
 	{"POST", "/v1/orgs/{org}/cases/{receipt}/assign", h_staff_assign, DESK, ORG_SERVED, KB(1), 0, NULL,
 	 "hand the case over"},
+	{"POST", "/v1/orgs/{org}/cases/{receipt}/attachments", h_staff_attach, DESK, ORG_SERVED, ATTACHMENT_BODY_MAX,
+	 ROUTE_RAW_BODY, NULL, "attach a file to a case (the body; ?name=)"},
+	{"GET", "/v1/orgs/{org}/cases/{receipt}/attachments/{seq}", h_staff_attachment, DESK, ORG_SERVED, 0, 0, NULL,
+	 "download a file of a case"},
 	{"POST", "/v1/orgs/{org}/cases/{receipt}/close", h_staff_close, DESK, ORG_SERVED, KB(1), 0, NULL,
 	 "close directly (always refused, with the reason)"},
 	/* protection: incidents on a contact, with the case's organisation in {org} (docs/protection.md) */

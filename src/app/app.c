@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app/accounts.h"
+#include "app/attachments.h"
 #include "app/cases.h"
 #include "app/outbox.h"
 #include "app/protect.h"
@@ -142,7 +143,7 @@ int app_open(struct app *app, const struct config *cfg, char *errbuf, size_t err
 	}
 	if ((rc = desk_setup(app, errbuf, errlen)) != OMB_OK)
 		return rc;
-	if ((rc = outbox_setup(cfg, errbuf, errlen)) != OMB_OK)
+	if ((rc = outbox_setup(cfg, errbuf, errlen)) != OMB_OK || (rc = attachments_setup(errbuf, errlen)) != OMB_OK)
 		return rc;
 	app->sender = outbox_sender_named(cfg->outbox_sender);
 	if ((rc = store_open(cfg->db, &app->store, errbuf, errlen)) != OMB_OK)

@@ -258,6 +258,7 @@ static enum desk_event_kind text_kind_of(enum case_action act)
 	case CASE_ACT_DISPUTE: return DESK_EV_DISPUTE;
 	case CASE_ACT_FINAL: return DESK_EV_FINAL_ANSWER;
 	case CASE_ACT_NOTE: return DESK_EV_NOTE;
+	case CASE_ACT_ATTACH: return DESK_EV_ATTACHMENT;
 	default: return 0;
 	}
 }
@@ -308,7 +309,7 @@ static int append_one(struct append *a, const struct desk_event *ev, bool carrie
 		chain_salt_new(salt);
 		chain_commit(salt, &d, 1, ce.commitment);
 		ce.has_commitment = true;
-	} else if (ev->kind == DESK_EV_OPENED && a->personal) {
+	} else if ((ev->kind == DESK_EV_OPENED || carries_text) && a->personal) {
 		chain_commit(a->personal_salt, a->personal, a->n_personal, ce.commitment);
 		ce.has_commitment = true;
 	}
@@ -708,6 +709,11 @@ static int transition(struct app *app, struct loaded *c, const struct acting *by
 		a->text = *owned_text;
 		return desk_final_answer(cfg, &c->state, &by->who, &v, n_options, now, res);
 	}
+	case CASE_ACT_ATTACH:
+		if ((rc = attachments_quota_check(app, c->id, in->attachment->size, &err->reason)) != OMB_OK)
+			return rc;
+		a->detail = in->attachment->mime;
+		return desk_attach(cfg, &c->state, by->who.role == LADDER_ROLE_CUSTOMER ? NULL : &by->who, now, res);
 	case CASE_ACT_ASSIGN: {
 		struct ladder_actor to;
 		if (!in->assignee || (rc = assignee_of(app, c, in->assignee, &to)) == OMB_ENOTFOUND) {
@@ -745,11 +751,21 @@ static int act_in_tx(struct app *app, const char *receipt, const struct principa
 	memset(&res, 0, sizeof res);
 	char *owned = NULL;
 	struct append a = {app, &c, receipt, &by, in->text, text_kind_of(in->action), NULL, NULL, 0, NULL};
+	struct chain_datum file[4]; /* ATTACH: what its event commits to */
+	char file_size[24];
+	uint8_t file_salt[CHAIN_SALT_BYTES];
+	if (in->action == CASE_ACT_ATTACH) {
+		attachments_commit_data(in->attachment, file_size, file);
+		chain_salt_new(file_salt);
+		a.personal = file, a.n_personal = 4, a.personal_salt = file_salt;
+	}
 	rc = transition(app, &c, &by, in, now, &res, &a, &owned, err);
 	if (rc != OMB_OK && !err->reason)
 		err->reason = res.reason;
 	if (rc == OMB_OK)
 		rc = persist(&a, &res, now);
+	if (rc == OMB_OK && in->action == CASE_ACT_ATTACH)
+		rc = attachments_record(app, c.id, c.events - 1, file_salt, in->attachment);
 	if (rc == OMB_OK && (in->action == CASE_ACT_REPLY || in->action == CASE_ACT_FINAL)) {
 		char contact[128] = "";
 		store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(c.id)), personal_contact, contact);
@@ -766,7 +782,9 @@ int cases_act(struct app *app, const char *receipt, const struct principal *staf
 	      const struct case_action_in *in, int64_t now, struct case_error *err)
 {
 	memset(err, 0, sizeof *err);
-	if (!staff != is_customer_action(in->action)) {
+	if (in->action == CASE_ACT_ATTACH && !in->attachment)
+		ERR("content", "no file");
+	if (in->action != CASE_ACT_ATTACH && !staff != is_customer_action(in->action)) {
 		err->reason = staff ? "only the customer does this" : "only staff do this";
 		return OMB_EPERM;
 	}

@@ -20,6 +20,7 @@
 
 #include "app/accounts.h"
 #include "app/app.h"
+#include "app/attachments.h"
 #include "app/document.h"
 #include "desk/case.h"
 #include "desk/chain.h"
@@ -79,6 +80,7 @@ enum case_action {
 	CASE_ACT_NOTE,          /* staff: an internal note */
 	CASE_ACT_ASSIGN,        /* staff: hand over to assignee */
 	CASE_ACT_CLOSE,         /* staff: a direct close, always refused with the reason */
+	CASE_ACT_ATTACH,        /* customer or staff: a file (app/attachments.h) */
 };
 
 struct case_action_in {
@@ -86,6 +88,7 @@ struct case_action_in {
 	const char *text;            /* MESSAGE, DISPUTE, REPLY, FINAL, NOTE */
 	int64_t template_id;         /* REPLY: the template the console inserted, 0 if typed */
 	const char *assignee;        /* ASSIGN: staff code */
+	const struct attachment *attachment; /* ATTACH: passed attachments_check */
 };
 
 /* staff NULL = the customer (already proven by cases_access_ok). */

@@ -63,6 +63,9 @@ struct config {
 	/* [gateway] SMS and staff messages with outbox.sender = net */
 	char *gateway_url;
 	char *gateway_auth_header;    /* "Name: value"; secret */
+	/* [attachments] */
+	int64_t attachments_max_bytes;        /* one file */
+	int64_t attachments_case_quota_bytes; /* all files of a case */
 	/* [screen] */
 	bool screen_enabled;             /* run the call-screening engine in `serve` */
 	char *screen_snapshot;           /* engine snapshot file; "" = <db>.screen */

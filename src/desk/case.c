@@ -266,6 +266,19 @@ int desk_customer_message(const struct desk_config *cfg, const struct desk_case 
 	return 0;
 }
 
+int desk_attach(const struct desk_config *cfg, const struct desk_case *cur, const struct ladder_actor *who,
+		int64_t now, struct desk_result *out)
+{
+	struct desk_case *c = begin(cfg, out, cur, now);
+	const char *why;
+	if (who && ladder_check_staff(who, c->dept_id, &why) != 0)
+		return undo(out, cur, refuse(out, OMB_EPERM, why));
+	if (c->status == DESK_CLOSED)
+		return undo(out, cur, refuse(out, OMB_ECONFLICT, "the case is closed; re-open it first"));
+	emit(out, DESK_EV_ATTACHMENT, who ? who->role : LADDER_ROLE_CUSTOMER, now);
+	return 0;
+}
+
 static int check_reply(const struct desk_case *c, const struct ladder_actor *who,
                        const struct similar_verdict *v, struct desk_result *out)
 {
@@ -527,7 +540,7 @@ const char *desk_event_kind_name(enum desk_event_kind kind)
 		[DESK_EV_ESCALATED] = "escalated",     [DESK_EV_DISPUTE] = "dispute",
 		[DESK_EV_ACCEPTED] = "accepted",       [DESK_EV_FINAL_ANSWER] = "final_answer",
 		[DESK_EV_REFERRAL] = "referral",       [DESK_EV_CLOSED] = "closed",
-		[DESK_EV_REOPENED] = "reopened",
+		[DESK_EV_REOPENED] = "reopened",       [DESK_EV_ATTACHMENT] = "attachment",
 	};
 	if ((unsigned)kind >= sizeof names / sizeof names[0] || !names[kind])
 		return "unknown";

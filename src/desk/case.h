@@ -67,6 +67,7 @@ enum desk_event_kind {
 	DESK_EV_REFERRAL,        /* the case reached L5: produce the referral package */
 	DESK_EV_CLOSED,
 	DESK_EV_REOPENED,
+	DESK_EV_ATTACHMENT,      /* a file from the customer or staff; the chain commits to its hash */
 };
 
 /* Why a case climbed. */
@@ -231,6 +232,12 @@ int desk_close(const struct desk_config *cfg, const struct desk_case *cur,
  * closing. The level stays; a new answer and final deadline start. */
 int desk_reopen(const struct desk_config *cfg, const struct desk_case *cur, int64_t now,
                 struct desk_result *out);
+
+/* A file added to the case by the customer (who NULL) or by staff who may
+ * touch it. It changes no level, status or deadline (a file is not an
+ * answer) and is refused on a closed case. */
+int desk_attach(const struct desk_config *cfg, const struct desk_case *cur, const struct ladder_actor *who,
+		int64_t now, struct desk_result *out);
 
 /* Applies the server's clock: every running deadline due before now is
  * missed, earliest first, and each miss climbs the case one level, the next

@@ -505,6 +505,32 @@ static void permissions_follow_role_org_and_department(void **state)
 	assert_int_equal(r.ev[0].deadline_met, DEADLINE_FIRST_ANSWER);
 }
 
+static void attachment_changes_no_state_and_not_on_closed(void **state)
+{
+	(void)state;
+	struct desk_case c = opened(false);
+	struct desk_result r;
+	assert_int_equal(desk_attach(&cfg, &c, NULL, T0 + HOUR, &r), 0);     /* the customer */
+	assert_int_equal(r.n, 1);
+	assert_int_equal(r.ev[0].kind, DESK_EV_ATTACHMENT);
+	assert_int_equal(r.ev[0].actor_role, LADDER_ROLE_CUSTOMER);
+	assert_int_equal(r.ev[0].deadline_met, DEADLINE_NONE);             /* a file is no answer */
+	assert_memory_equal(&r.next, &c, sizeof c);
+	assert_int_equal(desk_attach(&cfg, &c, &agent, T0 + HOUR, &r), 0);
+	assert_int_equal(r.ev[0].actor_role, LADDER_ROLE_AGENT);
+	assert_memory_equal(&r.next, &c, sizeof c);
+	assert_int_equal(desk_attach(&cfg, &c, &other_dept_practitioner, T0 + HOUR, &r), OMB_EPERM);
+	/* late: the missed deadline is applied first, as by every action */
+	assert_int_equal(desk_attach(&cfg, &c, NULL, T0 + 30 * HOUR, &r), 0);
+	assert_int_equal(r.ev[r.n - 1].kind, DESK_EV_ATTACHMENT);
+	assert_true(r.n > 1);
+	struct desk_case closed = c;
+	closed.status = DESK_CLOSED;
+	assert_int_equal(desk_attach(&cfg, &closed, NULL, T0 + HOUR, &r), OMB_ECONFLICT);
+	assert_int_equal(r.n, 0);
+	assert_string_equal(desk_event_kind_name(DESK_EV_ATTACHMENT), "attachment");
+}
+
 static void refusal_leaves_state_and_events_untouched(void **state)
 {
 	(void)state;
@@ -593,6 +619,7 @@ int main(void)
 		cmocka_unit_test(customer_message_reopens_question),
 		cmocka_unit_test(business_hours_drive_case_deadlines),
 		cmocka_unit_test(events_map_to_chain_fields),
+		cmocka_unit_test(attachment_changes_no_state_and_not_on_closed),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

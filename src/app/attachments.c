@@ -1,0 +1,237 @@
+/* attachments.c — content checks (libmagic), hashing and storage of files on cases. */
+#include "app/attachments.h"
+
+#include <ctype.h>
+#include <magic.h>
+#include <pthread.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/clock.h"
+#include "base/err.h"
+#include "base/mem.h"
+#include "base/text.h"
+
+/* The allowed types: what libmagic calls them, what is stored and served,
+ * and the extensions a name may have for each. */
+static const struct kind {
+	const char *magic;       /* MAGIC_MIME_TYPE */
+	const char *mime;
+	const char *ext[4];
+} kinds[] = {
+	{"application/pdf", "application/pdf", {"pdf"}},
+	{"image/png", "image/png", {"png"}},
+	{"image/jpeg", "image/jpeg", {"jpg", "jpeg", "jpe"}},
+	{"text/plain", "text/plain; charset=utf-8", {"txt", "text"}},
+};
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+/* One libmagic handle for the process: it is not thread-safe, and a lookup
+ * reads only the start of a file, so a lock costs little. */
+static magic_t cookie;
+static pthread_mutex_t cookie_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int attachments_setup(char *errbuf, size_t errlen)
+{
+	pthread_mutex_lock(&cookie_lock);
+	int rc = OMB_OK;
+	if (!cookie) {
+		cookie = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_NO_CHECK_TAR | MAGIC_ERROR);
+		if (!cookie || magic_load(cookie, NULL) != 0) {
+			snprintf(errbuf, errlen, "libmagic: cannot load its database: %s",
+				 cookie ? magic_error(cookie) : "out of memory");
+			if (cookie)
+				magic_close(cookie);
+			cookie = NULL;
+			rc = OMB_EIO;
+		}
+	}
+	pthread_mutex_unlock(&cookie_lock);
+	return rc;
+}
+
+static const struct kind *kind_of_content(const void *data, size_t size)
+{
+	char found[64] = "";
+	pthread_mutex_lock(&cookie_lock);
+	const char *t = cookie ? magic_buffer(cookie, data, size) : NULL;
+	if (t)
+		snprintf(found, sizeof found, "%s", t);
+	pthread_mutex_unlock(&cookie_lock);
+	for (size_t i = 0; i < NKINDS; i++)
+		if (strcmp(found, kinds[i].magic) == 0)
+			return &kinds[i];
+	return NULL;
+}
+
+/* The extension after the name's last dot, lower-cased, or "" for none. */
+static void extension(const char *name, char *out, size_t size)
+{
+	const char *dot = strrchr(name, '.');
+	size_t i = 0;
+	if (dot && dot != name)
+		for (dot++; *dot && i + 1 < size; dot++)
+			out[i++] = (char)tolower((unsigned char)*dot);
+	out[i] = '\0';
+}
+
+static bool name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 0 && n <= ATTACHMENT_NAME_MAX && text_is_clean_utf8(name, n) && !strpbrk(name, "/\\\t\r\n");
+}
+
+#define REFUSE(f, why) do { *field = (f); *reason = (why); return OMB_EINVAL; } while (0)
+
+int attachments_check(const struct config *cfg, const char *name, const void *data, size_t size,
+		      struct attachment *out, const char **field, const char **reason)
+{
+	memset(out, 0, sizeof *out);
+	*field = *reason = NULL;
+	if (!name || !name_ok(name))
+		REFUSE("name", "must be 1-200 bytes of text without slashes or control characters");
+	if (size == 0)
+		REFUSE("content", "the file is empty");
+	if ((int64_t)size > cfg->attachments_max_bytes) {
+		*field = "content";
+		*reason = "the file is larger than attachments.max_bytes";
+		return OMB_ELIMIT;
+	}
+	const struct kind *k = kind_of_content(data, size);
+	if (!k)
+		REFUSE("content", "the content is not a PDF, PNG, JPEG or plain-text file");
+	if (k == &kinds[NKINDS - 1] && !text_is_clean_utf8(data, size))
+		REFUSE("content", "a text file must be UTF-8 without control characters");
+	char ext[16];
+	extension(name, ext, sizeof ext);
+	bool named_right = !*ext;
+	for (size_t i = 0; i < NKINDS && !named_right; i++)
+		for (size_t j = 0; j < 4 && kinds[i].ext[j]; j++)
+			if (strcmp(ext, kinds[i].ext[j]) == 0) {
+				if (&kinds[i] != k)
+					REFUSE("name", "the name's extension says another type than the content is");
+				named_right = true;
+			}
+	if (!named_right)
+		REFUSE("name", "the extension must be .pdf, .png, .jpg, .jpeg or .txt (or none)");
+	crypto_hash_sha256(out->sha256, data, size);
+	out->name = name;
+	out->mime = k->mime;
+	out->data = data;
+	out->size = size;
+	return OMB_OK;
+}
+
+void attachments_commit_data(const struct attachment *a, char size_buf[24], struct chain_datum d[4])
+{
+	snprintf(size_buf, 24, "%zu", a->size);
+	d[0] = (struct chain_datum){a->sha256, ATTACHMENT_HASH_BYTES};
+	d[1] = (struct chain_datum){a->name, strlen(a->name)};
+	d[2] = (struct chain_datum){a->mime, strlen(a->mime)};
+	d[3] = (struct chain_datum){size_buf, strlen(size_buf)};
+}
+
+static int total_row(void *ctx, const struct store_row *row)
+{
+	*(int64_t *)ctx = store_row_int(row, 0);
+	return 1;
+}
+
+int attachments_quota_check(struct app *app, int64_t case_id, size_t adding, const char **reason)
+{
+	int64_t total = 0;
+	int rc = store_exec(app->store, STORE_Q_ATTACHMENT_TOTAL, SV_ARGS(SV_INT(case_id)), total_row, &total);
+	if (rc < 0)
+		return rc;
+	if (total + (int64_t)adding > app->cfg->attachments_case_quota_bytes) {
+		*reason = "the case's files would pass attachments.case_quota_bytes";
+		return OMB_ELIMIT;
+	}
+	return OMB_OK;
+}
+
+int attachments_record(struct app *app, int64_t case_id, uint64_t seq, const uint8_t salt[CHAIN_SALT_BYTES],
+		       const struct attachment *a)
+{
+	int rc = store_exec(app->store, STORE_Q_BLOB_PUT,
+			    SV_ARGS(SV_BLOB(a->sha256, ATTACHMENT_HASH_BYTES), SV_INT((int64_t)a->size), SV_TEXT(a->mime),
+				    SV_BLOB(a->data, a->size), SV_INT(clock_now_ms())),
+			    NULL, NULL);
+	if (rc >= 0)
+		rc = store_exec(app->store, STORE_Q_ATTACHMENT_INSERT,
+				SV_ARGS(SV_INT(case_id), SV_INT((int64_t)seq), SV_BLOB(salt, CHAIN_SALT_BYTES),
+					SV_BLOB(a->sha256, ATTACHMENT_HASH_BYTES), SV_TEXT(a->name), SV_TEXT(a->mime),
+					SV_INT((int64_t)a->size)),
+				NULL, NULL);
+	return rc < 0 ? rc : OMB_OK;
+}
+
+static void item_from(struct attachment_item *it, const struct store_row *row, int seq_col, int hash_col,
+		      int name_col, int mime_col)
+{
+	size_t n = 0;
+	const uint8_t *h = store_row_blob(row, hash_col, &n);
+	if (seq_col >= 0)
+		it->seq = (uint64_t)store_row_int(row, seq_col);
+	if (n == ATTACHMENT_HASH_BYTES)
+		sodium_bin2hex(it->sha256, sizeof it->sha256, h, n);
+	snprintf(it->name, sizeof it->name, "%s", store_row_text(row, name_col));
+	snprintf(it->mime, sizeof it->mime, "%s", store_row_text(row, mime_col));
+}
+
+struct list_ctx {
+	struct attachment_item *items;
+	size_t n, cap;
+};
+
+static int list_row(void *ctx, const struct store_row *row)
+{
+	struct list_ctx *l = ctx;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
+	}
+	struct attachment_item *it = &l->items[l->n++];
+	memset(it, 0, sizeof *it);
+	item_from(it, row, 0, 1, 2, 3);
+	it->size = store_row_int(row, 4);
+	return 0;
+}
+
+int attachments_list(struct app *app, const char *receipt, struct attachment_item **items, size_t *n)
+{
+	struct list_ctx l = {NULL, 0, 0};
+	int rc = store_exec(app->store, STORE_Q_ATTACHMENT_LIST, SV_ARGS(SV_TEXT(receipt)), list_row, &l);
+	if (rc < 0) {
+		free(l.items);
+		return rc;
+	}
+	*items = l.items;
+	*n = l.n;
+	return OMB_OK;
+}
+
+static int file_row(void *ctx, const struct store_row *row)
+{
+	struct attachment_file *f = ctx;
+	size_t n = 0;
+	const void *data = store_row_blob(row, 3, &n);
+	item_from(&f->item, row, -1, 2, 0, 1);
+	f->item.size = (int64_t)n;
+	f->data = xmalloc(n ? n : 1);
+	memcpy(f->data, data, n);
+	return 1;
+}
+
+int attachments_get(struct app *app, const char *receipt, uint64_t seq, struct attachment_file *out)
+{
+	memset(out, 0, sizeof *out);
+	out->item.seq = seq;
+	int rc = store_exec(app->store, STORE_Q_ATTACHMENT_GET, SV_ARGS(SV_TEXT(receipt), SV_INT((int64_t)seq)), file_row,
+			    out);
+	if (rc < 0)
+		return rc;
+	return out->data ? OMB_OK : OMB_ENOTFOUND;
+}

@@ -1,0 +1,75 @@
+/* attachments.h — files on cases: checked by their content, kept by hash.
+ *
+ * A file is taken only when its content is one of the allowed types (PDF,
+ * PNG, JPEG, UTF-8 plain text) as libmagic reads it, it is within
+ * attachments.max_bytes, and its name, when the name has an extension,
+ * names that same type: a name never decides the type, and a name that lies
+ * about it is refused. The content is kept once per SHA-256 (libsodium) in
+ * the store. The attachment itself is an event of the case's chain
+ * (cases_act with CASE_ACT_ATTACH, customer or staff) whose salted
+ * commitment covers, in this order, the 32-byte SHA-256, the name, the type
+ * and the size in decimal; they are kept beside the chain with the salt. A
+ * case holds at most attachments.case_quota_bytes of files. */
+#ifndef OMBUD_APP_ATTACHMENTS_H
+#define OMBUD_APP_ATTACHMENTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "desk/chain.h"
+
+#define ATTACHMENT_HASH_BYTES 32
+#define ATTACHMENT_NAME_MAX   200   /* bytes */
+
+/* A file that passed attachments_check; data and name are borrowed from the
+ * caller's input, mime is static. */
+struct attachment {
+	uint8_t sha256[ATTACHMENT_HASH_BYTES];
+	const char *name;
+	const char *mime;        /* "application/pdf", "image/png", "image/jpeg", "text/plain; charset=utf-8" */
+	const void *data;
+	size_t size;
+};
+
+/* Loads libmagic's database once per process; a reason goes to errbuf. */
+int attachments_setup(char *errbuf, size_t errlen);
+
+/* Checks name and content. OMB_EINVAL with *field ("name" or "content") and
+ * a static *reason; OMB_ELIMIT when larger than attachments.max_bytes. */
+int attachments_check(const struct config *cfg, const char *name, const void *data, size_t size,
+		      struct attachment *out, const char **field, const char **reason);
+
+/* The data an attachment event commits to: d[0..4) point into a and size_buf. */
+void attachments_commit_data(const struct attachment *a, char size_buf[24], struct chain_datum d[4]);
+
+/* Inside the case's write transaction (app/cases.c): OMB_ELIMIT with *reason
+ * when the case's files would pass the quota. */
+int attachments_quota_check(struct app *app, int64_t case_id, size_t adding, const char **reason);
+/* Inside the same transaction, after the event seq was appended: the blob
+ * (once per hash) and the attachment row with the commitment's salt. */
+int attachments_record(struct app *app, int64_t case_id, uint64_t seq, const uint8_t salt[CHAIN_SALT_BYTES],
+		       const struct attachment *a);
+
+/* A case's attachments, as a reader sees them. */
+struct attachment_item {
+	uint64_t seq;                /* the attachment event */
+	char sha256[2 * ATTACHMENT_HASH_BYTES + 1]; /* hex */
+	char name[ATTACHMENT_NAME_MAX + 1];
+	char mime[32];
+	int64_t size;
+};
+/* The attachments of the case with this receipt; the caller has checked the
+ * reader may see the case. Caller frees *items. */
+int attachments_list(struct app *app, const char *receipt, struct attachment_item **items, size_t *n);
+
+/* One file's bytes. */
+struct attachment_file {
+	struct attachment_item item;
+	void *data;                  /* malloc'd, item.size bytes */
+};
+/* OMB_ENOTFOUND when the case has no attachment event seq. Caller frees
+ * out->data. */
+int attachments_get(struct app *app, const char *receipt, uint64_t seq, struct attachment_file *out);
+
+#endif
