@@ -1,11 +1,12 @@
-/* metrics.c — request counts by route and status, latency histograms, and
- * store errors, in Prometheus text format. Counters are relaxed atomics:
+/* metrics.c — request counts by route and status, latency histograms, store
+ * errors and outbox delivery tries, in Prometheus text format. Counters are relaxed atomics:
  * one increment per request on the hot path, no lock. */
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "api/api_int.h"
+#include "app/outbox.h"
 #include "base/buf.h"
 #include "base/mem.h"
 #include "store/store.h"
@@ -127,5 +128,12 @@ char *metrics_render(size_t *len)
 	buf_printf(&b, "# HELP ombud_store_errors_total Failed store operations.\n"
 		       "# TYPE ombud_store_errors_total counter\nombud_store_errors_total %llu\n",
 		   (unsigned long long)store_error_count());
+	static const char *const outcome[] = {[OUTBOX_SENT] = "sent", [OUTBOX_RETRIED] = "retried",
+					      [OUTBOX_DEAD] = "dead"};
+	buf_printf(&b, "# HELP ombud_outbox_tries_total Delivery tries of outbox messages by outcome.\n"
+		       "# TYPE ombud_outbox_tries_total counter\n");
+	for (int k = 0; k < OUTBOX_OUTCOMES; k++)
+		buf_printf(&b, "ombud_outbox_tries_total{outcome=\"%s\"} %llu\n", outcome[k],
+			   (unsigned long long)outbox_outcome_count((enum outbox_outcome_kind)k));
 	return buf_steal(&b, len);
 }

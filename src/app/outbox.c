@@ -170,6 +170,18 @@ int outbox_enqueue(struct app *app, const struct outbox_msg *m, int64_t *id)
 
 /* ---- claim, send, record ---- */
 
+static _Atomic uint64_t outcomes[OUTBOX_OUTCOMES];
+
+uint64_t outbox_outcome_count(enum outbox_outcome_kind k)
+{
+	return atomic_load_explicit(&outcomes[k], memory_order_relaxed);
+}
+
+static void count(enum outbox_outcome_kind k)
+{
+	atomic_fetch_add_explicit(&outcomes[k], 1, memory_order_relaxed);
+}
+
 struct claimed {
 	struct outbox_msg msgs[CLAIM_BATCH];
 	char *strings[CLAIM_BATCH];   /* one allocation per message holding its texts */
@@ -224,8 +236,10 @@ static void record(struct app *app, const struct outbox_msg *m, int64_t claim, i
 		changed = store_exec(app->store, STORE_Q_OUTBOX_SENT,
 				     SV_ARGS(SV_INT(now), SV_TEXT(o->provider_ref), SV_INT(m->id), SV_INT(claim)),
 				     NULL, NULL);
-		if (changed > 0)
+		if (changed > 0) {
 			(*delivered)++;
+			count(OUTBOX_SENT);
+		}
 	} else if (stop && atomic_load(stop)) {
 		changed = store_exec(app->store, STORE_Q_OUTBOX_RELEASE, SV_ARGS(SV_INT(now), SV_INT(m->id), SV_INT(claim)),
 				     NULL, NULL);
@@ -238,6 +252,8 @@ static void record(struct app *app, const struct outbox_msg *m, int64_t claim, i
 					     SV_INT(now + backoff_ms(cfg, m->attempts)), SV_TEXT(o->error), SV_INT(m->id),
 					     SV_INT(claim)),
 				     NULL, NULL);
+		if (changed > 0)
+			count(dead_now || m->attempts >= cfg->outbox_max_attempts ? OUTBOX_DEAD : OUTBOX_RETRIED);
 	}
 	if (changed == 0)
 		log_warn(LOG_MSG("outbox claim lapsed before its outcome was recorded"), LOG_I("id", m->id));
@@ -289,6 +305,8 @@ int outbox_deliver_due(struct app *app, int64_t now, const atomic_bool *stop, in
 	*delivered = 0;
 	int rc = store_exec(app->store, STORE_Q_OUTBOX_EXHAUSTED, SV_ARGS(SV_INT(now), SV_INT(app->cfg->outbox_max_attempts)),
 			    NULL, NULL);
+	for (int i = 0; i < rc; i++)
+		count(OUTBOX_DEAD);
 	size_t n = CLAIM_BATCH;
 	for (int round = 0; rc >= 0 && n == CLAIM_BATCH && round < ROUND_MAX / CLAIM_BATCH; round++) {
 		if (stop && atomic_load(stop))

@@ -91,6 +91,10 @@ void outbox_workers_stop(struct app *app);
  * none run. */
 void outbox_kick(struct app *app);
 
+/* Tries since start, by outcome, for /metrics. */
+enum outbox_outcome_kind { OUTBOX_SENT, OUTBOX_RETRIED, OUTBOX_DEAD, OUTBOX_OUTCOMES };
+uint64_t outbox_outcome_count(enum outbox_outcome_kind k);
+
 /* Stored state of a message, for the sender's view of delivery. Strings are
  * copied into the struct. */
 struct outbox_item {

@@ -360,6 +360,10 @@ class Delivery(harness.ServerTest):
         self.assertEqual(len(self.sink.for_key(key)), MAX_ATTEMPTS)
         listed = self.get('hb.admin', '/v1/orgs/HB/outbox?status=dead&limit=100').json['items']
         self.assertIn(wid, [m['id'] for m in listed])
+        metrics = dict(line.rsplit(' ', 1) for line in self.server.request('GET', '/metrics').raw.splitlines()
+                       if line.startswith('ombud_outbox_tries_total'))
+        self.assertGreaterEqual(int(metrics['ombud_outbox_tries_total{outcome="dead"}']), 1)
+        self.assertGreaterEqual(int(metrics['ombud_outbox_tries_total{outcome="retried"}']), MAX_ATTEMPTS - 1)
 
         # nobody else's business: another agent, the vendor's agent, another org's admin
         self.assertEqual(self.get('cc.agent', '/v1/orgs/CC/outbox/%d' % wid).status, 404)
