@@ -173,6 +173,7 @@ int h_case_attach(struct api_req *r);
 int h_case_attachment(struct api_req *r);
 int h_staff_attach(struct api_req *r);
 int h_staff_attachment(struct api_req *r);
+int h_staff_draft_check(struct api_req *r);
 int h_queue(struct api_req *r);
 int h_heads(struct api_req *r);
 int h_figures(struct api_req *r);

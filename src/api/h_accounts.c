@@ -103,9 +103,24 @@ int h_org_settings(struct api_req *r)
 	return api_reply(r, MHD_HTTP_OK, j);
 }
 
+/* Who am I, and for a vendor's staff the companies it acts for (their desks). */
 int h_me(struct api_req *r)
 {
-	return api_reply(r, MHD_HTTP_OK, principal_json(&r->who));
+	json_t *j = principal_json(&r->who);
+	if (r->who.org_kind == ORG_VENDOR) {
+		char codes[ACCOUNTS_CLIENTS_MAX][ORG_CODE_MAX];
+		size_t n = 0;
+		int rc = accounts_vendor_clients(r->app, r->who.org_id, codes, ACCOUNTS_CLIENTS_MAX, &n);
+		if (rc != OMB_OK) {
+			json_decref(j);
+			return rc;
+		}
+		json_t *list = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(list, json_string(codes[i]));
+		json_object_set_new(j, "acts_for", list);
+	}
+	return api_reply(r, MHD_HTTP_OK, j);
 }
 
 int h_orgs_list(struct api_req *r)

@@ -105,9 +105,9 @@ static json_t *case_json(const struct case_view *v)
 	json_t *events = json_array();
 	for (size_t i = 0; i < v->n_events; i++)
 		json_array_append_new(events, event_json(&v->events[i]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:o, s:o}, s:b, s:b, s:b, s:o, s:o}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:o, s:o}, s:b, s:b, s:b, s:o, s:o}",
 			 "receipt", v->receipt, "org", v->org_code, "category", v->category, "subject", v->subject,
-			 "name", v->name, "contact", v->contact, "level", ladder_level_name(s->level), "status",
+			 "text", v->text, "name", v->name, "contact", v->contact, "level", ladder_level_name(s->level), "status",
 			 desk_status_name(s->status), "channel", desk_channel_name(s->channel), "deadlines", "answer",
 			 deadline_json(&s->answer), "final", deadline_json(&s->final), "about_center", s->about_center,
 			 "dispute_open", s->dispute_open, "awaiting_responsible", s->awaiting_responsible, "events",
@@ -385,6 +385,31 @@ int h_staff_note(struct api_req *r) { return staff_act(r, CASE_ACT_NOTE); }
 int h_staff_assign(struct api_req *r) { return staff_act(r, CASE_ACT_ASSIGN); }
 int h_staff_close(struct api_req *r) { return staff_act(r, CASE_ACT_CLOSE); }
 
+/* A reply checked before it is sent: what the desk would make of it. */
+int h_staff_draft_check(struct api_req *r)
+{
+	int rc = staff_case(r);
+	const char *text = NULL;
+	int64_t template_id = 0;
+	if (rc == OMB_OK)
+		rc = api_body_str(r, "text", true, TEXT_MAX, &text);
+	if (rc == OMB_OK)
+		rc = api_body_int(r, "template_id", false, 1, INT64_MAX, &template_id);
+	if (rc != OMB_OK)
+		return rc;
+	struct case_draft_verdict d;
+	struct case_error err;
+	if ((rc = cases_draft_check(r->app, r->params[1], &r->who, text, template_id, r->now, &d, &err)) != OMB_OK)
+		return api_fail_use_case(r, rc, err.field, err.reason);
+	json_t *similar = json_pack("{s:f, s:f}", "answer_score", d.v.answer_score, "template_score", d.v.template_score);
+	if (d.v.template_id)
+		json_object_set_new(similar, "template_id", json_integer((json_int_t)d.v.template_id));
+	return api_reply(r, MHD_HTTP_OK, json_pack("{s:s, s:b, s:s?, s:b, s:b, s:b, s:s, s:o}", "reply_class",
+		similar_class_name(d.v.cls), "repeated_answer", d.v.repeat, "deadline",
+		d.deadline ? deadline_kind_name(d.deadline) : NULL, "meets_deadline", d.meets_deadline, "below_level",
+		d.below_level, "climbs", d.climbs, "level_after", ladder_level_name(d.level_after), "similar", similar));
+}
+
 int h_queue(struct api_req *r)
 {
 	int64_t after;
@@ -399,13 +424,14 @@ int h_queue(struct api_req *r)
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const struct case_queue_item *it = &items[i];
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:o, s:o, s:b, s:b}", "receipt", it->receipt,
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:o, s:o, s:b, s:b, s:i}", "receipt", it->receipt,
 						      "subject", it->subject, "level", ladder_level_name(it->level),
 						      "status", desk_status_name(it->status), "deadline",
 						      it->answer_kind ? deadline_kind_name(it->answer_kind) : NULL,
 						      "answer_due", api_iso_or_null(it->answer_kind ? it->answer_due_ms : 0),
 						      "final_due", api_iso_or_null(it->final_due_ms), "about_center",
-						      it->about_center, "mine", it->mine));
+						      it->about_center, "mine", it->mine, "deadlines_missed",
+						      (int)it->deadlines_missed));
 	}
 	free(items);
 	return api_reply(r, MHD_HTTP_OK, json_pack("{s:o}", "items", list));

@@ -96,6 +96,8 @@ const struct route api_routes[] = {
 	 "check a case's chain"},
 	{"POST", "/v1/orgs/{org}/cases/{receipt}/replies", h_staff_reply, DESK, ORG_SERVED, KB(16), 0, NULL,
 	 "answer the customer"},
+	{"POST", "/v1/orgs/{org}/cases/{receipt}/draft-check", h_staff_draft_check, DESK, ORG_SERVED, KB(16), 0, NULL,
+	 "what a reply would count as, before it is sent (nothing is written)"},
 	{"POST", "/v1/orgs/{org}/cases/{receipt}/final-answer", h_staff_final, DESK, ORG_SERVED, KB(16), 0, NULL,
 	 "the final answer, with the referral options (L3+)"},
 	{"POST", "/v1/orgs/{org}/cases/{receipt}/notes", h_staff_note, DESK, ORG_SERVED, KB(16), 0, NULL,

@@ -221,6 +221,29 @@ bool accounts_vendor_acts_for(struct app *app, int64_t vendor_id, int64_t client
 			  store_row_first_int, &one) > 0;
 }
 
+struct clients {
+	char (*codes)[ORG_CODE_MAX];
+	size_t n, max;
+};
+
+static int client_row(void *ctx, const struct store_row *row)
+{
+	struct clients *c = ctx;
+	snprintf(c->codes[c->n++], ORG_CODE_MAX, "%s", store_row_text(row, 0));
+	return c->n == c->max;
+}
+
+int accounts_vendor_clients(struct app *app, int64_t vendor_id, char codes[][ORG_CODE_MAX], size_t max, size_t *n)
+{
+	struct clients c = {codes, 0, max};
+	*n = 0;
+	if (max == 0)
+		return OMB_OK;
+	int rc = store_exec(app->store, STORE_Q_VENDOR_CLIENTS, SV_ARGS(SV_INT(vendor_id)), client_row, &c);
+	*n = c.n;
+	return rc < 0 ? rc : OMB_OK;
+}
+
 /* ---- departments ---- */
 
 int accounts_dept_create(struct app *app, int64_t org_id, const struct dept_new *in, int64_t *id,

@@ -75,6 +75,10 @@ int accounts_vendor_add_client(struct app *app, int64_t vendor_id, int64_t clien
  * (each staff member must allow it too). */
 int accounts_org_set_show_names(struct app *app, int64_t org_id, bool show);
 bool accounts_vendor_acts_for(struct app *app, int64_t vendor_id, int64_t client_id);
+/* The codes of the companies a vendor acts for, in code order, at most max
+ * (the console's choice of desk). */
+#define ACCOUNTS_CLIENTS_MAX 32
+int accounts_vendor_clients(struct app *app, int64_t vendor_id, char codes[][ORG_CODE_MAX], size_t max, size_t *n);
 
 struct dept {
 	int64_t id;

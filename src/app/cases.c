@@ -259,6 +259,7 @@ static enum desk_event_kind text_kind_of(enum case_action act)
 	case CASE_ACT_FINAL: return DESK_EV_FINAL_ANSWER;
 	case CASE_ACT_NOTE: return DESK_EV_NOTE;
 	case CASE_ACT_ATTACH: return DESK_EV_ATTACHMENT;
+	case CASE_ACT_ASSIGN: return DESK_EV_ASSIGNED; /* no text: carries the assignee as detail */
 	default: return 0;
 	}
 }
@@ -721,7 +722,10 @@ static int transition(struct app *app, struct loaded *c, const struct acting *by
 			err->reason = "no such active staff member";
 			return OMB_EINVAL;
 		}
-		return rc != OMB_OK ? rc : desk_assign(cfg, &c->state, &by->who, &to, now, res);
+		if (rc != OMB_OK)
+			return rc;
+		a->detail = *owned_text = xasprintf("assignee=%s", in->assignee);
+		return desk_assign(cfg, &c->state, &by->who, &to, now, res);
 	}
 	}
 	return OMB_EINVAL;
@@ -796,6 +800,59 @@ int cases_act(struct app *app, const char *receipt, const struct principal *staf
 	if (rc != OMB_OK)
 		return rc;
 	return in_tx(app, act_in_tx(app, receipt, staff, in, now, err));
+}
+
+/* ---- a draft, checked without sending ---- */
+
+static int draft_in_tx(struct app *app, const char *receipt, const struct principal *staff,
+		       const struct case_action_in *in, int64_t now, struct case_draft_verdict *out,
+		       struct case_error *err)
+{
+	struct loaded c;
+	struct acting by;
+	int rc = load(app, receipt, &c);
+	if (rc != OMB_OK)
+		return rc;
+	if ((rc = staff_acting(app, staff, c.org_id, &by)) != OMB_OK) {
+		err->reason = "this account may not act on this organisation's cases";
+		return rc;
+	}
+	if ((rc = classify(app, &c, in, &out->v)) != OMB_OK)
+		return rc;
+	struct desk_result res;
+	if ((rc = desk_reply(&app->desk, &c.state, &by.who, &out->v, now, &res)) != OMB_OK) {
+		err->reason = res.reason;
+		return rc;
+	}
+	out->deadline = c.state.answer.kind;
+	out->below_level = ladder_role_level(by.who.role) < ladder_required_level(c.state.level);
+	out->level_after = res.next.level;
+	for (size_t i = 0; i < res.n; i++) {
+		const struct desk_event *e = &res.ev[i];
+		if (e->kind == DESK_EV_MESSAGE && e->deadline_met != DEADLINE_NONE) {
+			out->meets_deadline = true;
+			out->deadline = e->deadline_met;
+		}
+		if (e->kind == DESK_EV_ESCALATED && e->cause == DESK_CAUSE_REPEAT)
+			out->climbs = true;
+	}
+	return OMB_OK;
+}
+
+int cases_draft_check(struct app *app, const char *receipt, const struct principal *staff, const char *text,
+		      int64_t template_id, int64_t now, struct case_draft_verdict *out, struct case_error *err)
+{
+	memset(err, 0, sizeof *err);
+	memset(out, 0, sizeof *out);
+	if (!valid_text_field(text, CASE_TEXT_MAX, true))
+		ERR("text", "must be 1-8000 bytes of text");
+	struct case_action_in in = {.action = CASE_ACT_REPLY, .text = text, .template_id = template_id};
+	int rc = store_begin(app->store, false);
+	if (rc != OMB_OK)
+		return rc;
+	rc = draft_in_tx(app, receipt, staff, &in, now, out, err);
+	store_rollback(app->store); /* a read: nothing to keep */
+	return rc;
 }
 
 /* ---- reading ---- */
@@ -1156,6 +1213,7 @@ static int queue_row(void *ctx, const struct store_row *row)
 	it->final_due_ms = store_row_int(row, 6);
 	it->about_center = store_row_int(row, 8) != 0;
 	it->mine = store_row_int(row, 7) == q->by->who.staff_id;
+	it->deadlines_missed = (uint32_t)store_row_int(row, 10);
 	return q->n == q->max;
 }
 

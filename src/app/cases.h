@@ -95,6 +95,20 @@ struct case_action_in {
 int cases_act(struct app *app, const char *receipt, const struct principal *staff,
 	      const struct case_action_in *in, int64_t now, struct case_error *err);
 
+/* What a reply would be if it were sent now, decided by the same code as
+ * CASE_ACT_REPLY (classification, then the desk's transition on a copy of the
+ * case) with nothing written, so the console can warn before sending. */
+struct case_draft_verdict {
+	struct similar_verdict v;          /* class, repeat, scores */
+	enum deadline_kind deadline;       /* the answer deadline running now, or DEADLINE_NONE */
+	bool meets_deadline;               /* the reply would meet it */
+	bool below_level;                  /* the writer stands below the case's level */
+	bool climbs;                       /* a repeat while a dispute is open: the case would climb */
+	enum ladder_level level_after;     /* the case's level after the reply */
+};
+int cases_draft_check(struct app *app, const char *receipt, const struct principal *staff, const char *text,
+		      int64_t template_id, int64_t now, struct case_draft_verdict *out, struct case_error *err);
+
 /* One event as a reader sees it. text is NULL when there is none, or when
  * it is hidden from this reader (note texts from the customer). */
 struct case_event_view {
@@ -156,7 +170,8 @@ struct case_queue_item {
 	enum deadline_kind answer_kind;
 	int64_t answer_due_ms, final_due_ms;
 	bool about_center;
-	bool mine;          /* handed to the caller */
+	bool mine;                 /* handed to the caller by name */
+	uint32_t deadlines_missed; /* climbs for a missed deadline so far */
 };
 /* Open cases of org the caller may handle, ordered by the nearest deadline.
  * *items is malloc'd; caller frees. */

@@ -127,6 +127,62 @@ class Desk(harness.ServerTest):
         if case['level'] == 'L2':
             self.assertIn(receipt, [q['receipt'] for q in queue.json['items']])
 
+    def test_draft_check_says_what_a_reply_would_count_as_and_writes_nothing(self):
+        receipt, code, _ = self.open_case()
+        template_text = '고객님, 문의하신 결제 건은 확인 후 3영업일 이내에 처리됩니다. 감사합니다.'
+        check = self.staff('cc.agent', receipt, 'draft-check', {'text': template_text, 'template_id': self.template_id})
+        self.assertEqual(check.status, 200, check)
+        self.assertEqual(check.json['reply_class'], 'template')
+        self.assertFalse(check.json['repeated_answer'])
+        self.assertEqual(check.json['deadline'], 'first_answer')
+        self.assertFalse(check.json['meets_deadline'])          # a template meets no deadline
+        self.assertEqual(check.json['similar']['template_id'], self.template_id)
+        own = '고객님, 두 번 결제된 금액은 오늘 밤 자동으로 취소되며 내일 아침 문자로 알려 드리겠습니다.'
+        fresh = self.staff('cc.agent', receipt, 'draft-check', {'text': own}).json
+        self.assertEqual((fresh['reply_class'], fresh['repeated_answer'], fresh['meets_deadline']), ('human', False, True))
+        before = self.staff('hb.agent', receipt).json
+        self.assertEqual(len(before['events']), 1)               # checking wrote nothing
+        self.assertEqual(before['status'], 'open')
+        self.assertEqual(self.staff('cc.agent', receipt, 'replies', {'text': own}).status, 200)
+        self.assertEqual(self.customer('POST', receipt, code, 'dispute', {'text': '납득이 안 됩니다.'}).json['level'], 'L2')
+        # nearly the same text again, after a dispute: a repeat that would make the case climb
+        again = self.staff('cc.agent', receipt, 'draft-check', {'text': own.replace('내일 아침', '내일 오전')}).json
+        self.assertTrue(again['repeated_answer'])
+        self.assertFalse(again['meets_deadline'])
+        self.assertTrue(again['climbs'])
+        self.assertEqual(again['level_after'], 'L3')
+        self.assertGreaterEqual(again['similar']['answer_score'], 0.5)
+        sent = self.staff('cc.agent', receipt, 'replies', {'text': own.replace('내일 아침', '내일 오전')}).json
+        self.assertEqual(sent['level'], 'L3')                    # the check said what the reply did
+        self.assertTrue(sent['events'][-2]['repeated_answer'])
+        bad = self.staff('cc.agent', receipt, 'draft-check', {'text': ''})
+        self.assertEqual((bad.status, bad.json['error']['field']), (400, 'text'))
+        other = self.staff('fsr.officer', receipt, 'draft-check', {'text': own})
+        self.assertEqual(other.status, 403, other)
+
+    def test_hand_over_names_the_assignee_and_the_queue_says_whose(self):
+        receipt, code, case = self.open_case(text='청구서 금액이 이상합니다.')
+        self.assertEqual(case['text'], '청구서 금액이 이상합니다.')     # the opening text is in the case
+        self.customer('POST', receipt, code, 'demand')
+        handed = self.staff('cc.agent', receipt, 'assign', {'assignee': 'HB-PRC-0003'})
+        self.assertEqual(handed.status, 200, handed)
+        event = [e for e in handed.json['events'] if e['kind'] == 'assigned'][-1]
+        self.assertEqual(event['detail'], 'assignee=HB-PRC-0003')
+        seen = self.customer('GET', receipt, code).json
+        self.assertIn('assignee=HB-PRC-0003', [e.get('detail') for e in seen['events']])
+        self.assertEqual(seen['text'], '청구서 금액이 이상합니다.')
+        items = {q['receipt']: q for q in self.server.request('GET', '/v1/orgs/HB/queue?limit=100',
+                                                               token=self.tok['hb.card']).json['items']}
+        self.assertTrue(items[receipt]['mine'])
+        self.assertEqual(items[receipt]['deadlines_missed'], 0)
+        self.assertEqual(self.server.request('GET', '/v1/cases/%s/verify' % receipt,
+                                             headers={'X-Access-Code': code}).json['intact'], True)
+
+    def test_me_lists_the_companies_a_vendor_acts_for(self):
+        me = self.server.request('GET', '/v1/me', token=self.tok['cc.agent']).json
+        self.assertEqual(me['acts_for'], ['HB'])
+        self.assertNotIn('acts_for', self.server.request('GET', '/v1/me', token=self.tok['hb.agent']).json)
+
     def test_unmet_demand_climbs_l3_then_l4(self):
         receipt, code, _ = self.open_case()
         demanded = self.customer('POST', receipt, code, 'demand')
@@ -135,6 +191,9 @@ class Desk(harness.ServerTest):
         self.assertEqual(demanded.json['deadlines']['answer']['kind'], 'responsible_contact')
         self.advance(25 * HOUR_MS)
         self.assertEqual(self.customer('GET', receipt, code).json['level'], 'L3')
+        lead = self.server.login('hb.cardlead', self.passwords['hb.cardlead'])   # the clock outran the sessions
+        queue = self.server.request('GET', '/v1/orgs/HB/queue?limit=100', token=lead).json['items']
+        self.assertEqual([q['deadlines_missed'] for q in queue if q['receipt'] == receipt], [1])
         self.advance(73 * HOUR_MS)
         case = self.customer('GET', receipt, code).json
         self.assertEqual(case['level'], 'L4')
