@@ -136,6 +136,8 @@ function eventDetails(e) {
 	if (e.reply_class) lines.push(el('li', { class: 'reply-class' }, t('event.reply_class', { cls: label('reply_class', e.reply_class) })));
 	if (e.repeated_answer) lines.push(el('li', { class: 'repeated' }, t('event.repeated_answer')));
 	if (e.kind === 'opened' && e.detail) lines.push(el('li', {}, t('event.channel', { channel: label('channel', e.detail) })));
+	const assignee = e.kind === 'assigned' && /^assignee=(.+)$/.exec(e.detail || '');
+	if (assignee) lines.push(el('li', { class: 'assignee' }, t('event.assignee', { code: assignee[1] })));
 	return lines.length ? el('ul', { class: 'event-details' }, lines) : null;
 }
 
@@ -143,7 +145,8 @@ function eventDetails(e) {
 export function timeline(c, dir) {
 	const list = el('ol', { class: 'timeline' });
 	for (const e of c.events) {
-		const text = e.text !== undefined ? el('p', { class: 'event-text' }, e.text)
+		const said = e.kind === 'opened' ? c.text : e.text; // the opening message comes with the case
+		const text = said !== undefined ? el('p', { class: 'event-text' }, said)
 			: e.text_hidden ? el('p', { class: 'event-text muted' }, t('event.text_hidden')) : null;
 		list.append(el('li', { class: 'event', dataset: { kind: e.kind, seq: e.seq } },
 			el('p', { class: 'event-head' }, el('span', { class: 'event-kind' }, label('event', e.kind)), ' · ', timeEl(e.at)),

@@ -1,6 +1,10 @@
 // console.js — the agent console: log in (session cookie + CSRF token), the
-// queue nearest deadline first, a case with its whole history, and the desk
-// actions: reply (with templates), note, hand-over, final answer.
+// queue nearest deadline first (filtered: mine, due soon, missed, about the
+// center), a case with its whole history, and the desk actions: reply (with
+// templates, checked by the server before sending so a repeat is seen in
+// time), note, hand-over, final answer; protection (flag an abusive contact,
+// warn, end the contact, a dossier); a break or counselling; and for managers
+// and supervisors their staff's incidents, counselling requests and breaks.
 import { api, apiAll, ApiError, errorText } from './api.js';
 import { Directory, caseSummary, chainHead, levelText, timeline } from './caseview.js';
 import { dateTime, timeLeft } from './format.js';
@@ -10,7 +14,10 @@ import { busy, el, say } from './ui.js';
 const $ = (id) => document.getElementById(id);
 const CSRF_KEY = 'ombud.csrf';
 const dir = new Directory();
-const state = { me: null, org: null, queue: [], caseData: null, templates: null, note: null };
+const state = { me: null, org: null, queue: [], caseData: null, templates: null, note: null, draft: null };
+const SOON_MS = 24 * 60 * 60 * 1000;
+const HANDLERS = ['agent', 'supervisor', 'practitioner', 'manager', 'complaints'];
+const REVIEWERS = ['manager', 'supervisor'];
 
 function csrf() {
 	return sessionStorage.getItem(CSRF_KEY) || '';
@@ -77,20 +84,14 @@ async function logout() {
 	showLogin();
 }
 
-/* The organisations whose desk this account serves: its own company, or for
- * a vendor every company whose queue answers (the API has no list of the
- * clients a vendor acts for). */
-async function servedOrgs(me) {
-	if (me.org.kind !== 'vendor') return [me.org.code];
-	const tries = await Promise.all(dir.companies().map(async (o) => {
-		try {
-			await api('GET', `/v1/orgs/${encodeURIComponent(o.code)}/queue`);
-			return o.code;
-		} catch {
-			return null;
-		}
-	}));
-	return tries.filter(Boolean);
+/* The organisations whose desk this account serves: its own company, or
+ * the companies a vendor acts for (GET /v1/me lists them). */
+function servedOrgs(me) {
+	return me.org.kind === 'vendor' ? me.acts_for || [] : [me.org.code];
+}
+
+function ownPath(suffix) {
+	return `/v1/orgs/${encodeURIComponent(state.me.org.code)}${suffix}`;
 }
 
 function renderWho() {
@@ -102,15 +103,19 @@ function renderWho() {
 }
 
 async function enterDesk(me) {
-	state.me = me;
+	// login answers who without the vendor's clients: ask the server
+	state.me = me.org.kind === 'vendor' && !me.acts_for ? await api('GET', '/v1/me') : me;
+	me = state.me;
 	$('login-section').hidden = true;
 	$('desk').hidden = false;
 	renderWho();
-	const orgs = await servedOrgs(me);
+	$('care-section').hidden = !HANDLERS.includes(me.role);
+	$('team-section').hidden = !REVIEWERS.includes(me.role);
+	const orgs = servedOrgs(me);
 	const select = $('desk-org');
 	select.replaceChildren(...orgs.map((code) => el('option', { value: code }, dir.orgName(code))));
 	state.org = orgs[0] || me.org.code;
-	await Promise.all([loadQueue(), loadHelpers()]);
+	await Promise.all([loadQueue(), loadHelpers(), loadTeam()]);
 }
 
 /* ---- the queue ---- */
@@ -125,11 +130,34 @@ function deadlineName(q) {
 	return has('deadline.' + kind) ? t('deadline.' + kind) : kind || t('deadline.none');
 }
 
+/* Whether a queue item passes the chosen filter at nowMs. */
+function passes(q, filter, nowMs) {
+	const due = dueOf(q);
+	switch (filter) {
+	case 'mine': return q.mine;
+	case 'soon': return Boolean(due) && new Date(due).getTime() - nowMs <= SOON_MS && new Date(due).getTime() >= nowMs;
+	case 'missed': return q.deadlines_missed > 0 || (Boolean(due) && new Date(due).getTime() < nowMs);
+	case 'center': return q.about_center;
+	default: return true;
+	}
+}
+
+function queueFlags(q) {
+	const flags = [];
+	if (q.mine) flags.push(t('queue.flag.mine'));
+	if (q.deadlines_missed) flags.push(t('queue.flag.missed', { n: q.deadlines_missed }));
+	if (q.about_center) flags.push(t('queue.flag.center'));
+	return flags.join(' · ');
+}
+
 function renderQueue() {
 	const body = $('queue').querySelector('tbody');
 	const now = Date.now();
-	const labels = ['queue.col.receipt', 'queue.col.subject', 'queue.col.level', 'queue.col.deadline', 'queue.col.due', 'queue.col.left'].map((k) => t(k));
-	body.replaceChildren(...state.queue.map((q) => {
+	const filter = $('queue-filter').value;
+	const shown = state.queue.filter((q) => passes(q, filter, now));
+	const labels = ['queue.col.receipt', 'queue.col.subject', 'queue.col.level', 'queue.col.deadline', 'queue.col.due', 'queue.col.left',
+		'queue.col.flags'].map((k) => t(k));
+	body.replaceChildren(...shown.map((q) => {
 		const due = dueOf(q);
 		const left = due ? timeLeft(due, now) : null;
 		const cells = [
@@ -139,16 +167,18 @@ function renderQueue() {
 			deadlineName(q),
 			due ? el('time', { datetime: due }, dateTime(due)) : t('deadline.none'),
 			left ? el('span', { class: left.overdue ? 'left overdue' : 'left' }, left.text) : '',
+			queueFlags(q),
 		];
 		return el('tr', { dataset: { receipt: q.receipt } }, cells.map((c, i) => el('td', { dataset: { label: labels[i] } }, c)));
 	}));
-	$('queue-caption').textContent = t('queue.caption', { n: state.queue.length, org: dir.orgName(state.org) });
-	say($('queue-status'), state.queue.length ? '' : t('queue.empty'), 'info');
+	$('queue-caption').textContent = filter === 'all' ? t('queue.caption', { n: state.queue.length, org: dir.orgName(state.org) })
+		: t('queue.caption_filtered', { n: shown.length, total: state.queue.length, org: dir.orgName(state.org) });
+	say($('queue-status'), shown.length ? '' : t('queue.empty'), 'info');
 }
 
 async function loadQueue() {
 	try {
-		const r = await api('GET', orgPath('/queue'));
+		const r = await api('GET', orgPath('/queue?limit=100'));
 		// nearest deadline first, whatever order the page of items came in
 		state.queue = r.items.slice().sort((a, b) => new Date(dueOf(a) || 8.64e15) - new Date(dueOf(b) || 8.64e15));
 		renderQueue();
@@ -198,6 +228,11 @@ function chosenTemplate() {
 
 async function openCase(receipt) {
 	say($('case-error'), '');
+	if (state.caseData?.receipt !== receipt) {
+		state.draft = null;
+		say($('protect-status'), '');
+		$('dossier-link').hidden = true;
+	}
 	try {
 		state.caseData = await api('GET', orgPath(`/cases/${encodeURIComponent(receipt)}`));
 		state.note = null;
@@ -220,6 +255,9 @@ async function renderCase() {
 	const closed = c.status === 'closed' || c.status === 'referred';
 	for (const id of ['reply-form', 'assign-form', 'final-form'])
 		for (const control of $(id).elements) control.disabled = closed;
+	$('draft-check-button').disabled = closed;
+	$('protect-section').hidden = !HANDLERS.includes(state.me?.role);
+	renderDraft();
 	say($('case-status'), state.note ? state.note() : closed ? t('console.case_closed') : '', 'ok');
 	$('case-section').hidden = false;
 }
@@ -257,6 +295,255 @@ function needText(textarea) {
 	return text;
 }
 
+/* ---- the repeat warning: the server checks a draft before it is sent ---- */
+
+function draftBody() {
+	const text = $('reply-text').value.trim();
+	const template_id = chosenTemplate();
+	if (!text) return null;
+	return template_id ? { text, template_id } : { text };
+}
+
+function draftKey(body) {
+	return `${state.caseData?.receipt} ${JSON.stringify(body)}`;
+}
+
+/* What the server says the draft would count as; cached per text. */
+async function checkDraft() {
+	const body = draftBody();
+	if (!body || !state.caseData) {
+		state.draft = null;
+		renderDraft();
+		return null;
+	}
+	const key = draftKey(body);
+	if (state.draft?.key === key) return state.draft.verdict;
+	const verdict = await post(orgPath(`/cases/${encodeURIComponent(state.caseData.receipt)}/draft-check`), body);
+	state.draft = { key, verdict };
+	renderDraft();
+	return verdict;
+}
+
+/* The verdict in words; a repeat is a warning the agent must confirm. */
+function renderDraft() {
+	const box = $('draft-verdict');
+	const body = draftBody();
+	const d = state.draft && body && state.draft.key === draftKey(body) ? state.draft.verdict : null;
+	$('draft-confirm-field').hidden = !d?.repeated_answer;
+	if (!d) {
+		box.hidden = true;
+		box.replaceChildren();
+		return;
+	}
+	const deadline = d.deadline && has('deadline.' + d.deadline) ? t('deadline.' + d.deadline) : '';
+	let kind, lines;
+	if (d.repeated_answer) {
+		kind = 'repeat';
+		lines = [t('draft.repeat', { pct: Math.round(Math.max(d.similar.answer_score, d.similar.template_score) * 100) }),
+			t('draft.repeat_no_deadline'), d.climbs ? t('draft.climbs', { level: levelText(d.level_after) }) : null];
+	} else if (d.reply_class !== 'human') {
+		kind = 'template';
+		lines = [t('draft.template')];
+	} else if (d.below_level) {
+		kind = 'below';
+		lines = [t('draft.below_level', { level: levelText(state.caseData.level) })];
+	} else if (d.meets_deadline) {
+		kind = 'ok';
+		lines = [t('draft.meets', { kind: deadline })];
+	} else {
+		kind = 'none';
+		lines = [t('draft.no_deadline_running')];
+	}
+	box.dataset.verdict = kind;
+	box.className = kind === 'ok' || kind === 'none' ? 'draft msg' : 'draft warning';
+	if (kind === 'ok' || kind === 'none') box.dataset.kind = 'ok';
+	else delete box.dataset.kind;
+	box.replaceChildren(...lines.filter(Boolean).map((line) => el('p', {}, line)));
+	box.hidden = false;
+}
+
+let draftTimer = null;
+function draftSoon() {
+	clearTimeout(draftTimer);
+	renderDraft(); // a changed text hides the old verdict at once
+	draftTimer = setTimeout(() => checkDraft().catch(() => null), 500);
+}
+
+async function sendReply(form) {
+	const text = needText($('reply-text'));
+	if (!text) return;
+	let verdict = null;
+	try {
+		verdict = await checkDraft();
+	} catch (e) {
+		return say($('case-error'), errorText(e), 'error');
+	}
+	if (verdict?.repeated_answer && !$('draft-confirm').checked) {
+		say($('case-error'), t('draft.confirm_needed'), 'error');
+		$('draft-confirm').focus();
+		return;
+	}
+	const template_id = chosenTemplate();
+	state.draft = null;
+	await deskAction(form, '/replies', template_id ? { text, template_id } : { text }, () => {
+		const last = state.caseData.events.filter((e) => e.kind === 'message').pop();
+		return t('reply.done', { cls: has('reply_class.' + last?.reply_class) ? t('reply_class.' + last.reply_class) : '' })
+			+ (last?.repeated_answer ? ' ' + t('event.repeated_answer') : '');
+	});
+}
+
+/* ---- protection: on the case's contact, and for the agent ---- */
+
+function casePath(suffix) {
+	return orgPath(`/cases/${encodeURIComponent(state.caseData.receipt)}${suffix}`);
+}
+
+async function protectStep(button, fn) {
+	say($('protect-status'), '');
+	await busy(button, async () => {
+		try {
+			say($('protect-status'), await fn(), 'ok');
+		} catch (e) {
+			say($('protect-status'), e.code === 'conflict' && has('protect.conflict.' + button.id)
+				? t('protect.conflict.' + button.id) : errorText(e), 'error');
+		}
+	});
+}
+
+function contactState(r) {
+	return t('protect.contact_state', { given: r.warnings_given, required: r.warnings_required })
+		+ ' ' + t(r.may_end ? 'protect.may_end' : 'protect.may_not_end');
+}
+
+async function flagIncident(ev) {
+	ev.preventDefault();
+	const text = $('incident-text').value.trim();
+	if (!text) {
+		$('incident-text').setAttribute('aria-invalid', 'true');
+		$('incident-text').focus();
+		return say($('protect-status'), t('form.required', { field: t('field.incident_text') }), 'error');
+	}
+	$('incident-text').removeAttribute('aria-invalid');
+	const body = { kind: $('incident-kind').value, text };
+	const ref = $('incident-recording').value.trim();
+	if (ref) body.recording_ref = ref;
+	await protectStep(ev.target.querySelector('button[type=submit]'), async () => {
+		const r = await post(casePath('/incidents'), body);
+		ev.target.reset();
+		return t('protect.flagged', { id: r.id, kind: t('incident.kind.' + r.kind), status: t('incident.status.' + r.status) });
+	});
+}
+
+async function warnContact() {
+	await protectStep($('warn-button'), async () => contactState(await post(casePath('/warnings'), {})));
+}
+
+async function endContact() {
+	await protectStep($('end-button'), async () => {
+		const r = await post(casePath('/end-contact'), {});
+		state.caseData = await api('GET', orgPath(`/cases/${encodeURIComponent(state.caseData.receipt)}`));
+		await renderCase();
+		await loadQueue();
+		return t('protect.ended', { code: r.handed_over_to.staff_code, level: levelText(r.handed_over_to.level) });
+	});
+}
+
+async function requestDossier() {
+	await protectStep($('dossier-button'), async () => {
+		const r = await post(ownPath('/dossiers'), { receipt: state.caseData.receipt });
+		const link = $('dossier-link');
+		link.replaceChildren(el('a', { href: ownPath(`/dossiers/${r.id}?format=html`), target: '_blank', rel: 'noopener' },
+			t('protect.dossier_open', { id: r.id })));
+		link.hidden = false;
+		return t('protect.dossier_done', { id: r.id });
+	});
+}
+
+async function askForCare(ev) {
+	ev.preventDefault();
+	const kind = $('care-kind').value;
+	const words = $('care-text').value.trim();
+	await busy(ev.target.querySelector('button[type=submit]'), async () => {
+		try {
+			await post(ownPath('/counselling'), { text: t('care.request_text', { kind: t('care.kind.' + kind), text: words || '-' }) });
+			ev.target.reset();
+			say($('care-status'), t('care.done.' + kind), 'ok');
+			await loadTeam();
+		} catch (e) {
+			say($('care-status'), errorText(e), 'error');
+		}
+	});
+}
+
+/* ---- managers and supervisors: their staff's incidents, requests, breaks ---- */
+
+async function loadTeam() {
+	if (!state.me || !REVIEWERS.includes(state.me.role)) return;
+	try {
+		const [incidents, requests, staff] = await Promise.all([apiAll(ownPath('/incidents')), apiAll(ownPath('/counselling')),
+			apiAll(ownPath('/staff')).catch(() => [])]);
+		state.team = { incidents, requests };
+		$('own-staff-codes').replaceChildren(...staff.filter((s) => s.active && s.staff_code !== state.me.staff_code)
+			.map((s) => el('option', { value: s.staff_code }, has('role.' + s.role) ? t('role.' + s.role) : s.role)));
+		renderTeam();
+	} catch (e) {
+		say($('team-status'), errorText(e), 'error');
+	}
+}
+
+function renderTeam() {
+	if (!state.team) return;
+	const labels = ['id', 'agent', 'receipt', 'kind', 'at', 'status', 'text', 'review'].map((k) => t('incident.col.' + k));
+	const rows = state.team.incidents.slice().reverse().map((i) => {
+		const decide = i.status === 'pending' && i.agent !== state.me.staff_code
+			? el('span', { class: 'inline' },
+				el('button', { type: 'button', onclick: (ev) => review(ev.target, i.id, 'confirm') }, t('incident.confirm')),
+				el('button', { type: 'button', onclick: (ev) => review(ev.target, i.id, 'reject') }, t('incident.reject')))
+			: i.reviewed ? t('incident.reviewed_by', { code: i.reviewed.by }) : '';
+		const cells = [String(i.id), i.agent, i.receipt, t('incident.kind.' + i.kind), dateTime(i.at),
+			el('span', { class: 'status', dataset: { status: i.status } }, t('incident.status.' + i.status)),
+			el('span', { class: 'quote' }, i.text), decide];
+		return el('tr', { dataset: { incident: i.id } }, cells.map((c, n) => el('td', { dataset: { label: labels[n] } }, c)));
+	});
+	$('incidents').querySelector('tbody').replaceChildren(...rows);
+	if (!rows.length) say($('team-status'), t('team.no_incidents'), 'info');
+	$('counselling-list').replaceChildren(...(state.team.requests.length ? state.team.requests.slice().reverse().map((c) =>
+		el('li', { dataset: { request: c.id } }, t('team.request_line', { code: c.agent, at: dateTime(c.at), text: c.text })))
+		: [el('li', { class: 'muted' }, t('team.no_requests'))]));
+}
+
+async function review(button, id, decision) {
+	await busy(button, async () => {
+		try {
+			await post(ownPath(`/incidents/${id}/review`), { decision });
+			say($('team-status'), t('incident.reviewed.' + decision, { id }), 'ok');
+		} catch (e) {
+			say($('team-status'), errorText(e), 'error');
+		}
+	});
+	await loadTeam();
+}
+
+async function giveBreak(ev) {
+	ev.preventDefault();
+	const agent = $('break-agent').value.trim().toUpperCase();
+	const minutes = Number.parseInt($('break-minutes').value, 10);
+	if (!/^[A-Z0-9]+-[A-Z]{3}-\d{4}$/.test(agent)) {
+		$('break-agent').setAttribute('aria-invalid', 'true');
+		$('break-agent').focus();
+		return say($('team-status'), t('assign.invalid'), 'error');
+	}
+	$('break-agent').removeAttribute('aria-invalid');
+	await busy(ev.target.querySelector('button[type=submit]'), async () => {
+		try {
+			const r = await post(ownPath('/breaks'), { agent, minutes });
+			say($('team-status'), t('team.break_given', { code: r.agent, minutes: r.minutes }), 'ok');
+		} catch (e) {
+			say($('team-status'), errorText(e), 'error');
+		}
+	});
+}
+
 function wire() {
 	$('login-form').addEventListener('submit', login);
 	$('logout').addEventListener('click', logout);
@@ -274,17 +561,26 @@ function wire() {
 	$('reply-template').addEventListener('change', (ev) => {
 		const tp = (state.templates || []).find((x) => String(x.id) === ev.target.value);
 		if (tp) $('reply-text').value = tp.body;
+		draftSoon();
 	});
 	$('reply-form').addEventListener('submit', (ev) => {
 		ev.preventDefault();
-		const text = needText($('reply-text'));
-		if (!text) return;
-		const template_id = chosenTemplate();
-		deskAction(ev.target, '/replies', template_id ? { text, template_id } : { text }, () => {
-			const last = state.caseData.events.filter((e) => e.kind === 'message').pop();
-			return t('reply.done', { cls: has('reply_class.' + last?.reply_class) ? t('reply_class.' + last.reply_class) : '' })
-				+ (last?.repeated_answer ? ' ' + t('event.repeated_answer') : '');
-		});
+		sendReply(ev.target);
+	});
+	$('reply-text').addEventListener('input', draftSoon);
+	$('draft-check-button').addEventListener('click', (ev) => busy(ev.target, () => checkDraft().catch((e) =>
+		say($('case-error'), errorText(e), 'error'))));
+	$('queue-filter').addEventListener('change', renderQueue);
+	$('incident-form').addEventListener('submit', flagIncident);
+	$('warn-button').addEventListener('click', warnContact);
+	$('end-button').addEventListener('click', endContact);
+	$('dossier-button').addEventListener('click', requestDossier);
+	$('care-form').addEventListener('submit', askForCare);
+	$('break-form').addEventListener('submit', giveBreak);
+	$('dossier-open-form').addEventListener('submit', (ev) => {
+		ev.preventDefault();
+		const id = Number.parseInt($('dossier-id').value, 10);
+		if (id > 0) window.open(ownPath(`/dossiers/${id}?format=html`), '_blank', 'noopener');
 	});
 	$('note-form').addEventListener('submit', (ev) => {
 		ev.preventDefault();
@@ -325,6 +621,7 @@ async function main() {
 		const redraws = [renderCase()];
 		if (state.me) {
 			renderQueue();
+			renderTeam();
 			redraws.push(loadHelpers());
 		}
 		return Promise.all(redraws);
