@@ -14,7 +14,17 @@ static const struct org_new orgs[] = {
 	{"FSR", "금융소비자원(데모)", "Financial Consumer Regulator (demo)", ORG_REGULATOR, false},
 	{"DT", "데모텔레콤", "Demo Telecom", ORG_CARRIER, false},
 	{"TM1", "다온텔레마케팅", "Daon Telemarketing (demo)", ORG_TELEMARKETER, false},
+	{"NR", "누리카드", "Nuri Card", ORG_COMPANY, false}, /* a second company, for comparing figures */
 };
+
+/* The index in orgs[] of an organisation code (the table above names it). */
+static size_t org_index(const char *code)
+{
+	size_t i = 0;
+	while (strcmp(orgs[i].code, code) != 0)
+		i++;
+	return i;
+}
 
 static const struct {
 	const char *org;
@@ -25,6 +35,8 @@ static const struct {
 	{"HB", {"DEPOSIT", "수신부", "Deposits", "02-3700-1300", "수신부장 / Head of Deposits"}},
 	{"HB", {"CPO", "금융소비자보호부", "Consumer Protection Office", "02-3700-1900",
 		"금융소비자보호총괄책임자 / Chief Consumer Protection Officer"}},
+	{"NR", {"CARD", "카드영업팀", "Card Sales", "02-6000-2100", "카드영업팀장 / Head of Card Sales"}},
+	{"NR", {"CPO", "소비자보호팀", "Consumer Protection", "02-6000-2900", "소비자보호팀장 / Head of Consumer Protection"}},
 };
 
 static const struct {
@@ -41,6 +53,8 @@ static const struct {
 	{"DT", "dt.screen", "screener", NULL, "서차단"},
 	{"TM1", "tm1.caller", "telemarketer", NULL, "강영업"},
 	{"TM1", "tm1.admin", "admin", NULL, "문관리"},
+	{"NR", "nr.agent", "agent", NULL, "노상담"},
+	{"NR", "nr.card", "practitioner", "CARD", "나실무"},
 };
 
 static int seed_orgs(struct app *app, int64_t ids[])
@@ -59,7 +73,7 @@ static int seed_depts(struct app *app, const int64_t org_ids[])
 	const char *field = NULL;
 	for (size_t i = 0; i < sizeof depts / sizeof depts[0]; i++) {
 		int64_t id;
-		int rc = accounts_dept_create(app, org_ids[0], &depts[i].dept, &id, &field);
+		int rc = accounts_dept_create(app, org_ids[org_index(depts[i].org)], &depts[i].dept, &id, &field);
 		if (rc != OMB_OK)
 			return rc;
 	}
@@ -67,13 +81,15 @@ static int seed_depts(struct app *app, const int64_t org_ids[])
 }
 
 static const struct {
-	const char *code, *name, *name_en, *dept;
+	const char *org, *code, *name, *name_en, *dept;
 	bool about_center;
 } categories[] = {
-	{"CARD", "카드 이용·결제", "Card use and payment", "CARD", false},
-	{"LOAN", "대출", "Loans", "LOAN", false},
-	{"DEPOSIT", "예금·적금", "Deposits and savings", "DEPOSIT", false},
-	{"CENTER", "고객센터 자체에 대한 불만", "About the customer center itself", "CPO", true},
+	{"HB", "CARD", "카드 이용·결제", "Card use and payment", "CARD", false},
+	{"HB", "LOAN", "대출", "Loans", "LOAN", false},
+	{"HB", "DEPOSIT", "예금·적금", "Deposits and savings", "DEPOSIT", false},
+	{"HB", "CENTER", "고객센터 자체에 대한 불만", "About the customer center itself", "CPO", true},
+	{"NR", "CARD", "카드 이용·결제", "Card use and payment", "CARD", false},
+	{"NR", "CENTER", "고객센터 자체에 대한 불만", "About the customer center itself", "CPO", true},
 };
 
 static const struct {
@@ -84,15 +100,19 @@ static const struct {
 	{"한국소비자원 / Korea Consumer Agency", "1372, www.kca.go.kr"},
 };
 
-static int seed_desk(struct app *app, int64_t bank_id)
+static int seed_desk(struct app *app, const int64_t org_ids[])
 {
 	struct case_error err;
 	int rc = OMB_OK;
+	int64_t bank_id = org_ids[0], card_id = org_ids[org_index("NR")];
 	for (size_t i = 0; rc == OMB_OK && i < sizeof categories / sizeof categories[0]; i++)
-		rc = cases_category_add(app, bank_id, categories[i].code, categories[i].name, categories[i].name_en,
-					categories[i].dept, categories[i].about_center, &err);
-	for (size_t i = 0; rc == OMB_OK && i < sizeof referrals / sizeof referrals[0]; i++)
+		rc = cases_category_add(app, org_ids[org_index(categories[i].org)], categories[i].code, categories[i].name,
+					categories[i].name_en, categories[i].dept, categories[i].about_center, &err);
+	for (size_t i = 0; rc == OMB_OK && i < sizeof referrals / sizeof referrals[0]; i++) {
 		rc = cases_referral_add(app, bank_id, referrals[i].name, referrals[i].contact, &err);
+		if (rc == OMB_OK)
+			rc = cases_referral_add(app, card_id, referrals[i].name, referrals[i].contact, &err);
+	}
 	int64_t id;
 	if (rc == OMB_OK)
 		rc = cases_template_add(app, bank_id, "카드 분실 안내",
@@ -133,7 +153,7 @@ int demo_seed(struct app *app, FILE *out)
 	if ((rc = store_begin(app->store, true)) != OMB_OK)
 		return rc;
 	if ((rc = seed_orgs(app, org_ids)) == OMB_OK && (rc = seed_depts(app, org_ids)) == OMB_OK &&
-	    (rc = seed_desk(app, org_ids[0])) == OMB_OK)
+	    (rc = seed_desk(app, org_ids)) == OMB_OK)
 		rc = seed_people(app, out);
 	if (rc == OMB_OK)
 		rc = store_commit(app->store);
