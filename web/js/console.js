@@ -5,83 +5,31 @@
 // time), note, hand-over, final answer; protection (flag an abusive contact,
 // warn, end the contact, a dossier); a break or counselling; and for managers
 // and supervisors their staff's incidents, counselling requests and breaks.
-import { api, apiAll, ApiError, errorText } from './api.js';
+import { api, apiAll, errorText } from './api.js';
 import { Directory, caseSummary, chainHead, levelText, timeline } from './caseview.js';
 import { dateTime, timeLeft } from './format.js';
 import { has, initI18n, localName, onLangChange, t } from './i18n.js';
+import { get, logout, post, startSession } from './session.js';
 import { busy, el, say } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
-const CSRF_KEY = 'ombud.csrf';
 const dir = new Directory();
 const state = { me: null, org: null, queue: [], caseData: null, templates: null, note: null, draft: null };
 const SOON_MS = 24 * 60 * 60 * 1000;
 const HANDLERS = ['agent', 'supervisor', 'practitioner', 'manager', 'complaints'];
 const REVIEWERS = ['manager', 'supervisor'];
 
-function csrf() {
-	return sessionStorage.getItem(CSRF_KEY) || '';
-}
-
 function orgPath(suffix) {
 	return `/v1/orgs/${encodeURIComponent(state.org)}${suffix}`;
 }
 
-/* A cookie-authenticated write: always with the session's CSRF token. An
- * expired session sends the agent back to the login form. */
-async function post(path, body) {
-	try {
-		return await api('POST', path, { body, headers: { 'X-CSRF-Token': csrf() } });
-	} catch (e) {
-		if (e instanceof ApiError && (e.code === 'unauthorized' || e.code === 'csrf')) sessionLost();
-		throw e;
-	}
-}
-
-/* ---- session ---- */
-
-function showLogin(message) {
+/* Back to the login form: forget who was signed in and what was open. */
+function leaveDesk() {
 	$('desk').hidden = true;
-	$('login-section').hidden = false;
-	say($('login-error'), message || '', 'error');
-}
-
-function sessionLost() {
-	sessionStorage.removeItem(CSRF_KEY);
-	state.me = null;
-	showLogin(t('login.expired'));
-}
-
-async function login(ev) {
-	ev.preventDefault();
-	const name = $('login-name').value.trim(), password = $('login-password').value;
-	if (!name || !password) {
-		(name ? $('login-password') : $('login-name')).focus();
-		return say($('login-error'), t('form.required', { field: t(name ? 'field.password' : 'field.login') }), 'error');
-	}
-	await busy(ev.target.querySelector('button[type=submit]'), async () => {
-		try {
-			const r = await api('POST', '/v1/auth/login', { body: { login: name, password } });
-			sessionStorage.setItem(CSRF_KEY, r.csrf);
-			$('login-password').value = '';
-			await enterDesk(r.me);
-		} catch (e) {
-			say($('login-error'), e.code === 'unauthorized' ? t('login.wrong') : errorText(e), 'error');
-		}
-	});
-}
-
-async function logout() {
-	try {
-		await post('/v1/auth/logout', {});
-	} catch {
-		/* the session may be gone already */
-	}
-	sessionStorage.removeItem(CSRF_KEY);
+	$('case-section').hidden = true;
 	state.me = null;
 	state.caseData = null;
-	$('case-section').hidden = true;
-	showLogin();
+	state.team = null;
 }
 
 /* The organisations whose desk this account serves: its own company, or
@@ -106,7 +54,6 @@ async function enterDesk(me) {
 	// login answers who without the vendor's clients: ask the server
 	state.me = me.org.kind === 'vendor' && !me.acts_for ? await api('GET', '/v1/me') : me;
 	me = state.me;
-	$('login-section').hidden = true;
 	$('desk').hidden = false;
 	renderWho();
 	$('care-section').hidden = !HANDLERS.includes(me.role);
@@ -178,12 +125,11 @@ function renderQueue() {
 
 async function loadQueue() {
 	try {
-		const r = await api('GET', orgPath('/queue?limit=100'));
+		const r = await get(orgPath('/queue?limit=100'));
 		// nearest deadline first, whatever order the page of items came in
 		state.queue = r.items.slice().sort((a, b) => new Date(dueOf(a) || 8.64e15) - new Date(dueOf(b) || 8.64e15));
 		renderQueue();
 	} catch (e) {
-		if (e.code === 'unauthorized') return sessionLost();
 		say($('queue-status'), errorText(e), 'error');
 	}
 }
@@ -545,7 +491,6 @@ async function giveBreak(ev) {
 }
 
 function wire() {
-	$('login-form').addEventListener('submit', login);
 	$('logout').addEventListener('click', logout);
 	$('queue-refresh').addEventListener('click', loadQueue);
 	$('desk-org').addEventListener('change', (ev) => {
@@ -626,11 +571,7 @@ async function main() {
 		}
 		return Promise.all(redraws);
 	});
-	// A session cookie alone cannot write: without this tab's CSRF token, log in again.
-	let me = null;
-	if (csrf()) me = await api('GET', '/v1/me').catch(() => null);
-	if (me && me.staff_code) await enterDesk(me);
-	else showLogin();
+	await startSession(enterDesk, leaveDesk);
 	document.body.dataset.ready = 'true';
 }
 

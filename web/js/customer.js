@@ -127,6 +127,44 @@ async function lookUp(ev) {
 	});
 }
 
+/* ---- a lost access code: a one-time code to the case's contact ---- */
+
+async function sendOneTimeCode(ev) {
+	ev.preventDefault();
+	const receipt = $('lost-receipt').value.trim().toUpperCase();
+	if (!receipt) return invalid({ input: $('lost-receipt'), text: t('form.required', { field: t('lost.receipt') }) }, $('lost-status'));
+	await busy(ev.target.querySelector('button[type=submit]'), async () => {
+		try {
+			await api('POST', `/v1/cases/${encodeURIComponent(receipt)}/one-time-code`, { body: {} });
+			$('lost-code-form').hidden = false;
+			say($('lost-status'), t('lost.sent'), 'ok');
+			$('lost-otp').focus();
+		} catch (e) {
+			say($('lost-status'), errorText(e), 'error');
+		}
+	});
+}
+
+/* The one-time code for a new access code; the case opens with it at once. */
+async function exchangeOneTimeCode(ev) {
+	ev.preventDefault();
+	const receipt = $('lost-receipt').value.trim().toUpperCase();
+	const code = $('lost-otp').value.trim();
+	if (!/^\d{6}$/.test(code)) return invalid({ input: $('lost-otp'), text: t('lost.otp_format') }, $('lost-status'));
+	await busy(ev.target.querySelector('button[type=submit]'), async () => {
+		try {
+			const r = await api('POST', `/v1/cases/${encodeURIComponent(receipt)}/access-code`, { body: { one_time_code: code } });
+			$('lookup-receipt').value = r.receipt;
+			$('lookup-code').value = r.access_code;
+			say($('lost-status'), t('lost.done', { code: r.access_code }), 'ok');
+			ev.target.reset();
+			$('lookup-form').requestSubmit();
+		} catch (e) {
+			say($('lost-status'), e.code === 'not_found' ? t('lost.wrong_code') : errorText(e), 'error');
+		}
+	});
+}
+
 async function renderCase() {
 	if (!current) return;
 	const c = current.data;
@@ -207,6 +245,8 @@ function wire() {
 	});
 	$('open-form').addEventListener('submit', openCase);
 	$('lookup-form').addEventListener('submit', lookUp);
+	$('lost-send-form').addEventListener('submit', sendOneTimeCode);
+	$('lost-code-form').addEventListener('submit', exchangeOneTimeCode);
 	$('copy-receipt').addEventListener('click', () => copy('receipt-number'));
 	$('copy-code').addEventListener('click', () => copy('receipt-code'));
 	$('demand').addEventListener('click', (ev) => act(ev.currentTarget, 'demand'));

@@ -78,3 +78,8 @@ export function number(value, digits = 1) {
 	if (value === null || value === undefined) return t('figures.none');
 	return new Intl.NumberFormat(locale(), { maximumFractionDigits: digits }).format(value);
 }
+
+/* A KRW amount with separators, as the catalogue writes it (money.krw). */
+export function krw(value) {
+	return t('money.krw', { n: new Intl.NumberFormat(locale(), { maximumFractionDigits: 0 }).format(value) });
+}

@@ -1,0 +1,229 @@
+// oversight.js — the regulator's and the carrier's page: telemarketing cases
+// by business with the fine a confirmation would carry, confirm or dismiss,
+// the sanctions and fines; recorded call-screening blocks with their evidence
+// packets, blocking and lifting (screeners), and number holders' appeals.
+import { apiAll, errorText } from './api.js';
+import { dateTime, krw, phone } from './format.js';
+import { has, initI18n, onLangChange, t } from './i18n.js';
+import { get, logout, post, startSession } from './session.js';
+import { busy, el, say } from './ui.js';
+
+const $ = (id) => document.getElementById(id);
+const state = { me: null, cases: [], sanctions: [], blocks: [], appeals: [] };
+
+const can = {
+	tm: (me) => me.role === 'regulator',
+	readScreen: (me) => me.role === 'regulator' || me.role === 'screener',
+	actScreen: (me) => me.role === 'screener',
+};
+
+function label(prefix, value) {
+	return has(`${prefix}.${value}`) ? t(`${prefix}.${value}`) : value;
+}
+
+function cells(table, values) {
+	const names = [...$(table).querySelectorAll('thead th')].map((th) => th.textContent);
+	return values.map((v, i) => el('td', { dataset: { label: names[i] || '' }, class: $(table).querySelectorAll('thead th')[i]?.className || null }, v));
+}
+
+async function shown(statusEl, fn) {
+	try {
+		say($(statusEl), await fn(), 'ok');
+		return true;
+	} catch (e) {
+		say($(statusEl), errorText(e), 'error');
+		return false;
+	}
+}
+
+/* ---- telemarketing: cases by business, decisions, sanctions ---- */
+
+async function loadTm() {
+	const [cases, sanctions] = await Promise.all([get('/v1/tm/cases'), apiAll('/v1/tm/sanctions')]);
+	state.cases = cases.items;
+	state.sanctions = sanctions;
+	renderTm();
+}
+
+function decideControls(c) {
+	const id = `decide-${c.business.id}`;
+	const reason = el('input', { id, 'aria-label': t('tm.reason_for', { name: c.business.name }), placeholder: t('tm.reason_placeholder') });
+	const decide = (outcome) => async (ev) => {
+		const why = reason.value.trim();
+		if (!why) {
+			reason.setAttribute('aria-invalid', 'true');
+			reason.focus();
+			return say($('tm-status'), t('form.required', { field: t('tm.col.reason') }), 'error');
+		}
+		await busy(ev.target, () => shown('tm-status', async () => {
+			const d = await post(`/v1/tm/cases/${c.business.id}/decisions`, { outcome, reason: why });
+			await loadTm();
+			return d.sanction ? t('tm.confirmed', { name: c.business.name, order: d.sanction.order, fine: krw(d.sanction.fine_krw) })
+				: t('tm.dismissed', { name: c.business.name, n: d.reports });
+		}));
+	};
+	return el('div', { class: 'decide' }, reason, el('span', { class: 'inline' },
+		el('button', { type: 'button', class: 'primary', onclick: decide('confirm') }, t('tm.confirm')),
+		el('button', { type: 'button', onclick: decide('dismiss') }, t('tm.dismiss'))));
+}
+
+function renderTm() {
+	$('tm-cases').querySelector('tbody').replaceChildren(...state.cases.map((c) => el('tr', { dataset: { business: c.business.id } },
+		cells('tm-cases', [
+			t('tm.business_named', { name: c.business.name, org: c.business.org || '-' }),
+			t('tm.reports_count', { n: c.reports, prima: c.prima_facie }),
+			c.violations.map((v) => label('violation', v)).join(', ') || t('tm.no_violation'),
+			dateTime(c.last_filed),
+			t('tm.fine_order', { fine: krw(c.fine_if_confirmed.amount_krw), order: c.fine_if_confirmed.order }),
+			decideControls(c),
+		]))));
+	if (!state.cases.length) say($('tm-status'), t('tm.no_cases'), 'info');
+	$('tm-sanctions').querySelector('tbody').replaceChildren(...state.sanctions.map((s) => el('tr', { dataset: { sanction: s.id } },
+		cells('tm-sanctions', [s.business.name, String(s.order), krw(s.fine_krw), s.reason, dateTime(s.decided), String(s.reports), String(s.answers)]))));
+}
+
+/* ---- screening: blocks, evidence, lifting ---- */
+
+function evidenceLink(number) {
+	return el('a', { href: `/v1/screen/numbers/${encodeURIComponent(number)}/evidence?format=html`, target: '_blank', rel: 'noopener' },
+		t('blocks.evidence_open'));
+}
+
+async function loadBlocks() {
+	state.blocks = await apiAll(`/v1/screen/blocks?state=${$('blocks-state').value}`);
+	renderBlocks();
+}
+
+function liftControls(b) {
+	if (b.lifted || !can.actScreen(state.me)) return b.lifted ? t('blocks.lifted_by', { code: b.lifted.by, reason: b.lifted.reason }) : '';
+	const reason = el('input', { 'aria-label': t('blocks.lift_reason_for', { number: phone(b.number) }), placeholder: t('blocks.lift_placeholder') });
+	return el('div', { class: 'decide' }, reason, el('button', { type: 'button', onclick: async (ev) => {
+		const why = reason.value.trim();
+		if (!why) {
+			reason.setAttribute('aria-invalid', 'true');
+			reason.focus();
+			return say($('blocks-status'), t('form.required', { field: t('blocks.col.lift') }), 'error');
+		}
+		await busy(ev.target, () => shown('blocks-status', async () => {
+			await post(`/v1/screen/blocks/${encodeURIComponent(b.number)}/lift`, { reason: why });
+			await loadBlocks();
+			return t('blocks.lifted', { number: phone(b.number) });
+		}));
+	} }, t('blocks.lift')));
+}
+
+function renderBlocks() {
+	$('blocks').querySelector('tbody').replaceChildren(...state.blocks.map((b) => el('tr', { dataset: { number: b.number, block: b.id } },
+		cells('blocks', [
+			el('strong', {}, phone(b.number)),
+			b.reasons.map((r) => label('reason', r)).join(', ') + (b.note ? ` — ${b.note}` : ''),
+			b.set_by === 'engine' ? t('blocks.engine') : b.set_by,
+			t('blocks.period', { from: dateTime(b.from), until: dateTime(b.until) }),
+			el('span', { class: 'status', dataset: { state: b.lifted ? 'lifted' : 'running' } }, t(b.lifted ? 'blocks.state.lifted' : 'blocks.state.running_one')),
+			evidenceLink(b.number),
+			liftControls(b),
+		]))));
+	if (!state.blocks.length) say($('blocks-status'), t('blocks.none'), 'info');
+}
+
+async function blockNumber(ev) {
+	ev.preventDefault();
+	const number = $('block-number').value.trim(), reason = $('block-reason').value.trim();
+	for (const [input, value] of [[$('block-number'), number], [$('block-reason'), reason]]) {
+		if (value) {
+			input.removeAttribute('aria-invalid');
+			continue;
+		}
+		input.setAttribute('aria-invalid', 'true');
+		input.focus();
+		return say($('blocks-status'), t('form.required', { field: $(`${input.id}`).labels[0].textContent }), 'error');
+	}
+	await busy(ev.target.querySelector('button[type=submit]'), () => shown('blocks-status', async () => {
+		const b = await post('/v1/screen/blocks', { number, reason, voice_phishing: $('block-phishing').checked });
+		ev.target.reset();
+		await loadBlocks();
+		return t('blocks.blocked', { number: phone(b.number), until: dateTime(b.until) });
+	}));
+}
+
+/* ---- appeals by number holders ---- */
+
+async function loadAppeals() {
+	state.appeals = await apiAll(`/v1/screen/appeals?status=${$('appeals-status-filter').value}`);
+	renderAppeals();
+}
+
+function appealControls(a) {
+	if (a.decision) return t('appeals.decided', { code: a.decision.by, reason: a.decision.reason });
+	if (!can.actScreen(state.me)) return '';
+	const reason = el('input', { 'aria-label': t('appeals.reason_for', { id: a.id }), placeholder: t('appeals.reason_placeholder') });
+	const decide = (lift) => async (ev) => {
+		const why = reason.value.trim();
+		if (!why) {
+			reason.setAttribute('aria-invalid', 'true');
+			reason.focus();
+			return say($('appeals-status'), t('form.required', { field: t('appeals.col.decide') }), 'error');
+		}
+		await busy(ev.target, () => shown('appeals-status', async () => {
+			const d = await post(`/v1/screen/appeals/${a.id}/decide`, { lift, reason: why });
+			await Promise.all([loadAppeals(), loadBlocks()]);
+			return t(lift ? 'appeals.lifted' : 'appeals.rejected', { id: d.id, number: phone(d.number) });
+		}));
+	};
+	return el('div', { class: 'decide' }, reason, el('span', { class: 'inline' },
+		el('button', { type: 'button', class: 'primary', onclick: decide(true) }, t('appeals.lift')),
+		el('button', { type: 'button', onclick: decide(false) }, t('appeals.reject'))));
+}
+
+function renderAppeals() {
+	$('appeals').querySelector('tbody').replaceChildren(...state.appeals.map((a) => el('tr', { dataset: { appeal: a.id } },
+		cells('appeals', [String(a.id), phone(a.number), el('span', { class: 'quote' }, a.statement), dateTime(a.confirmed),
+			el('a', { href: `${a.evidence}?format=html`, target: '_blank', rel: 'noopener' }, t('blocks.evidence_open')), appealControls(a)]))));
+	if (!state.appeals.length) say($('appeals-status'), t('appeals.none'), 'info');
+	else say($('appeals-status'), '');
+}
+
+/* ---- the page ---- */
+
+async function enter(me) {
+	state.me = me;
+	$('oversight').hidden = false;
+	$('who').textContent = t('desk.signed_in', { code: me.staff_code, role: label('role', me.role), org: me.org.code });
+	$('tm-section').hidden = !can.tm(me);
+	$('blocks-section').hidden = !can.readScreen(me);
+	$('appeals-section').hidden = !can.readScreen(me);
+	$('block-form').hidden = !can.actScreen(me);
+	if (!can.tm(me) && !can.readScreen(me)) say($('page-error'), t('oversight.not_for_role'), 'error');
+	try {
+		await Promise.all([can.tm(me) ? loadTm() : null, can.readScreen(me) ? loadBlocks() : null,
+			can.readScreen(me) ? loadAppeals() : null]);
+	} catch (e) {
+		say($('page-error'), errorText(e), 'error');
+	}
+}
+
+function leave() {
+	$('oversight').hidden = true;
+	state.me = null;
+}
+
+async function main() {
+	await initI18n();
+	$('logout').addEventListener('click', logout);
+	$('block-form').addEventListener('submit', blockNumber);
+	$('blocks-state').addEventListener('change', () => loadBlocks().catch((e) => say($('blocks-status'), errorText(e), 'error')));
+	$('appeals-status-filter').addEventListener('change', () => loadAppeals().catch((e) => say($('appeals-status'), errorText(e), 'error')));
+	onLangChange(() => {
+		if (!state.me) return;
+		$('who').textContent = t('desk.signed_in', { code: state.me.staff_code, role: label('role', state.me.role), org: state.me.org.code });
+		if (can.tm(state.me)) renderTm();
+		if (can.readScreen(state.me)) {
+			renderBlocks();
+			renderAppeals();
+		}
+	});
+	await startSession(enter, leave);
+	document.body.dataset.ready = 'true';
+}
+
+main();
