@@ -213,6 +213,7 @@ int h_break_add(struct api_req *r);
 int h_counselling_add(struct api_req *r);
 int h_counselling_list(struct api_req *r);
 int h_dossier_create(struct api_req *r);
+int h_dossiers_list(struct api_req *r);
 int h_dossier_get(struct api_req *r);
 int h_protect_figures(struct api_req *r);
 int h_protect_settings_get(struct api_req *r);

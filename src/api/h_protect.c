@@ -195,6 +195,27 @@ int h_counselling_list(struct api_req *r)
 
 /* ---- dossiers ---- */
 
+int h_dossiers_list(struct api_req *r)
+{
+	int64_t after;
+	int limit;
+	int rc = api_page(r, &after, &limit);
+	struct protection_dossier_item *items = NULL;
+	size_t n = 0;
+	if (rc == OMB_OK)
+		rc = protection_dossiers(r->app, &r->who, after, limit, &items, &n);
+	if (rc != OMB_OK)
+		return rc;
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)items[i].id, "receipt",
+						      items[i].receipt, "agent", items[i].agent_code, "created",
+						      api_iso_or_null(items[i].created_ms)));
+	int64_t last = n ? items[n - 1].id : 0;
+	free(items);
+	return api_reply_page(r, list, last, limit);
+}
+
 int h_dossier_create(struct api_req *r)
 {
 	const char *receipt;

@@ -132,6 +132,8 @@ const struct route api_routes[] = {
 	 "counselling requests (the agent's own; managers: all)"},
 	{"POST", "/v1/orgs/{org}/dossiers", h_dossier_create, HANDLERS, ORG_OWN, KB(1), 0, NULL,
 	 "a criminal-complaint dossier of my incidents on a case"},
+	{"GET", "/v1/orgs/{org}/dossiers", h_dossiers_list, HANDLERS, ORG_OWN, 0, 0, NULL,
+	 "dossiers (the agent's own; managers and supervisors: all of the organisation)"},
 	{"GET", "/v1/orgs/{org}/dossiers/{id}", h_dossier_get, HANDLERS, ORG_OWN, 0, 0, NULL,
 	 "a dossier (the agent who asked and their manager)"},
 	{"GET", "/v1/orgs/{org}/protection-figures", h_protect_figures, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL,

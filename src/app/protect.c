@@ -1023,6 +1023,46 @@ static struct doc *dossier_doc(const struct dossier_row *x, const struct dossier
 	return doc;
 }
 
+struct dossier_list {
+	const struct principal *who;
+	struct protection_dossier_item *items;
+	size_t n;
+};
+
+/* Only what protect_dossier_may_fetch lets the caller fetch is listed. */
+static int dossier_list_row(void *ctx, const struct store_row *row)
+{
+	struct dossier_list *l = ctx;
+	struct protect_dossier d = {store_row_int(row, 1), store_row_int(row, 2), store_row_int(row, 3),
+				    store_row_int(row, 4)};
+	struct protect_viewer viewer = {false, l->who->staff_id, l->who->org_id};
+	if (!protect_dossier_may_fetch(&d, is_manager_of(l->who, d.org_id) ? l->who->staff_id : 0, &viewer))
+		return 0;
+	struct protection_dossier_item *it = &l->items[l->n++];
+	it->id = store_row_int(row, 0);
+	it->created_ms = d.created_ms;
+	snprintf(it->receipt, sizeof it->receipt, "%s", store_row_text(row, 5));
+	snprintf(it->agent_code, sizeof it->agent_code, "%s", store_row_text(row, 6));
+	return 0;
+}
+
+int protection_dossiers(struct app *app, const struct principal *who, int64_t after, int limit,
+			struct protection_dossier_item **items, size_t *n)
+{
+	struct dossier_list l = {who, xcalloc((size_t)limit + 1, sizeof *l.items), 0};
+	int64_t only_agent = is_manager_of(who, who->org_id) ? 0 : who->staff_id;
+	int rc = store_exec(app->store, STORE_Q_PROTECT_DOSSIER_LIST,
+			    SV_ARGS(SV_INT(who->org_id), SV_INT(after), SV_INT(limit), SV_INT(only_agent)),
+			    dossier_list_row, &l);
+	if (rc < 0) {
+		free(l.items);
+		return rc;
+	}
+	*items = l.items;
+	*n = l.n;
+	return OMB_OK;
+}
+
 static int dossier_get_in_tx(struct app *app, const struct principal *who, int64_t id, struct doc **out,
 			     struct protection_error *err)
 {

@@ -131,6 +131,16 @@ int protection_counselling_list(struct app *app, const struct principal *who, in
  * incidents on the case `receipt`; *id names it. */
 int protection_dossier_create(struct app *app, const struct principal *who, const char *receipt, int64_t now,
 			      int64_t *id, struct protection_error *err);
+/* The organisation's dossiers the caller may fetch (their own; a manager or
+ * supervisor: all), id > after. *items is malloc'd; caller frees. */
+struct protection_dossier_item {
+	int64_t id;
+	char agent_code[STAFF_CODE_MAX];
+	char receipt[RECEIPT_LEN_MAX + 1];
+	int64_t created_ms;
+};
+int protection_dossiers(struct app *app, const struct principal *who, int64_t after, int limit,
+			struct protection_dossier_item **items, size_t *n);
 /* The dossier as a document, for the agent who asked or their manager
  * (protect_dossier_may_fetch); OMB_EPERM for anyone else of the
  * organisation, OMB_ENOTFOUND outside it. Caller frees with doc_free. */

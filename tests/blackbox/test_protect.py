@@ -124,6 +124,14 @@ class Protection(harness.ServerTest):
                       .replace('&#39;', "'"))
         self.assertEqual(self.get('hb.cardlead', path).status, 200)            # the agent's manager
         self.assertEqual(self.get('hb.card', path).status, 403)                # a colleague
+        # the list shows what each may fetch: the agent's own, all to the manager, none to a colleague
+        listed = lambda login: [d['id'] for d in self.get(login, '/v1/orgs/HB/dossiers?limit=100').json['items']]
+        self.assertIn(made.json['id'], listed('hb.agent'))
+        self.assertIn(made.json['id'], listed('hb.cardlead'))
+        self.assertNotIn(made.json['id'], listed('hb.card'))
+        item = [d for d in self.get('hb.cardlead', '/v1/orgs/HB/dossiers').json['items'] if d['id'] == made.json['id']][0]
+        self.assertEqual((item['receipt'], item['agent']), (receipt, 'HB-AGT-0002'))
+        self.assertEqual(self.get('cc.super', '/v1/orgs/HB/dossiers').status, 403)   # another organisation
         self.assertEqual(self.server.request('GET', '/v1/orgs/CC/dossiers/%d' % made.json['id'],
                                              token=self.tok['cc.agent']).status, 404)   # another organisation
         # the customer, with the case's access code, never reaches it

@@ -148,6 +148,10 @@ test('the agent story: repeat warning, abuse, ending the contact', async (t) => 
 		const request = page.locator('#counselling-list li[data-request]').first();
 		assert.ok((await request.textContent()).includes('잠시 쉬고 싶습니다'));
 		assert.ok((await request.textContent()).includes(ko['care.kind.break']));
+		const dossier = page.locator('#dossier-list li[data-dossier] a').first();
+		assert.ok((await dossier.textContent()).includes('CC-AGT-0001'), 'the supervisor finds the agent\'s dossier');
+		const packet = await page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).text(), await dossier.getAttribute('href'));
+		assert.ok(packet.includes('야 이 멍청한 것아'));
 		await row.getByRole('button', { name: ko['incident.confirm'], exact: true }).click();
 		await page.locator('#incidents tbody tr .status[data-status=confirmed]').first().waitFor();
 		await page.getByLabel(ko['field.agent']).fill('CC-AGT-0001');

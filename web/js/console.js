@@ -426,9 +426,9 @@ async function askForCare(ev) {
 async function loadTeam() {
 	if (!state.me || !REVIEWERS.includes(state.me.role)) return;
 	try {
-		const [incidents, requests, staff] = await Promise.all([apiAll(ownPath('/incidents')), apiAll(ownPath('/counselling')),
-			apiAll(ownPath('/staff')).catch(() => [])]);
-		state.team = { incidents, requests };
+		const [incidents, requests, dossiers, staff] = await Promise.all([apiAll(ownPath('/incidents')), apiAll(ownPath('/counselling')),
+			apiAll(ownPath('/dossiers')), apiAll(ownPath('/staff')).catch(() => [])]);
+		state.team = { incidents, requests, dossiers };
 		$('own-staff-codes').replaceChildren(...staff.filter((s) => s.active && s.staff_code !== state.me.staff_code)
 			.map((s) => el('option', { value: s.staff_code }, has('role.' + s.role) ? t('role.' + s.role) : s.role)));
 		renderTeam();
@@ -456,6 +456,10 @@ function renderTeam() {
 	$('counselling-list').replaceChildren(...(state.team.requests.length ? state.team.requests.slice().reverse().map((c) =>
 		el('li', { dataset: { request: c.id } }, t('team.request_line', { code: c.agent, at: dateTime(c.at), text: c.text })))
 		: [el('li', { class: 'muted' }, t('team.no_requests'))]));
+	$('dossier-list').replaceChildren(...(state.team.dossiers.length ? state.team.dossiers.slice().reverse().map((d) =>
+		el('li', { dataset: { dossier: d.id } }, el('a', { href: ownPath(`/dossiers/${d.id}?format=html`), target: '_blank', rel: 'noopener' },
+			t('team.dossier_line', { id: d.id, code: d.agent, receipt: d.receipt, at: dateTime(d.created) }))))
+		: [el('li', { class: 'muted' }, t('team.no_dossiers'))]));
 }
 
 async function review(button, id, decision) {
@@ -522,11 +526,6 @@ function wire() {
 	$('dossier-button').addEventListener('click', requestDossier);
 	$('care-form').addEventListener('submit', askForCare);
 	$('break-form').addEventListener('submit', giveBreak);
-	$('dossier-open-form').addEventListener('submit', (ev) => {
-		ev.preventDefault();
-		const id = Number.parseInt($('dossier-id').value, 10);
-		if (id > 0) window.open(ownPath(`/dossiers/${id}?format=html`), '_blank', 'noopener');
-	});
 	$('note-form').addEventListener('submit', (ev) => {
 		ev.preventDefault();
 		const text = needText($('note-text'));
