@@ -79,7 +79,7 @@ test('the agent story', async (t) => {
 		assert.ok((await page.textContent('.timeline .event[data-kind=note]')).includes('금리 인하'));
 		const seen = await server.api('GET', `/v1/cases/${receipt}`, { headers: { 'X-Access-Code': opened.access_code } });
 		assert.equal(seen.events.find((e) => e.kind === 'note').text_hidden, true);
-		await shot(page, 'console-case', { keep: 'console-case' });
+		await shot(page, 'console-case');
 	});
 
 	await t.test('stays logged in after a reload, and logs out', async () => {

@@ -86,7 +86,7 @@ test('the figures page shows the numbers the API returns', async () => {
 		assert.equal(values[header.indexOf('opened')], String(api.opened));
 		assert.equal(values[header.indexOf('demands')], String(api.demands));
 	}
-	await shot(page, 'figures', { keep: 'figures' });
+	await shot(page, 'figures');
 
 	// the charts: month by month, and across organisations, as the API counts
 	const trend = await chartData('trend-chart');
@@ -111,7 +111,7 @@ test('the figures page shows the numbers the API returns', async () => {
 	assert.deepEqual((await chartData('compare-chart')).sets[0].data, [1, 1]);
 	assert.ok((await page.getAttribute('#compare-chart', 'aria-label')).includes('누리카드 1'), 'the chart is described in words');
 	assert.deepEqual((await chartData('trend-chart')).sets.map((d) => d.data), orgs.map((o) => monthly[o.code].map((f) => f.demands)));
-	await shot(page, 'figures-charts', { keep: 'figures-charts' });
+	await shot(page, 'figures-charts', { keep: 'figures' });
 
 	// the months as one CSV
 	const [download] = await Promise.all([page.waitForEvent('download'),

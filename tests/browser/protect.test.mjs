@@ -59,7 +59,7 @@ test('the agent story: repeat warning, abuse, ending the contact', async (t) => 
 		const text = await verdict.textContent();
 		assert.ok(text.includes(ko['draft.repeat_no_deadline']), text);
 		assert.ok(!text.includes('{'), 'every placeholder filled');
-		await shot(page, 'console-repeat-warning', { keep: 'console-repeat' });
+		await shot(page, 'console-repeat-warning', { keep: 'console' });
 		// sending is held back until the agent confirms the repeat
 		await page.getByRole('button', { name: ko['reply.submit'], exact: true }).click();
 		await page.getByText(ko['draft.confirm_needed']).waitFor();
@@ -111,7 +111,7 @@ test('the agent story: repeat warning, abuse, ending the contact', async (t) => 
 		const warnings = (await server.api('GET', '/v1/test/outbox?limit=100')).items.filter((m) => m.ref === receipt && m.recipient === '010-1234-5678');
 		assert.ok(warnings.length >= 1, 'the warning went to the customer through the outbox');
 		await page.getByRole('button', { name: ko['protect.end'], exact: true }).click();
-		await page.locator('#protect-status[data-kind=ok]').waitFor();
+		await page.locator('#protect-status[data-kind=ok]', { hasText: ko['protect.ended'].split('{code}')[0] }).waitFor();
 		const status = await page.textContent('#protect-status');
 		assert.match(status, /HB-[A-Z]{3}-\d{4}|CC-[A-Z]{3}-\d{4}/, status);
 		const handed = page.locator('.timeline .event[data-kind=assigned] .assignee').last();
@@ -132,7 +132,7 @@ test('the agent story: repeat warning, abuse, ending the contact', async (t) => 
 		const dossier = await page.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).text(), href);
 		assert.ok(dossier.includes('야 이 멍청한 것아'), 'the dossier quotes the words verbatim');
 		assert.ok(dossier.includes('REC-20261128-0042'));
-		await shot(page, 'console-protect', { keep: 'console-protect' });
+		await shot(page, 'console-protect');
 		await page.getByLabel(ko['field.care_kind'], { exact: true }).selectOption('break');
 		await page.getByLabel(ko['field.care_text'], { exact: true }).fill('폭언 통화 뒤라 잠시 쉬고 싶습니다.');
 		await page.getByRole('button', { name: ko['care.submit'], exact: true }).click();
@@ -157,9 +157,9 @@ test('the agent story: repeat warning, abuse, ending the contact', async (t) => 
 		await page.getByLabel(ko['field.agent']).fill('CC-AGT-0001');
 		await page.getByLabel(ko['field.minutes']).fill('20');
 		await page.getByRole('button', { name: ko['team.give_break'], exact: true }).click();
-		await page.locator('#team-status[data-kind=ok]').waitFor();
-		assert.ok((await page.textContent('#team-status')).includes('CC-AGT-0001'));
-		await shot(page, 'console-team', { keep: 'console-team' });
+		const given = ko['team.break_given'].replace('{code}', 'CC-AGT-0001').replace('{minutes}', '20');
+		await page.locator('#team-status[data-kind=ok]', { hasText: given }).waitFor();
+		await shot(page, 'console-team');
 		const sup = await server.login('cc.super');
 		const incidents = await server.api('GET', '/v1/orgs/CC/incidents', { token: sup });
 		assert.equal(incidents.items[0].status, 'confirmed');
