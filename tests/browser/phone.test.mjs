@@ -55,5 +55,22 @@ test('every page fits a 390px wide phone', async () => {
 	await page.locator('#figures tbody tr').first().waitFor();
 	await assertNoSideways('figures');
 	await shot(page, 'phone-figures');
+
+	await visit(page, server.base + '/report.html');
+	await assertNoSideways('report a call');
+	await shot(page, 'phone-report');
+
+	const screener = await server.login('dt.screen');
+	await server.api('POST', '/v1/screen/blocks', { token: screener, body: { number: '070-4000-1234', reason: '경찰 수사 요청 / police request' } });
+	await visit(page, server.base + '/oversight.html');
+	// still signed in as the practitioner, whose role this page is not for
+	await page.getByText(ko['oversight.not_for_role']).waitFor();
+	await page.getByRole('button', { name: ko['login.logout'], exact: true }).click();
+	await page.getByLabel(ko['field.login'], { exact: true }).fill('dt.screen');
+	await page.getByLabel(ko['field.password'], { exact: true }).fill(server.accounts['dt.screen']);
+	await page.getByRole('button', { name: ko['login.submit'], exact: true }).click();
+	await page.locator('#blocks tbody tr[data-number="+827040001234"]').waitFor();
+	await assertNoSideways('carrier blocks');
+	await shot(page, 'phone-oversight');
 	assert.deepEqual(browser.errors, [], 'no script errors or missing messages');
 });

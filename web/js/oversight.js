@@ -187,6 +187,7 @@ function renderAppeals() {
 
 async function enter(me) {
 	state.me = me;
+	say($('page-error'), '');
 	$('oversight').hidden = false;
 	$('who').textContent = t('desk.signed_in', { code: me.staff_code, role: label('role', me.role), org: me.org.code });
 	$('tm-section').hidden = !can.tm(me);
