@@ -55,14 +55,23 @@ test('Korean by default, English after the switch, remembered', async () => {
 	await page.waitForSelector('body[data-ready=true]');
 	assert.equal((await texts()).h1, en['customer.title'], 'remembered after a reload');
 
+	for (const [url, key] of [['/report.html', 'report'], ['/oversight.html', 'oversight']]) {
+		await visit(page, server.base + url);
+		assert.deepEqual(await texts(), { lang: 'en', h1: en[`${key}.title`], title: en[`${key}.page_title`], switcher: en['lang.switch'] });
+	}
+
+	const legend = () => page.evaluate(() => window.Chart.getChart(document.getElementById('trend-chart')).data.datasets.map((d) => d.label));
 	await visit(page, server.base + '/figures.html');
 	assert.deepEqual(await texts(), { lang: 'en', h1: en['figures.title'], title: en['figures.page_title'], switcher: en['lang.switch'] });
 	assert.equal(await page.textContent('#figures thead th[data-org=HB]'), 'Hanbit Bank');
+	await page.waitForFunction(() => window.Chart?.getChart(document.getElementById('trend-chart')));
+	assert.deepEqual(await legend(), ['Hanbit Bank', 'Nuri Card'], 'the charts speak the page\'s language');
 
 	await page.click('[data-lang-switch]');
 	await page.waitForSelector('body[data-lang=ko]');
 	assert.equal((await texts()).h1, ko['figures.title']);
 	assert.equal(await page.textContent('#figures thead th[data-org=HB]'), '한빛은행');
+	assert.deepEqual(await legend(), ['한빛은행', '누리카드']);
 	await visit(page, server.base + '/console.html');
 	assert.deepEqual(await texts(), { lang: 'ko', h1: ko['console.title'], title: ko['console.page_title'], switcher: ko['lang.switch'] });
 	assert.deepEqual(browser.errors, [], 'no script errors or missing messages');
