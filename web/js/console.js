@@ -1,14 +1,13 @@
-// console.js — the agent console: log in (session cookie + CSRF token), the
-// queue nearest deadline first (filtered: mine, due soon, missed, about the
-// center), a case with its whole history, and the desk actions: reply (with
-// templates, checked by the server before sending so a repeat is seen in
-// time), note, hand-over, final answer; protection (flag an abusive contact,
-// warn, end the contact, a dossier); a break or counselling; and for managers
-// and supervisors their staff's incidents, counselling requests and breaks.
+// console.js — the agent console: log in (session.js), the queue nearest
+// deadline first (filtered: mine, due soon, missed, about the center), a case
+// with its whole history, and the desk actions: reply (with templates,
+// checked by the server before sending so a repeat is seen in time), note,
+// hand-over, final answer. Protection and the managers' view: protection.js.
 import { api, apiAll, errorText } from './api.js';
 import { Directory, caseSummary, chainHead, levelText, timeline } from './caseview.js';
 import { dateTime, timeLeft } from './format.js';
 import { has, initI18n, localName, onLangChange, t } from './i18n.js';
+import { HANDLERS, REVIEWERS, forgetTeam, loadTeam, renderTeam, wireProtection } from './protection.js';
 import { get, logout, post, startSession } from './session.js';
 import { busy, el, say } from './ui.js';
 
@@ -16,8 +15,6 @@ const $ = (id) => document.getElementById(id);
 const dir = new Directory();
 const state = { me: null, org: null, queue: [], caseData: null, templates: null, note: null, draft: null };
 const SOON_MS = 24 * 60 * 60 * 1000;
-const HANDLERS = ['agent', 'supervisor', 'practitioner', 'manager', 'complaints'];
-const REVIEWERS = ['manager', 'supervisor'];
 
 function orgPath(suffix) {
 	return `/v1/orgs/${encodeURIComponent(state.org)}${suffix}`;
@@ -29,7 +26,7 @@ function leaveDesk() {
 	$('case-section').hidden = true;
 	state.me = null;
 	state.caseData = null;
-	state.team = null;
+	forgetTeam();
 }
 
 /* The organisations whose desk this account serves: its own company, or
@@ -338,162 +335,6 @@ async function sendReply(form) {
 	});
 }
 
-/* ---- protection: on the case's contact, and for the agent ---- */
-
-function casePath(suffix) {
-	return orgPath(`/cases/${encodeURIComponent(state.caseData.receipt)}${suffix}`);
-}
-
-async function protectStep(button, fn) {
-	say($('protect-status'), '');
-	await busy(button, async () => {
-		try {
-			say($('protect-status'), await fn(), 'ok');
-		} catch (e) {
-			say($('protect-status'), e.code === 'conflict' && has('protect.conflict.' + button.id)
-				? t('protect.conflict.' + button.id) : errorText(e), 'error');
-		}
-	});
-}
-
-function contactState(r) {
-	return t('protect.contact_state', { given: r.warnings_given, required: r.warnings_required })
-		+ ' ' + t(r.may_end ? 'protect.may_end' : 'protect.may_not_end');
-}
-
-async function flagIncident(ev) {
-	ev.preventDefault();
-	const text = $('incident-text').value.trim();
-	if (!text) {
-		$('incident-text').setAttribute('aria-invalid', 'true');
-		$('incident-text').focus();
-		return say($('protect-status'), t('form.required', { field: t('field.incident_text') }), 'error');
-	}
-	$('incident-text').removeAttribute('aria-invalid');
-	const body = { kind: $('incident-kind').value, text };
-	const ref = $('incident-recording').value.trim();
-	if (ref) body.recording_ref = ref;
-	await protectStep(ev.target.querySelector('button[type=submit]'), async () => {
-		const r = await post(casePath('/incidents'), body);
-		ev.target.reset();
-		return t('protect.flagged', { id: r.id, kind: t('incident.kind.' + r.kind), status: t('incident.status.' + r.status) });
-	});
-}
-
-async function warnContact() {
-	await protectStep($('warn-button'), async () => contactState(await post(casePath('/warnings'), {})));
-}
-
-async function endContact() {
-	await protectStep($('end-button'), async () => {
-		const r = await post(casePath('/end-contact'), {});
-		state.caseData = await api('GET', orgPath(`/cases/${encodeURIComponent(state.caseData.receipt)}`));
-		await renderCase();
-		await loadQueue();
-		return t('protect.ended', { code: r.handed_over_to.staff_code, level: levelText(r.handed_over_to.level) });
-	});
-}
-
-async function requestDossier() {
-	await protectStep($('dossier-button'), async () => {
-		const r = await post(ownPath('/dossiers'), { receipt: state.caseData.receipt });
-		const link = $('dossier-link');
-		link.replaceChildren(el('a', { href: ownPath(`/dossiers/${r.id}?format=html`), target: '_blank', rel: 'noopener' },
-			t('protect.dossier_open', { id: r.id })));
-		link.hidden = false;
-		return t('protect.dossier_done', { id: r.id });
-	});
-}
-
-async function askForCare(ev) {
-	ev.preventDefault();
-	const kind = $('care-kind').value;
-	const words = $('care-text').value.trim();
-	await busy(ev.target.querySelector('button[type=submit]'), async () => {
-		try {
-			await post(ownPath('/counselling'), { text: t('care.request_text', { kind: t('care.kind.' + kind), text: words || '-' }) });
-			ev.target.reset();
-			say($('care-status'), t('care.done.' + kind), 'ok');
-			await loadTeam();
-		} catch (e) {
-			say($('care-status'), errorText(e), 'error');
-		}
-	});
-}
-
-/* ---- managers and supervisors: their staff's incidents, requests, breaks ---- */
-
-async function loadTeam() {
-	if (!state.me || !REVIEWERS.includes(state.me.role)) return;
-	try {
-		const [incidents, requests, dossiers, staff] = await Promise.all([apiAll(ownPath('/incidents')), apiAll(ownPath('/counselling')),
-			apiAll(ownPath('/dossiers')), apiAll(ownPath('/staff')).catch(() => [])]);
-		state.team = { incidents, requests, dossiers };
-		$('own-staff-codes').replaceChildren(...staff.filter((s) => s.active && s.staff_code !== state.me.staff_code)
-			.map((s) => el('option', { value: s.staff_code }, has('role.' + s.role) ? t('role.' + s.role) : s.role)));
-		renderTeam();
-	} catch (e) {
-		say($('team-status'), errorText(e), 'error');
-	}
-}
-
-function renderTeam() {
-	if (!state.team) return;
-	const labels = ['id', 'agent', 'receipt', 'kind', 'at', 'status', 'text', 'review'].map((k) => t('incident.col.' + k));
-	const rows = state.team.incidents.slice().reverse().map((i) => {
-		const decide = i.status === 'pending' && i.agent !== state.me.staff_code
-			? el('span', { class: 'inline' },
-				el('button', { type: 'button', onclick: (ev) => review(ev.target, i.id, 'confirm') }, t('incident.confirm')),
-				el('button', { type: 'button', onclick: (ev) => review(ev.target, i.id, 'reject') }, t('incident.reject')))
-			: i.reviewed ? t('incident.reviewed_by', { code: i.reviewed.by }) : '';
-		const cells = [String(i.id), i.agent, i.receipt, t('incident.kind.' + i.kind), dateTime(i.at),
-			el('span', { class: 'status', dataset: { status: i.status } }, t('incident.status.' + i.status)),
-			el('span', { class: 'quote' }, i.text), decide];
-		return el('tr', { dataset: { incident: i.id } }, cells.map((c, n) => el('td', { dataset: { label: labels[n] } }, c)));
-	});
-	$('incidents').querySelector('tbody').replaceChildren(...rows);
-	if (!rows.length) say($('team-status'), t('team.no_incidents'), 'info');
-	$('counselling-list').replaceChildren(...(state.team.requests.length ? state.team.requests.slice().reverse().map((c) =>
-		el('li', { dataset: { request: c.id } }, t('team.request_line', { code: c.agent, at: dateTime(c.at), text: c.text })))
-		: [el('li', { class: 'muted' }, t('team.no_requests'))]));
-	$('dossier-list').replaceChildren(...(state.team.dossiers.length ? state.team.dossiers.slice().reverse().map((d) =>
-		el('li', { dataset: { dossier: d.id } }, el('a', { href: ownPath(`/dossiers/${d.id}?format=html`), target: '_blank', rel: 'noopener' },
-			t('team.dossier_line', { id: d.id, code: d.agent, receipt: d.receipt, at: dateTime(d.created) }))))
-		: [el('li', { class: 'muted' }, t('team.no_dossiers'))]));
-}
-
-async function review(button, id, decision) {
-	await busy(button, async () => {
-		try {
-			await post(ownPath(`/incidents/${id}/review`), { decision });
-			say($('team-status'), t('incident.reviewed.' + decision, { id }), 'ok');
-		} catch (e) {
-			say($('team-status'), errorText(e), 'error');
-		}
-	});
-	await loadTeam();
-}
-
-async function giveBreak(ev) {
-	ev.preventDefault();
-	const agent = $('break-agent').value.trim().toUpperCase();
-	const minutes = Number.parseInt($('break-minutes').value, 10);
-	if (!/^[A-Z0-9]+-[A-Z]{3}-\d{4}$/.test(agent)) {
-		$('break-agent').setAttribute('aria-invalid', 'true');
-		$('break-agent').focus();
-		return say($('team-status'), t('assign.invalid'), 'error');
-	}
-	$('break-agent').removeAttribute('aria-invalid');
-	await busy(ev.target.querySelector('button[type=submit]'), async () => {
-		try {
-			const r = await post(ownPath('/breaks'), { agent, minutes });
-			say($('team-status'), t('team.break_given', { code: r.agent, minutes: r.minutes }), 'ok');
-		} catch (e) {
-			say($('team-status'), errorText(e), 'error');
-		}
-	});
-}
-
 function wire() {
 	$('logout').addEventListener('click', logout);
 	$('queue-refresh').addEventListener('click', loadQueue);
@@ -520,12 +361,17 @@ function wire() {
 	$('draft-check-button').addEventListener('click', (ev) => busy(ev.target, () => checkDraft().catch((e) =>
 		say($('case-error'), errorText(e), 'error'))));
 	$('queue-filter').addEventListener('change', renderQueue);
-	$('incident-form').addEventListener('submit', flagIncident);
-	$('warn-button').addEventListener('click', warnContact);
-	$('end-button').addEventListener('click', endContact);
-	$('dossier-button').addEventListener('click', requestDossier);
-	$('care-form').addEventListener('submit', askForCare);
-	$('break-form').addEventListener('submit', giveBreak);
+	wireProtection({
+		me: () => state.me,
+		casePath: (suffix) => orgPath(`/cases/${encodeURIComponent(state.caseData.receipt)}${suffix}`),
+		receipt: () => state.caseData.receipt,
+		ownPath,
+		afterEnd: async () => {
+			state.caseData = await api('GET', orgPath(`/cases/${encodeURIComponent(state.caseData.receipt)}`));
+			await renderCase();
+			await loadQueue();
+		},
+	});
 	$('note-form').addEventListener('submit', (ev) => {
 		ev.preventDefault();
 		const text = needText($('note-text'));
