@@ -184,6 +184,37 @@ async function renderCase() {
 	$('reopen-box').hidden = c.status !== 'closed';
 	say($('action-status'), note ? note() : '', 'ok');
 	$('case-section').hidden = false;
+	await renderReferral(c);
+}
+
+/* Where the customer can take the case next: the referral package once the
+ * case is referred out (L5); after a final answer, the options it states. */
+async function renderReferral(c) {
+	const referred = c.status === 'referred';
+	const final = c.events.some((e) => e.kind === 'final_answer');
+	$('referral-section').hidden = !referred && !final;
+	$('referral-download').hidden = !referred;
+	$('referral-options').replaceChildren();
+	if (!referred && !final) return;
+	$('referral-lead').textContent = t(referred ? 'referral.lead_referred' : 'referral.lead_final');
+	if (!referred) return;
+	try {
+		const pkg = await api('GET', casePath('/referral'), { headers: caseHeaders() });
+		const rows = pkg.sections.find((s) => s.key === 'referral')?.rows || [];
+		$('referral-options').replaceChildren(...rows.map((r) => el('li', {}, el('strong', {}, r.name), ' — ', r.contact)));
+	} catch (e) {
+		$('referral-lead').textContent = errorText(e);
+	}
+}
+
+async function downloadReferral() {
+	const status = $('download-status');
+	try {
+		saveBlob(await apiBlob(casePath('/referral?format=html'), caseHeaders()), `${current.receipt}-referral.html`);
+		say(status, t('downloads.saved', { file: `${current.receipt}-referral.html` }), 'ok');
+	} catch (e) {
+		say(status, errorText(e), 'error');
+	}
 }
 
 /* ---- acting on it ---- */
@@ -266,6 +297,7 @@ function wire() {
 	$('download-json').addEventListener('click', () => download('json'));
 	$('download-html').addEventListener('click', () => download('html'));
 	$('verify').addEventListener('click', verify);
+	$('referral-download').addEventListener('click', downloadReferral);
 }
 
 async function main() {
