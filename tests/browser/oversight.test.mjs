@@ -110,6 +110,7 @@ test('telemarketing reports and call-screening blocks, from both sides', async (
 	await t.test('the carrier blocks a number; the evidence packet opens', async () => {
 		await logIn('dt.screen');
 		assert.equal(await page.isVisible('#tm-section'), false, 'telemarketing is the regulator\'s');
+		assert.ok((await page.textContent('#who')).includes('데모텔레콤 (DT)'), await page.textContent('#who'));
 		await page.getByLabel(ko['field.number']).fill(BLOCKED);
 		await page.getByLabel(ko['field.block_reason']).fill('경찰 수사 요청');
 		await page.getByLabel(ko['blocks.voice_phishing']).check();

@@ -4,12 +4,12 @@
 // packets, blocking and lifting (screeners), and number holders' appeals.
 import { apiAll, errorText } from './api.js';
 import { dateTime, krw, phone } from './format.js';
-import { has, initI18n, onLangChange, t } from './i18n.js';
+import { has, initI18n, localName, onLangChange, t } from './i18n.js';
 import { get, logout, post, startSession } from './session.js';
 import { busy, el, say } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { me: null, cases: [], sanctions: [], blocks: [], appeals: [] };
+const state = { me: null, orgs: new Map(), cases: [], sanctions: [], blocks: [], appeals: [] };
 
 const can = {
 	tm: (me) => me.role === 'regulator',
@@ -185,11 +185,17 @@ function renderAppeals() {
 
 /* ---- the page ---- */
 
+function renderWho() {
+	const me = state.me, org = state.orgs.get(me.org.code);
+	$('who').textContent = t('desk.signed_in', { code: me.staff_code, role: label('role', me.role),
+		org: org ? t('actor.org_named', { name: localName(org), code: me.org.code }) : me.org.code });
+}
+
 async function enter(me) {
 	state.me = me;
 	say($('page-error'), '');
 	$('oversight').hidden = false;
-	$('who').textContent = t('desk.signed_in', { code: me.staff_code, role: label('role', me.role), org: me.org.code });
+	renderWho();
 	$('tm-section').hidden = !can.tm(me);
 	$('blocks-section').hidden = !can.readScreen(me);
 	$('appeals-section').hidden = !can.readScreen(me);
@@ -214,9 +220,10 @@ async function main() {
 	$('block-form').addEventListener('submit', blockNumber);
 	$('blocks-state').addEventListener('change', () => loadBlocks().catch((e) => say($('blocks-status'), errorText(e), 'error')));
 	$('appeals-status-filter').addEventListener('change', () => loadAppeals().catch((e) => say($('appeals-status'), errorText(e), 'error')));
+	for (const o of await apiAll('/v1/orgs').catch(() => [])) state.orgs.set(o.code, o);
 	onLangChange(() => {
 		if (!state.me) return;
-		$('who').textContent = t('desk.signed_in', { code: state.me.staff_code, role: label('role', state.me.role), org: state.me.org.code });
+		renderWho();
 		if (can.tm(state.me)) renderTm();
 		if (can.readScreen(state.me)) {
 			renderBlocks();
