@@ -1666,8 +1666,12 @@ static int assign_in_tx(struct app *app, struct loaded *c, const char *receipt, 
 		err->reason = res.reason;
 		return rc;
 	}
-	struct append a = {app, c, receipt, by, NULL, 0, NULL, NULL, 0, NULL};
-	return persist(&a, &res, now);
+	/* the hand-over names its assignee, as one made by the assign action does */
+	char *detail = to_staff_code ? xasprintf("assignee=%s", to_staff_code) : NULL;
+	struct append a = {app, c, receipt, by, NULL, DESK_EV_ASSIGNED, detail, NULL, 0, NULL};
+	rc = persist(&a, &res, now);
+	free(detail);
+	return rc;
 }
 
 int cases_handover(struct app *app, const char *receipt, const struct principal *from, const char *to_staff_code,
