@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#define XXH_INLINE_ALL /* short keys: a call costs more than the hash */
 #include <xxhash.h>
 
 #include "base/err.h"
@@ -18,16 +19,6 @@
 #define KST_OFFSET_MS (9 * 3600000LL) /* registry caps count Korean days */
 
 __extension__ typedef unsigned __int128 u128;
-
-uint64_t screen_mix64(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdULL;
-	k ^= k >> 33;
-	k *= 0xc4ceb9fe1a85ec53ULL;
-	k ^= k >> 33;
-	return k;
-}
 
 static inline uint64_t range(uint64_t h, uint64_t n)
 {
@@ -306,23 +297,36 @@ struct caller *screen_caller_insert_raw(struct shard *s, const struct caller *re
 	return c;
 }
 
-static struct caller *caller_get(struct shard *s, uint64_t key, uint32_t now_s, uint32_t idle_s, bool *created)
+/* A record for a caller not in the table; listed: it has a list entry. */
+static struct caller *caller_create(struct shard *s, uint64_t key, uint32_t now_s, uint32_t idle_s, bool listed)
 {
-	struct caller *c = caller_slot_for(s, key);
-	*created = false;
-	if (c->key == key)
-		return c;
 	sweep_idle(s, now_s, idle_s);
 	if (s->count >= s->cap && !evict_one(s))
 		return NULL;
-	c = caller_slot_for(s, key); /* deletions may have moved records */
+	struct caller *c = caller_slot_for(s, key); /* deletions may have moved records */
 	c->key = key;
 	c->first_s = c->last_s = now_s;
 	if (s->watch_count && screen_watch_get(s, key, false))
 		c->flags |= CF_WATCH; /* blocked by an operator before its first call */
+	if (listed)
+		c->flags |= CF_LISTED;
 	s->count++;
-	*created = true;
 	return c;
+}
+
+/* A list entry was made for key: its record, if any, must probe the lists. */
+static void caller_mark_listed(struct shard *s, uint64_t key)
+{
+	struct caller *c = caller_find(s, key);
+	if (c)
+		c->flags |= CF_LISTED;
+}
+
+void screen_callers_relist(struct shard *s)
+{
+	for (size_t i = 0; i < s->nums_slots; i++)
+		if (s->nums[i].key)
+			caller_mark_listed(s, s->nums[i].key);
 }
 
 /* ---- open-addressing tables that grow: lists, watch, aggregates ---- */
@@ -428,6 +432,22 @@ static bool incoming_recent(struct screen_engine *e, uint64_t key, int64_t now_m
 	return s && (hour_stamp(now_ms) - s + 255) % 255 <= 1;
 }
 
+/* incoming_recent() for the caller, read only when a SIM-box judgement
+ * gets that far: most calls never need it, and it costs a cache miss. */
+struct called_lazy {
+	struct screen_engine *e;
+	uint64_t key;
+	int64_t now_ms;
+	int v;                         /* -1 until read */
+};
+
+static bool called_get(struct called_lazy *l)
+{
+	if (l->v < 0)
+		l->v = incoming_recent(l->e, l->key, l->now_ms);
+	return l->v;
+}
+
 /* ---- behaviour windows ---- */
 
 static void roll16(uint16_t w[2], uint32_t last_s, uint32_t now_s, uint32_t width)
@@ -457,16 +477,11 @@ static double window_est(unsigned cur, unsigned prev, uint32_t now_s, uint32_t w
 	return cur + prev * (1.0 - (double)(now_s % width) / width);
 }
 
-/* Last 8 digits of a canonical number, for sequential dialling. */
-static uint32_t tail_digits(const char *canon)
+/* Last 8 digits of a number's national significant number (the low 47
+ * bits of its phone_key()), for sequential dialling. */
+static uint32_t tail_digits(uint64_t key)
 {
-	size_t n = strlen(canon);
-	const char *p = n > 8 ? canon + n - 8 : canon;
-	uint32_t v = 0;
-	for (; *p; p++)
-		if (*p >= '0' && *p <= '9')
-			v = v * 10 + (uint32_t)(*p - '0');
-	return v;
+	return (uint32_t)((key & ((1ULL << 47) - 1)) % 100000000);
 }
 
 static void caller_roll(struct caller *c, uint32_t now_s)
@@ -500,7 +515,7 @@ static void caller_count(struct caller *c, const struct screen_attempt *a, uint6
 	if (c->attempts < UINT32_MAX)
 		c->attempts++;
 	c->callees[0] = sketch_lc_add(c->callees[0], screen_mix64(callee_key));
-	uint32_t tail = tail_digits(a->callee.canon);
+	uint32_t tail = tail_digits(callee_key);
 	uint32_t delta = tail - c->last_callee;
 	if (c->attempts > 1 && tail == c->last_callee) {
 		c->flags |= CF_REPEAT;
@@ -764,13 +779,13 @@ static void behaviour_signals(const struct screen_config *cfg, const struct call
 
 /* A SIM-box line: a mobile number that is never called, has not redialled
  * anyone, and whose completed calls are mostly unanswered or short. */
-static bool simbox_suspect(const struct screen_config *cfg, const struct caller *c, bool called)
+static bool simbox_suspect(const struct screen_config *cfg, const struct caller *c, struct called_lazy *called)
 {
-	if (called || (c->flags & CF_REPEAT) || c->ends < cfg->simbox_min_ends)
+	if ((c->flags & CF_REPEAT) || c->ends < cfg->simbox_min_ends)
 		return false;
 	unsigned good = (unsigned)c->answered - c->shorts;
 	unsigned bad = c->ends - good;
-	return bad >= cfg->simbox_bad_ratio * c->ends;
+	return bad >= cfg->simbox_bad_ratio * c->ends && !called_get(called);
 }
 
 static uint8_t agg_level(const struct agg *g)
@@ -783,17 +798,28 @@ struct check_ctx {
 	uint64_t key, callee_key, call_h;
 	uint64_t caller_h, trunk_h, cell_h;
 	uint32_t now_s;
+	struct agg *cell, *trunk;      /* this shard's partials, NULL without a name */
 };
 
-static void feed_aggs(struct shard *s, const struct screen_attempt *a, const struct check_ctx *x,
-		      const struct caller *c, bool newcomer, bool suspect, struct rules_signals *sig)
+/* Finds (or makes) the cell and trunk partials before the caller's record
+ * is read, so that this work overlaps the record's cache miss. */
+static void aggs_find(struct shard *s, const struct screen_attempt *a, struct check_ctx *x)
 {
-	uint64_t keys[2] = {x->cell_h, x->trunk_h};
-	const char *names[2] = {a->cell, a->trunk};
+	x->cell = x->cell_h ? agg_touch(s, x->cell_h, a->cell, a->ts_ms) : NULL;
+	size_t slots = s->agg_slots;
+	x->trunk = x->trunk_h ? agg_touch(s, x->trunk_h, a->trunk, a->ts_ms) : NULL;
+	if (x->cell && s->agg_slots != slots)
+		x->cell = screen_agg_get(s, x->cell_h, false); /* the trunk's insert rehashed */
+}
+
+static void feed_aggs(struct shard *s, const struct check_ctx *x, const struct caller *c, bool newcomer,
+		      bool suspect)
+{
+	struct agg *gs[2] = {x->cell, x->trunk};
 	for (int i = 0; i < 2; i++) {
-		if (!keys[i])
+		struct agg *g = gs[i];
+		if (!g)
 			continue;
-		struct agg *g = agg_touch(s, keys[i], names[i], a->ts_ms);
 		struct agg_part *p = &g->part[0];
 		agg_mark(s, g);
 		p->attempts++;
@@ -803,10 +829,6 @@ static void feed_aggs(struct shard *s, const struct screen_attempt *a, const str
 			if (suspect)
 				sketch_hll_add(p->suspects, x->caller_h);
 		}
-		if (i == 0)
-			sig->cell_level = agg_level(g);
-		else
-			sig->trunk_level = agg_level(g);
 	}
 }
 
@@ -840,29 +862,46 @@ static void watch_signals(struct shard *s, uint64_t key, int64_t now_ms, struct 
 	sig->lift_grace = w->lift_until > now_ms;
 }
 
+/* The SIM-box signals of a counted caller. The newcomer test is always
+ * needed (it feeds the aggregates); "fresh" only where a cell or trunk
+ * blocks fresh lines, and whether the number was itself called only when
+ * the rest of a test holds. */
+static void simbox_signals(struct screen_engine *e, const struct screen_attempt *a, const struct check_ctx *x,
+			   const struct caller *c, bool *newcomer, bool *suspect, struct rules_signals *sig)
+{
+	const struct screen_config *cfg = &x->cs->c;
+	struct called_lazy called = {e, x->key, a->ts_ms, -1};
+	*newcomer = (int64_t)x->now_s - c->first_s <= cfg->simbox_newcomer_ms / 1000;
+	bool mobile = a->caller.kind == PHONE_MOBILE && a->origin == SCREEN_ORIGIN_DOMESTIC && !sig->registered;
+	*suspect = mobile && simbox_suspect(cfg, c, &called);
+	sig->simbox_suspect = *suspect;
+	bool fresh_level = sig->cell_level == RULES_SIMBOX_FRESH || sig->trunk_level == RULES_SIMBOX_FRESH;
+	sig->simbox_fresh = fresh_level && mobile && *newcomer && !(c->flags & (CF_REPEAT | CF_LONG)) &&
+			    (c->ends < cfg->simbox_min_ends || *suspect) && !called_get(&called);
+}
+
 static void check_locked(struct screen_engine *e, struct shard *s, const struct screen_attempt *a,
 			 struct check_ctx *x, struct screen_verdict *out)
 {
 	const struct screen_config *cfg = &x->cs->c;
 	uint64_t key = x->key;
 	struct rules_signals sig = {0};
-	struct numinfo *ni = s->nums_count ? screen_nums_get(s, key, false) : NULL;
+	sig.cell_level = agg_level(x->cell);
+	sig.trunk_level = agg_level(x->trunk);
+	struct caller *c = caller_find(s, key);
+	/* only numbers with a list entry probe the lists; a new caller probes
+	 * them once, and its record remembers the answer */
+	bool listed = c ? (c->flags & CF_LISTED) != 0 : s->nums_count != 0;
+	struct numinfo *ni = listed ? screen_nums_get(s, key, false) : NULL;
 	bool countable = list_signals(x->cs, ni, a, x->trunk_h, &sig);
-	struct caller *c = NULL;
-	bool created = false, suspect = false, newcomer = false;
+	bool suspect = false, newcomer = false;
 	if (countable) {
-		c = caller_get(s, key, x->now_s, (uint32_t)(cfg->idle_evict_ms / 1000), &created);
+		if (!c)
+			c = caller_create(s, key, x->now_s, (uint32_t)(cfg->idle_evict_ms / 1000), ni != NULL);
 		if (c) {
 			caller_count(c, a, x->callee_key, x->trunk_h, x->now_s);
 			behaviour_signals(cfg, c, x->now_s, &sig);
-			bool called = incoming_recent(e, key, a->ts_ms);
-			newcomer = (int64_t)x->now_s - c->first_s <= cfg->simbox_newcomer_ms / 1000;
-			bool mobile = a->caller.kind == PHONE_MOBILE && a->origin == SCREEN_ORIGIN_DOMESTIC;
-			suspect = mobile && !sig.registered && simbox_suspect(cfg, c, called);
-			sig.simbox_suspect = suspect;
-			sig.simbox_fresh = mobile && !sig.registered && newcomer && !called &&
-					   !(c->flags & (CF_REPEAT | CF_LONG)) &&
-					   (c->ends < cfg->simbox_min_ends || suspect);
+			simbox_signals(e, a, x, c, &newcomer, &suspect, &sig);
 			if (c->flags & CF_WATCH)
 				watch_signals(s, key, a->ts_ms, &sig);
 		} else {
@@ -870,8 +909,10 @@ static void check_locked(struct screen_engine *e, struct shard *s, const struct 
 			s->st.untracked++;
 			watch_signals(s, key, a->ts_ms, &sig);
 		}
+	} else {
+		c = NULL; /* a spoofed call says nothing about the number's holder */
 	}
-	feed_aggs(s, a, x, c, newcomer, suspect, &sig);
+	feed_aggs(s, x, c, newcomer, suspect);
 	bool persist = rules_score(cfg, &sig, out);
 	if (countable && (out->verdict != SCREEN_ALLOW || (c && (c->flags & CF_WATCH))))
 		record_verdict(s, a, key, cfg, persist, out);
@@ -882,11 +923,9 @@ static void check_locked(struct screen_engine *e, struct shard *s, const struct 
 	p->flags = countable && c ? 0 : PF_UNCOUNTED;
 }
 
-static void check_withheld(struct shard *s, const struct screen_attempt *a, const struct check_ctx *x,
-			   struct screen_verdict *out)
+static void check_withheld(struct shard *s, const struct check_ctx *x, struct screen_verdict *out)
 {
-	struct rules_signals sig = {0};
-	feed_aggs(s, a, x, NULL, false, false, &sig);
+	feed_aggs(s, x, NULL, false, false);
 	*out = (struct screen_verdict){SCREEN_ALLOW, 0, BIT(SR_WITHHELD), 0};
 	struct pending *p = pending_put(s, x->call_h, x->now_s);
 	p->reasons = out->reasons;
@@ -913,14 +952,17 @@ void screen_check(struct screen_engine *e, const struct screen_attempt *a, struc
 	struct shard *s = key == PHONE_KEY_WITHHELD ? &e->shards[range(call_h, e->nshards)]
 						    : screen_shard_of(e, key);
 	uint64_t caller_h = screen_mix64(key);
-	/* the four cache lines a check needs, fetched together */
-	__builtin_prefetch(&s->callers[range(caller_h, s->nslots)], 1);
+	/* the cache lines every check needs, fetched together; what follows
+	 * until their first use does not depend on them */
+	uint64_t home = range(caller_h, s->nslots);
+	__builtin_prefetch(&s->callers[home], 1);
+	__builtin_prefetch(&s->callers[home + 1 < s->nslots ? home + 1 : 0], 1);
 	__builtin_prefetch(&s->pending[call_h & s->pending_mask], 1);
 	__builtin_prefetch(&e->incoming[incoming_index(e, callee_key)], 1);
-	__builtin_prefetch(&e->incoming[incoming_index(e, key)], 0);
 	struct check_ctx x = {cs, key, callee_key, call_h, caller_h, str_hash(a->trunk, 2), str_hash(a->cell, 1),
-			      (uint32_t)(a->ts_ms / 1000)};
+			      (uint32_t)(a->ts_ms / 1000), NULL, NULL};
 	pthread_spin_lock(&s->lock);
+	aggs_find(s, a, &x);
 	struct pending *p = pending_find(s, call_h, x.now_s, pending_ttl_s(&cs->c));
 	if (p) {
 		*out = (struct screen_verdict){p->verdict, p->score, p->reasons, 1};
@@ -932,7 +974,7 @@ void screen_check(struct screen_engine *e, const struct screen_attempt *a, struc
 		incoming_mark(e, callee_key, a->ts_ms);
 	s->st.attempts++;
 	if (key == PHONE_KEY_WITHHELD)
-		check_withheld(s, a, &x, out);
+		check_withheld(s, &x, out);
 	else
 		check_locked(e, s, a, &x, out);
 	s->st.verdicts[out->verdict]++;
@@ -1035,14 +1077,14 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 	struct caller *c = p->flags & PF_UNCOUNTED ? NULL : caller_find(s, key);
 	bool suspect = false, newcomer = false, fresh = false;
 	if (c) {
-		bool called = incoming_recent(e, key, end->ts_ms);
-		bool mobile = end->caller.kind == PHONE_MOBILE && !is_registered(s, key);
+		struct called_lazy called = {e, key, end->ts_ms, -1};
+		bool mobile = end->caller.kind == PHONE_MOBILE && !((c->flags & CF_LISTED) && is_registered(s, key));
 		newcomer = (int64_t)c->last_s - c->first_s <= cfg->simbox_newcomer_ms / 1000;
 		/* judged on the line's past, before this call's outcome, so that
 		 * the outcome counted is not selected by itself */
-		fresh = mobile && newcomer && !called && !(c->flags & (CF_REPEAT | CF_LONG));
+		fresh = mobile && newcomer && !(c->flags & (CF_REPEAT | CF_LONG)) && !called_get(&called);
 		caller_outcome(cfg, c, end);
-		suspect = mobile && simbox_suspect(cfg, c, called);
+		suspect = mobile && simbox_suspect(cfg, c, &called);
 	}
 	aggs_outcome(s, cfg, end, screen_mix64(key), newcomer, suspect, fresh);
 	if (!c)
@@ -1284,6 +1326,7 @@ int screen_registry_add(struct screen_engine *e, const struct screen_reg_entry *
 		ni->from_ms = r->valid_from_ms;
 		ni->to_ms = r->valid_to_ms;
 	}
+	caller_mark_listed(s, key);
 	pthread_spin_unlock(&s->lock);
 	return 0;
 }
@@ -1318,6 +1361,7 @@ int screen_report_add(struct screen_engine *e, const struct screen_report *r)
 		}
 		ni->reports[ni->nreports++] = (struct report_rec){r->ts_ms, r->reporter};
 	}
+	caller_mark_listed(s, key);
 	pthread_spin_unlock(&s->lock);
 	return rc;
 }
@@ -1330,8 +1374,10 @@ int screen_allowlist(struct screen_engine *e, const struct phone *number, int on
 	struct shard *s = screen_shard_of(e, key);
 	pthread_spin_lock(&s->lock);
 	struct numinfo *ni = screen_nums_get(s, key, on != 0);
-	if (ni)
+	if (ni) {
 		ni->allow = on != 0;
+		caller_mark_listed(s, key);
+	}
 	pthread_spin_unlock(&s->lock);
 	return 0;
 }

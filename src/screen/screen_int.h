@@ -36,6 +36,7 @@ enum {
 	CF_WATCH  = 1,  /* has a watch entry (warned/blocked, evidence): never evicted */
 	CF_LONG   = 2,  /* had an answered call of at least long_call_ms */
 	CF_REPEAT = 4,  /* redialled the same callee */
+	CF_LISTED = 8,  /* has a list entry (registry, allowlist, reports): only such callers probe the lists */
 };
 
 /* An attempt remembered for retransmits and end matching. */
@@ -137,9 +138,19 @@ struct screen_engine {
 };
 
 /* Shared by engine.c and snapshot.c. */
-uint64_t screen_mix64(uint64_t k);
+static inline uint64_t screen_mix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdULL;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ULL;
+	k ^= k >> 33;
+	return k;
+}
 struct shard *screen_shard_of(struct screen_engine *e, uint64_t key);
 struct caller *screen_caller_insert_raw(struct shard *s, const struct caller *c);
+/* Sets CF_LISTED on the records of numbers with a list entry (after a restore). */
+void screen_callers_relist(struct shard *s);
 struct numinfo *screen_nums_get(struct shard *s, uint64_t key, bool create);
 struct watch *screen_watch_get(struct shard *s, uint64_t key, bool create);
 struct agg *screen_agg_get(struct shard *s, uint64_t key, bool create);

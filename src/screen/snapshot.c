@@ -148,6 +148,7 @@ static bool restore_shard(FILE *f, struct shard *s)
 		g.dirty = 0; /* the first merge after a restore rebuilds every view */
 		*screen_agg_get(s, g.key, true) = g;
 	}
+	screen_callers_relist(s); /* snapshots of earlier builds lack CF_LISTED */
 	return get(f, &s->st, sizeof s->st);
 }
 
