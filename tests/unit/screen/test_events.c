@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <csv.h>
+
 #include "base/err.h"
+#include "screen/csvrows.h"
 #include "screen/evaluate.h"
 #include "screen/events.h"
 #include "screen/lists.h"
@@ -133,6 +136,100 @@ static void test_csv_header_without_required_column(void **state)
 	assert_int_equal(k.errors, 1);
 	assert_int_equal(k.err_lines[0], 1);
 	assert_non_null(strstr(k.err_reasons[0], "callee"));
+}
+
+/* csvrows splits plain lines itself and hands the rest to libcsv: on
+ * random lines of commas, quotes, blanks and CRs, in random chunks, its
+ * rows must be libcsv's own, line numbers included. */
+struct rowlog {
+	char text[8192];
+	size_t len;
+	uint64_t line;                 /* reference: the line being parsed */
+	char field[256];
+	size_t nfields;
+};
+
+static void log_append(struct rowlog *g, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(g->text + g->len, sizeof g->text - g->len, fmt, ap);
+	va_end(ap);
+	g->len += (size_t)n < sizeof g->text - g->len ? (size_t)n : 0;
+}
+
+static int log_row(void *arg, uint64_t line, const char *const *fields, const size_t *lens, size_t n,
+		   const char *err)
+{
+	struct rowlog *g = arg;
+	log_append(g, "%llu:%zu", (unsigned long long)line, n);
+	for (size_t i = 0; i < n; i++)
+		log_append(g, "|%.*s", (int)lens[i], fields[i]);
+	log_append(g, "%s\n", err ? err : "");
+	return 0;
+}
+
+static void ref_field(void *s, size_t len, void *arg)
+{
+	struct rowlog *g = arg;
+	size_t at = strlen(g->field);
+	snprintf(g->field + at, sizeof g->field - at, "|%.*s", (int)len, s ? (const char *)s : "");
+	g->nfields++;
+}
+
+static void ref_row(int c, void *arg)
+{
+	(void)c;
+	struct rowlog *g = arg;
+	log_append(g, "%llu:%zu%s\n", (unsigned long long)g->line, g->nfields, g->field);
+	g->field[0] = '\0';
+	g->nfields = 0;
+}
+
+static void test_csvrows_match_libcsv(void **state)
+{
+	(void)state;
+	static const char alphabet[] = "ab,,,,\"  \t\r\n\n\n";
+	uint64_t seed = 7;
+	for (int doc = 0; doc < 3000; doc++) {
+		char text[160];
+		size_t len = 0;
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		size_t want = (size_t)(seed >> 33) % (sizeof text);
+		while (len < want) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			/* mostly plain text, so that plain lines follow quoted ones */
+			unsigned pick = (unsigned)(seed >> 33) % 40;
+			text[len++] = pick < sizeof alphabet - 1 ? alphabet[pick] : (pick & 1 ? ',' : 'x');
+		}
+		struct rowlog *ref = calloc(1, sizeof *ref), *got = calloc(1, sizeof *got);
+		struct csv_parser p;
+		assert_int_equal(csv_init(&p, 0), 0);
+		for (size_t at = 0; at < len;) {
+			const char *nl = memchr(text + at, '\n', len - at);
+			size_t n = nl ? (size_t)(nl - text - at) + 1 : len - at;
+			ref->line++;
+			csv_parse(&p, text + at, n, ref_field, ref_row, ref);
+			at += n;
+		}
+		csv_fini(&p, ref_field, ref_row, ref);
+		csv_free(&p);
+		struct csvrows *r = csvrows_new(log_row, got);
+		for (size_t at = 0; at < len;) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			size_t n = 1 + (size_t)(seed >> 33) % 9;
+			n = n < len - at ? n : len - at;
+			csvrows_feed(r, text + at, n);
+			at += n;
+		}
+		csvrows_finish(r);
+		csvrows_free(r);
+		if (strcmp(ref->text, got->text) != 0)
+			fail_msg("document %d %.*s\nlibcsv:\n%s\ncsvrows:\n%s", doc, (int)len, text, ref->text,
+				 got->text);
+		free(ref);
+		free(got);
+	}
 }
 
 static void test_ndjson(void **state)
@@ -357,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_csv_columns_any_order),
 		cmocka_unit_test(test_csv_bad_lines_are_numbered_and_skipped),
 		cmocka_unit_test(test_csv_header_without_required_column),
+		cmocka_unit_test(test_csvrows_match_libcsv),
 		cmocka_unit_test(test_ndjson),
 		cmocka_unit_test(test_registry_rows),
 		cmocka_unit_test(test_reports_rows),
