@@ -460,6 +460,7 @@ struct backfill {
 	int64_t case_id[BACKFILL_BATCH], org_id[BACKFILL_BATCH];
 	char contact[BACKFILL_BATCH][128];
 	size_t n;
+	int64_t after;     /* each batch starts past the last, so the walk is linear and ends */
 };
 
 static int backfill_row(void *ctx, const struct store_row *row)
@@ -475,8 +476,10 @@ static int backfill_row(void *ctx, const struct store_row *row)
 static int backfill_in_tx(struct app *app, struct backfill *b)
 {
 	b->n = 0;
-	int rc = ran(store_exec(app->store, STORE_Q_PROTECT_CASES_WITHOUT_CUSTOMER, SV_ARGS(SV_INT(BACKFILL_BATCH)),
-				backfill_row, b));
+	int rc = ran(store_exec(app->store, STORE_Q_PROTECT_CASES_WITHOUT_CUSTOMER,
+				SV_ARGS(SV_INT(b->after), SV_INT(BACKFILL_BATCH)), backfill_row, b));
+	if (b->n)
+		b->after = b->case_id[b->n - 1];
 	for (size_t i = 0; rc == OMB_OK && i < b->n; i++) {
 		uint64_t key = 0;
 		rc = case_customer(app, b->case_id[i], b->org_id[i], b->contact[i], &key);
