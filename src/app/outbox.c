@@ -290,12 +290,25 @@ static int deliver_batch(struct app *app, int64_t now, const atomic_bool *stop, 
 	/* outcomes are stamped at now plus the time the sends took, so a batch
 	 * delivered at a test clock's time stays on that clock */
 	int64_t started = clock_now_ms();
+	struct outbox_outcome o[CLAIM_BATCH];
+	int sent[CLAIM_BATCH];
 	for (size_t i = 0; i < d.n; i++) {
-		struct outbox_outcome o = {"", ""};
-		int sent = stop && atomic_load(stop) ? OMB_EIO : app->sender->send(cfg, &d.msgs[i], stop, &o);
-		record(app, &d.msgs[i], claim, now + (clock_now_ms() - started), sent, &o, stop, delivered);
-		free(d.strings[i]);
+		memset(&o[i], 0, sizeof o[i]);
+		sent[i] = stop && atomic_load(stop) ? OMB_EIO : app->sender->send(cfg, &d.msgs[i], stop, &o[i]);
 	}
+	/* One write for the batch's outcomes, not one each: every write makes
+	 * the store's readers drop their cached pages. Should it fail, the
+	 * claims lapse and the messages go again, under the same idempotency
+	 * keys (delivery is at least once). */
+	int64_t at = now + (clock_now_ms() - started);
+	if (d.n && store_begin(app->store, true) == OMB_OK) {
+		for (size_t i = 0; i < d.n; i++)
+			record(app, &d.msgs[i], claim, at, sent[i], &o[i], stop, delivered);
+		if (store_commit(app->store) != OMB_OK)
+			log_error(LOG_MSG("outbox outcomes not recorded"), LOG_I("messages", (int64_t)d.n));
+	}
+	for (size_t i = 0; i < d.n; i++)
+		free(d.strings[i]);
 	*claimed_n = d.n;
 	return rc < 0 ? rc : OMB_OK;
 }
