@@ -138,23 +138,17 @@ static json_t *attachment_json(const struct attachment_item *a)
 
 /* The case's files, at their events and as one list: an attachment shows
  * in the timeline like any message. */
-static int add_attachments(struct api_req *r, const char *receipt, json_t *j)
+static void add_attachments(const struct case_view *v, json_t *j)
 {
-	struct attachment_item *items = NULL;
-	size_t n = 0;
-	int rc = attachments_list(r->app, receipt, &items, &n);
-	if (rc != OMB_OK)
-		return rc;
 	json_t *list = json_array(), *events = json_object_get(j, "events");
-	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(list, attachment_json(&items[i]));
-		json_t *ev = json_array_get(events, items[i].seq);
-		if (ev && json_integer_value(json_object_get(ev, "seq")) == (json_int_t)items[i].seq)
-			json_object_set_new(ev, "attachment", attachment_json(&items[i]));
+	for (size_t i = 0; i < v->n_attachments; i++) {
+		const struct attachment_item *it = &v->attachments[i];
+		json_array_append_new(list, attachment_json(it));
+		json_t *ev = json_array_get(events, it->seq);
+		if (ev && json_integer_value(json_object_get(ev, "seq")) == (json_int_t)it->seq)
+			json_object_set_new(ev, "attachment", attachment_json(it));
 	}
 	json_object_set_new(j, "attachments", list);
-	free(items);
-	return OMB_OK;
 }
 
 static int reply_view(struct api_req *r, const struct principal *staff, unsigned status)
@@ -167,10 +161,8 @@ static int reply_view(struct api_req *r, const struct principal *staff, unsigned
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	json_t *j = case_json(&v);
-	if ((rc = add_attachments(r, v.receipt, j)) == OMB_OK)
-		rc = api_reply(r, status, j);
-	else
-		json_decref(j);
+	add_attachments(&v, j);
+	rc = api_reply(r, status, j);
 	case_view_free(&v);
 	return rc;
 }

@@ -200,10 +200,10 @@ static int list_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
-int attachments_list(struct app *app, const char *receipt, struct attachment_item **items, size_t *n)
+int attachments_of_case(struct app *app, int64_t case_id, struct attachment_item **items, size_t *n)
 {
 	struct list_ctx l = {NULL, 0, 0};
-	int rc = store_exec(app->store, STORE_Q_ATTACHMENT_LIST, SV_ARGS(SV_TEXT(receipt)), list_row, &l);
+	int rc = store_exec(app->store, STORE_Q_ATTACHMENT_LIST, SV_ARGS(SV_INT(case_id)), list_row, &l);
 	if (rc < 0) {
 		free(l.items);
 		return rc;

@@ -59,9 +59,10 @@ struct attachment_item {
 	char mime[32];
 	int64_t size;
 };
-/* The attachments of the case with this receipt; the caller has checked the
- * reader may see the case. Caller frees *items. */
-int attachments_list(struct app *app, const char *receipt, struct attachment_item **items, size_t *n);
+/* The attachments of a case (its store id), in event order; the caller has
+ * checked the reader may see the case, and may hold a transaction. Caller
+ * frees *items. */
+int attachments_of_case(struct app *app, int64_t case_id, struct attachment_item **items, size_t *n);
 
 /* One file's bytes. */
 struct attachment_file {

@@ -1022,6 +1022,7 @@ static int view_in_tx(struct app *app, const char *receipt, const struct reader 
 	    (rc = store_exec(app->store, STORE_Q_EVENT_LIST, SV_ARGS(SV_INT(c.id)), event_row, &x)) >= 0 &&
 	    (rc = staff_names(app, v)) == OMB_OK &&
 	    (rc = store_exec(app->store, STORE_Q_HEAD_LAST, SV_ARGS(SV_INT(c.id)), head_row, &h)) >= 0 &&
+	    (rc = attachments_of_case(app, c.id, &v->attachments, &v->n_attachments)) == OMB_OK &&
 	    (rc = org_key(app, c.org_id, &k)) == OMB_OK) {
 		if (h.n)
 			v->head = h.items[h.n - 1];
@@ -1059,6 +1060,7 @@ void case_view_free(struct case_view *v)
 	free(v->contact);
 	free(v->subject);
 	free(v->text);
+	free(v->attachments);
 	memset(v, 0, sizeof *v);
 }
 

@@ -131,6 +131,8 @@ struct case_view {
 	size_t n_events;
 	struct chain_head head;                 /* the latest signed head */
 	uint8_t public_key[CHAIN_PK_BYTES];
+	struct attachment_item *attachments;    /* the case's files, in event order */
+	size_t n_attachments;
 };
 
 /* Loads a case for a reader: staff (who may touch it), or the customer
