@@ -394,6 +394,11 @@ static int cmd_restore(int argc, char **argv)
 		fprintf(stderr, "ombud: restore needs --from FILE\n");
 		return finish(&cli, 2);
 	}
+	if (!store_url_file(cli.cfg.db)) {
+		fprintf(stderr, "ombud: restore writes a SQLite file; restore a PostgreSQL backup with pg_restore "
+				"(docs/operations.md)\n");
+		return finish(&cli, 2);
+	}
 	if (access(cli.cfg.db, F_OK) == 0) {
 		fprintf(stderr, "ombud: %s exists; restore writes only a new database (move the old one away first)\n",
 			cli.cfg.db);

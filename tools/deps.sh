@@ -8,7 +8,7 @@ PACKAGES="
   gcc clang libclang-rt-14-dev meson ninja-build pkg-config python3 curl
   libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev
   libinih-dev libcsv-dev libxxhash-dev libcmocka-dev libunistring-dev
-  sqlite3 wrk nginx-light
+  sqlite3 postgresql wrk nginx-light
   kamailio kamailio-utils-modules sip-tester
   libcurl4-openssl-dev libmagic-dev exim4-daemon-light
 "

@@ -75,7 +75,14 @@ static int load_secret(struct app *app, char *errbuf, size_t errlen)
 	}
 	if (*cfg->secret_file)
 		return load_secret_file(cfg->secret_file, app->secret, errbuf, errlen);
-	const char *db = strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->db + 7 : cfg->db;
+	/* Beside a SQLite file; a database server has no "beside", and every
+	 * node on it must hash with the same secret, so it is given explicitly. */
+	const char *db = store_url_file(cfg->db);
+	if (!db) {
+		snprintf(errbuf, errlen, "security.secret_file (or security.secret) must be set with a PostgreSQL "
+					 "store: every node needs the same secret");
+		return OMB_EINVAL;
+	}
 	char *path = xasprintf("%s.secret", db);
 	int rc = load_secret_file(path, app->secret, errbuf, errlen);
 	free(path);

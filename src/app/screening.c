@@ -405,8 +405,8 @@ static char *snapshot_path(const struct config *cfg)
 {
 	if (*cfg->screen_snapshot)
 		return xstrdup(cfg->screen_snapshot);
-	const char *db = strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->db + 7 : cfg->db;
-	return xasprintf("%s.screen", db);
+	const char *db = store_url_file(cfg->db);
+	return db ? xasprintf("%s.screen", db) : NULL; /* a node on a database server names its own */
 }
 
 /* A snapshot of another build or a damaged one is set aside, never
@@ -479,9 +479,14 @@ int screening_open(struct app *app, char *errbuf, size_t errlen)
 	int rc = engine_config(cfg, &want, errbuf, errlen);
 	if (rc != OMB_OK)
 		return rc;
+	char *snapshot = snapshot_path(cfg);
+	if (!snapshot) {
+		snprintf(errbuf, errlen, "screen.snapshot must be set with a PostgreSQL store (a file of this node's)");
+		return OMB_EINVAL;
+	}
 	struct screening *sc = xcalloc(1, sizeof *sc);
 	pthread_mutex_init(&sc->lock, NULL);
-	sc->snapshot_path = snapshot_path(cfg);
+	sc->snapshot_path = snapshot;
 	sc->snapshot_every_ms = cfg->screen_snapshot_interval_s * 1000;
 	sc->feed_every_ms = cfg->screen_feed_interval_s * 1000;
 	sc->default_cc = (uint16_t)cfg->default_country;

@@ -30,7 +30,7 @@ struct conn_node {
 
 struct store {
 	const struct store_driver *driver;
-	char *target;               /* what the driver connects to (a file path for SQLite) */
+	char *target;               /* what the driver connects to: a file path or a libpq URL */
 	pthread_key_t key;          /* this thread's struct conn_node */
 	pthread_mutex_t lock;       /* guards conns */
 	struct conn_node *conns;    /* every open connection, closed by store_close */
@@ -108,17 +108,28 @@ static void *thread_conn(struct store *st, int *rc)
 	return node ? node->conn : NULL;
 }
 
+static bool is_postgres_url(const char *url)
+{
+	return strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0;
+}
+
+const char *store_url_file(const char *url)
+{
+	if (is_postgres_url(url))
+		return NULL;
+	return strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
+}
+
 int store_open(const char *url, struct store **out, char *errbuf, size_t errlen)
 {
-	const char *target = url;
-	if (strncmp(url, "sqlite:", 7) == 0)
-		target = url + 7;
-	else if (strstr(url, "://")) {
-		snprintf(errbuf, errlen, "unsupported store URL scheme (this build has: sqlite)");
+	const struct store_driver *driver = is_postgres_url(url) ? &store_postgres_driver : &store_sqlite_driver;
+	const char *target = driver == &store_postgres_driver ? url : store_url_file(url);
+	if (driver == &store_sqlite_driver && strstr(url, "://")) {
+		snprintf(errbuf, errlen, "unsupported store URL scheme (this build has: sqlite, postgresql)");
 		return OMB_EINVAL;
 	}
 	struct store *st = xcalloc(1, sizeof *st);
-	st->driver = &store_sqlite_driver;
+	st->driver = driver;
 	st->target = xstrdup(target);
 	pthread_mutex_init(&st->lock, NULL);
 	pthread_key_create(&st->key, on_thread_exit);

@@ -3,8 +3,9 @@
  * Callers (app/ only) run named queries from the catalogue in queries.def
  * with bound parameters and read rows through a callback; they never build
  * SQL. A driver (a table of functions, struct store_driver in store_int.h)
- * gives each query its text in its dialect and applies its own numbered
- * migrations. SQLite is built in; a PostgreSQL driver fills the same table.
+ * runs each query in its dialect and applies its own numbered migrations
+ * (sql/<dialect>/, the same versions): SQLite for one node, PostgreSQL for
+ * several nodes on one database.
  *
  * Threads: any thread may call these. Each thread gets its own connection,
  * opened on first use; a transaction belongs to the thread that began it. */
@@ -31,7 +32,9 @@ struct store;
 
 enum store_query {
 #define Q(name, sql) STORE_Q_##name,
+#define QLOCK(name, of)
 #include "store/queries.def"
+#undef QLOCK
 #undef Q
 	STORE_Q_COUNT
 };
@@ -66,9 +69,13 @@ const void *store_row_blob(const struct store_row *row, int col, size_t *len);
  * then returns the rows seen so far); a negative code stops and is returned. */
 typedef int (*store_row_fn)(void *ctx, const struct store_row *row);
 
-/* Opens a store: "sqlite:PATH" or a plain PATH means SQLite. Returns 0 or a
- * negative code with a reason in errbuf. Caller closes with store_close. */
+/* Opens a store: "sqlite:PATH" or a plain PATH means SQLite,
+ * "postgresql://..." (or "postgres://...", libpq's URI) PostgreSQL. Returns 0
+ * or a negative code with a reason in errbuf. Caller closes with store_close. */
 int store_open(const char *url, struct store **out, char *errbuf, size_t errlen);
+/* The SQLite file a store URL names (borrowed from url), or NULL for a
+ * database server: there is then no file to keep things beside. */
+const char *store_url_file(const char *url);
 /* Closes every connection. Call only after all other threads stopped using it. */
 void store_close(struct store *st);
 /* Applies the driver's migrations not yet applied; *applied = how many. */
@@ -90,17 +97,22 @@ int store_exec(struct store *st, enum store_query q, const struct store_val *arg
  * waits its turn, store_commit returns once the group of units it joined is
  * committed (so a 0 means durable), and store_rollback undoes this unit
  * alone. A write outside a transaction is a unit of its own. Units do not
- * nest. */
+ * nest. Inside a write transaction, reads see the latest committed rows, and
+ * a QLOCK query of the catalogue holds the rows it read until the commit, so
+ * that nodes sharing one database take turns on them. A store that is
+ * unreachable answers OMB_EAGAIN and is reconnected on a later call. */
 int store_begin(struct store *st, bool write);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
 
 /* Background upkeep off the request path (SQLite: a passive WAL checkpoint,
- * so no request waits on the fsync of one). Called by the sweeper. */
+ * so no request waits on the fsync of one; PostgreSQL: none, it vacuums and
+ * checkpoints itself). Called by the sweeper. */
 int store_maintain(struct store *st);
 
 /* A consistent copy of the whole database into a new file at path, taken
- * online (writers go on meanwhile). OMB_EEXIST if path exists. */
+ * online (writers go on meanwhile): SQLite's backup API, or pg_dump's custom
+ * format for PostgreSQL. OMB_EEXIST if path exists. */
 int store_backup(struct store *st, const char *path);
 
 /* Store errors since start, for /metrics. */

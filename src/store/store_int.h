@@ -30,10 +30,14 @@ struct store_driver {
 };
 
 extern const struct store_driver store_sqlite_driver;
+extern const struct store_driver store_postgres_driver;
 
-/* The SQL of each query, in SQLite's dialect ('?' placeholders). */
+/* The catalogue of queries.def: each query's SQL ('?' and '?N'
+ * placeholders), its name, and for QLOCK queries the table or alias whose
+ * rows it locks inside a write transaction (NULL for the others). */
 extern const char *const store_query_sql[STORE_Q_COUNT];
 extern const char *const store_query_name[STORE_Q_COUNT];
+extern const char *const store_query_lock[STORE_Q_COUNT];
 
 /* Migrations are embedded from sql/<dialect>/NNNN_name.sql at build time. */
 struct store_migration {
@@ -43,10 +47,10 @@ struct store_migration {
 };
 extern const struct store_migration store_sqlite_migrations[];
 extern const int store_sqlite_migrations_count;
+extern const struct store_migration store_postgres_migrations[];
+extern const int store_postgres_migrations_count;
 
 void store_note_error(void);
-
-
 
 /* A row as the driver exposes it to store_row_* accessors. */
 struct store_row {

@@ -1,5 +1,6 @@
-/* app_fixture.h — an app over a fresh temporary SQLite file, for the app/
- * unit tests: cmocka setup/teardown that create and remove it. */
+/* app_fixture.h — an app over a fresh database (a temporary SQLite file, or
+ * a PostgreSQL database for the tests' _pg variants: test_db.h), for the
+ * app/ unit tests: cmocka setup/teardown that create and remove it. */
 #ifndef OMBUD_TESTS_APP_FIXTURE_H
 #define OMBUD_TESTS_APP_FIXTURE_H
 
@@ -11,10 +12,10 @@
 #include "base/config.h"
 #include "base/err.h"
 #include "base/log.h"
+#include "test_db.h"
 
 struct app_fixture {
-	char dir[64];
-	char db[96];
+	struct test_db db;
 	struct config cfg;
 	struct app app;
 };
@@ -24,14 +25,12 @@ static inline int app_fixture_setup(void **state)
 	struct app_fixture *f = calloc(1, sizeof *f);
 	struct config_error cerr;
 	char err[256] = "";
-	snprintf(f->dir, sizeof f->dir, "/tmp/ombud-test-app-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (test_db_make(&f->db, "app") != 0)
 		return -1;
-	snprintf(f->db, sizeof f->db, "%s/test.db", f->dir);
 	log_setup(LOG_WARN, LOG_LOGFMT);
 	config_defaults(&f->cfg);
 	/* A fixed secret keeps the test from writing a secret file. */
-	if (config_set(&f->cfg, "store.db", f->db, CONFIG_FLAG, &cerr) != OMB_OK ||
+	if (config_set(&f->cfg, "store.db", f->db.url, CONFIG_FLAG, &cerr) != OMB_OK ||
 	    config_set(&f->cfg, "security.secret",
 		       "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", CONFIG_FLAG,
 		       &cerr) != OMB_OK ||
@@ -48,13 +47,7 @@ static inline int app_fixture_teardown(void **state)
 	struct app_fixture *f = *state;
 	app_close(&f->app);
 	config_free(&f->cfg);
-	const char *suffixes[] = {"", "-wal", "-shm", ".secret"};
-	char p[128];
-	for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-		snprintf(p, sizeof p, "%s%s", f->db, suffixes[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	test_db_remove(&f->db);
 	free(f);
 	return 0;
 }

@@ -1,5 +1,7 @@
-/* test_store.c — the store over a temporary SQLite file: migrations, bound
- * queries, error mapping, transactions and per-thread connections. */
+/* test_store.c — the store over a fresh database (a temporary SQLite file,
+ * or a PostgreSQL database in the _pg variant: test_db.h): migrations, bound
+ * queries, error mapping, transactions, per-thread connections, and two
+ * stores on one database as two nodes would have. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,25 +16,21 @@
 
 #include "base/err.h"
 #include "store/store.h"
+#include "test_db.h"
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	struct test_db db;
 	struct store *st;
 };
 
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/ombud-test-store-XXXXXX");
-	if (!mkdtemp(f->dir))
-		return -1;
-	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
 	char err[256] = "";
-	char url[128];
-	snprintf(url, sizeof url, "sqlite:%s", f->path);
-	if (store_open(url, &f->st, err, sizeof err) != OMB_OK)
+	if (test_db_make(&f->db, "store") != 0 || store_open(f->db.url, &f->st, err, sizeof err) != OMB_OK) {
+		fprintf(stderr, "setup: %s\n", err);
 		return -1;
+	}
 	*state = f;
 	return 0;
 }
@@ -41,13 +39,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	store_close(f->st);
-	const char *suffixes[] = {"", "-wal", "-shm"};
-	char p[128];
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffixes[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	test_db_remove(&f->db);
 	free(f);
 	return 0;
 }
@@ -83,18 +75,28 @@ static void open_rejects_bad_targets(void **state)
 {
 	struct store *st = NULL;
 	char err[256] = "";
-	assert_int_equal(store_open("postgres://db/ombud", &st, err, sizeof err), OMB_EINVAL);
+	assert_int_equal(store_open("mysql://db/ombud", &st, err, sizeof err), OMB_EINVAL);
 	assert_non_null(strstr(err, "sqlite"));
+	assert_non_null(strstr(err, "postgresql"));
 	err[0] = '\0';
 	assert_int_equal(store_open("/nonexistent-dir/ombud/x.db", &st, err, sizeof err), OMB_ESTORE);
 	assert_non_null(strstr(err, "/nonexistent-dir/ombud/x.db"));
+	/* a server that is not there fails at open, not on the first request */
+	err[0] = '\0';
+	assert_int_equal(store_open("postgresql://ombud@/x?host=/nonexistent-dir&connect_timeout=2", &st, err,
+				    sizeof err),
+			 OMB_ESTORE);
+	assert_non_null(strstr(err, "PostgreSQL"));
 	assert_null(st);
+	assert_string_equal(store_url_file("sqlite:/a/b.db"), "/a/b.db");
+	assert_string_equal(store_url_file("b.db"), "b.db");
+	assert_null(store_url_file("postgresql://h/db"));
 }
 
 static void migrates_once(void **state)
 {
 	struct fixture *f = *state;
-	assert_string_equal(store_driver_name(f->st), "sqlite");
+	assert_string_equal(store_driver_name(f->st), test_db_driver());
 	assert_int_equal(store_schema_version(f->st), 0);
 	int applied = -1;
 	assert_int_equal(store_migrate(f->st, &applied), OMB_OK);
@@ -367,6 +369,112 @@ static void concurrent_units_commit_together(void **state)
 	assert_int_equal(store_exec(st, STORE_Q_ORG_LIST, SV_ARGS(SV_INT(0), SV_INT(100000)), NULL, NULL), kept);
 }
 
+/* '?N' parameters out of order, repeated, and 64-bit values where a
+ * server would guess a 32-bit type from the context (?1 < 0). */
+static void numbered_parameters_and_wide_integers(void **state)
+{
+	struct store *st = migrated(state);
+	int64_t key = INT64_MIN + 5, id = 0; /* phone keys use all 64 bits */
+	assert_int_equal(store_exec(st, STORE_Q_SCREEN_ALLOW_PUT,
+				    SV_ARGS(SV_TEXT("+821012345678"), SV_INT(key), SV_TEXT("bank"), SV_TEXT("op"),
+					    SV_INT(1)),
+				    store_row_first_int, &id),
+			 1);
+	assert_int_equal(store_exec(st, STORE_Q_SCREEN_ALLOW_HAS, SV_ARGS(SV_INT(key)), NULL, NULL), 1);
+	assert_int_equal(store_exec(st, STORE_Q_SCREEN_ALLOW_HAS, SV_ARGS(SV_INT(key + 1)), NULL, NULL), 0);
+	int64_t msg = 0;
+	assert_int_equal(store_exec(st, STORE_Q_OUTBOX_INSERT,
+				    SV_ARGS(SV_NULL, SV_TEXT("email"), SV_TEXT("a@b.kr"), SV_TEXT(""), SV_TEXT("b"),
+					    SV_TEXT("r"), SV_INT(0), SV_INT(0)),
+				    store_row_first_int, &msg),
+			 1);
+	/* ?1 twice, then ?2 and ?3; first with -1 (every organisation), then with an id past 32 bits */
+	assert_int_equal(store_exec(st, STORE_Q_OUTBOX_LIST, SV_ARGS(SV_INT(-1), SV_INT(0), SV_INT(10)), NULL, NULL), 1);
+	assert_int_equal(store_exec(st, STORE_Q_OUTBOX_LIST, SV_ARGS(SV_INT(1LL << 40), SV_INT(0), SV_INT(10)), NULL,
+				    NULL),
+			 0);
+	assert_int_equal(store_exec(st, STORE_Q_OUTBOX_LIST, SV_ARGS(SV_INT(0), SV_INT(msg - 1), SV_INT(10)), NULL, NULL),
+			 1);
+}
+
+/* Two stores on one database are two nodes. A QLOCK read inside a write
+ * transaction holds its row: the second node's read waits for the first
+ * node's commit and sees its result, never the value before it. */
+struct node_arg {
+	struct store *st;
+	int64_t appeal;
+	int64_t attempts_seen;
+};
+
+static int read_attempts(void *ctx, const struct store_row *row)
+{
+	*(int64_t *)ctx = store_row_int(row, 14);
+	return 1;
+}
+
+static void *second_node(void *arg)
+{
+	struct node_arg *n = arg;
+	n->attempts_seen = -1;
+	if (store_begin(n->st, true) != OMB_OK)
+		return NULL;
+	store_exec(n->st, STORE_Q_SCREEN_APPEAL_GET, SV_ARGS(SV_INT(n->appeal)), read_attempts, &n->attempts_seen);
+	store_exec(n->st, STORE_Q_SCREEN_APPEAL_ATTEMPT, SV_ARGS(SV_INT(n->appeal)), NULL, NULL);
+	store_commit(n->st);
+	return NULL;
+}
+
+static void nodes_take_turns_on_locked_rows(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = migrated(state), *other = NULL;
+	char err[256] = "";
+	assert_int_equal(store_open(f->db.url, &other, err, sizeof err), OMB_OK);
+	int64_t appeal = 0;
+	assert_int_equal(store_exec(st, STORE_Q_SCREEN_APPEAL_INSERT,
+				    SV_ARGS(SV_TEXT("+821012345678"), SV_INT(7), SV_BLOB("h", 1), SV_INT(1), SV_NULL,
+					    SV_INT(1)),
+				    store_row_first_int, &appeal),
+			 1);
+	assert_int_equal(store_begin(st, true), OMB_OK);
+	int64_t seen = -1;
+	assert_int_equal(store_exec(st, STORE_Q_SCREEN_APPEAL_GET, SV_ARGS(SV_INT(appeal)), read_attempts, &seen), 1);
+	assert_int_equal(seen, 0);
+	assert_int_equal(store_exec(st, STORE_Q_SCREEN_APPEAL_ATTEMPT, SV_ARGS(SV_INT(appeal)), NULL, NULL), 1);
+	struct node_arg n = {other, appeal, -1};
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, second_node, &n), 0);
+	usleep(200 * 1000); /* the other node is at its read by now (if it is later, it reads 1 all the same) */
+	assert_int_equal(store_commit(st), OMB_OK);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(n.attempts_seen, 1);
+	assert_int_equal(store_exec(st, STORE_Q_SCREEN_APPEAL_GET, SV_ARGS(SV_INT(appeal)), read_attempts, &seen), 1);
+	assert_int_equal(seen, 2); /* both counted: neither update was lost */
+	store_close(other);
+}
+
+/* PostgreSQL: sessions killed under the store (a restart, a failover) are
+ * replaced on the next call, which then succeeds, read or write. */
+static void lost_sessions_are_replaced(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = migrated(state);
+	insert_org(st, "HB");
+	char sql[256];
+	snprintf(sql, sizeof sql,
+		 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%s' AND pid <> pg_backend_pid()",
+		 f->db.name);
+	PGconn *pg = PQconnectdb(getenv("OMBUD_TEST_PG"));
+	PGresult *res = PQexec(pg, sql);
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	assert_true(PQntuples(res) >= 1);
+	PQclear(res);
+	PQfinish(pg);
+	assert_int_equal(count_orgs_with_code(st, "HB"), 1);
+	insert_org(st, "KB");
+	assert_true(store_schema_version(st) >= 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -382,6 +490,11 @@ int main(void)
 		T(other_threads_see_only_committed_rows),
 		T(null_and_blob_round_trip),
 		T(concurrent_units_commit_together),
+		T(numbered_parameters_and_wide_integers),
+		T(nodes_take_turns_on_locked_rows),
+		T(lost_sessions_are_replaced),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	/* the last one is about a server's sessions: PostgreSQL's variant only */
+	size_t n = sizeof tests / sizeof tests[0] - (test_db_postgres() ? 0 : 1);
+	return _cmocka_run_group_tests("store", tests, n, NULL, NULL);
 }
