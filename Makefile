@@ -16,7 +16,10 @@ FUZZ_SECONDS ?= 60
 # CI builds with -Werror; locally warnings stay warnings.
 WERROR     := $(if $(CI),true,false)
 SUITES      = --suite unit --suite fuzz-replay --suite blackbox $(if $(filter test-asan,$@),,--suite browser)
-# The SIP suite (Kamailio + SIPp) runs on the plain build only.
+# The SIP suite (Kamailio + SIPp) runs on the plain build only. Store-backed
+# tests run on SQLite and (NAME_pg) on a throw-away PostgreSQL cluster that
+# this wrapper starts before meson test and stops after it, pass or fail.
+PG_CLUSTER  = python3 tests/pg_cluster.py run --
 
 .PHONY: deps build run test test-asan fuzz bench clean
 
@@ -36,7 +39,7 @@ run: build
 	@$(BUILD)/ombud serve --db $(RUN_DIR)/ombud.db --port $(PORT)
 
 test: build
-	meson test -C $(BUILD) $(SUITES) --suite sip --print-errorlogs --num-processes 2 | tee $(BUILD)/test.out
+	$(PG_CLUSTER) meson test -C $(BUILD) $(SUITES) --suite sip --print-errorlogs --num-processes 2 | tee $(BUILD)/test.out
 	@$(MAKE) --no-print-directory test-asan
 	@tools/test-summary.sh $(BUILD)/test.out $(ASAN)/test.out
 
@@ -45,7 +48,7 @@ $(ASAN)/build.ninja:
 
 test-asan: deps $(ASAN)/build.ninja
 	ninja -C $(ASAN)
-	meson test -C $(ASAN) $(SUITES) --print-errorlogs --num-processes 2 --timeout-multiplier 3 | tee $(ASAN)/test.out
+	$(PG_CLUSTER) meson test -C $(ASAN) $(SUITES) --print-errorlogs --num-processes 2 --timeout-multiplier 3 | tee $(ASAN)/test.out
 
 $(FUZZ_BUILD)/build.ninja:
 	CC=clang meson setup $(FUZZ_BUILD) -Dfuzz=enabled -Dtests=disabled -Db_lundef=false

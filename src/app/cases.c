@@ -525,7 +525,10 @@ int cases_open(struct app *app, const struct case_open_in *in, int64_t now, stru
 	if (rc != OMB_OK)
 		return rc;
 	struct org org;
-	if (accounts_org_get(app, in->org_code, &org) != OMB_OK || org.kind != ORG_COMPANY) {
+	rc = accounts_org_get(app, in->org_code, &org);
+	if (rc != OMB_OK && rc != OMB_ENOTFOUND)
+		return rc; /* the store failed (a 503 while it is away), not the caller */
+	if (rc != OMB_OK || org.kind != ORG_COMPANY) {
 		err->field = "org";
 		err->reason = "no such company";
 		return OMB_ENOTFOUND;

@@ -153,7 +153,8 @@ static int pg_connect(const char *target, void **out, char *errbuf, size_t errle
 		snprintf(errbuf, errlen, "cannot connect to PostgreSQL: %s", PQerrorMessage(pg));
 		errbuf[strcspn(errbuf, "\n")] = '\0';
 		PQfinish(pg);
-		return OMB_ESTORE;
+		store_note_error();
+		return OMB_EAGAIN; /* a thread's first connection while the server is away: a 503 */
 	}
 	PQsetNoticeProcessor(pg, quiet, NULL);
 	struct pg_conn *c = xcalloc(1, sizeof *c);
@@ -485,9 +486,34 @@ static int pg_maintain(void *conn)
 	return OMB_OK;
 }
 
-/* pg_dump's custom format, a consistent snapshot taken online. The URL
- * goes by the environment, not the command line, where a password in it
- * would show in the process list. The target must not exist. */
+/* The child's environment: ours, with the URL's settings as libpq's PG*
+ * variables, so a password never shows on a command line. Caller frees
+ * the strings it added (*added) and the array. */
+static char **dump_env(const char *target, char ***added)
+{
+	char *err = NULL;
+	PQconninfoOption *opts = PQconninfoParse(target, &err);
+	PQfreemem(err);
+	size_t n = 0, k = 0, a = 0;
+	while (environ[n])
+		n++;
+	size_t nopts = 0;
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		nopts++;
+	char **env = xcalloc(n + nopts + 1, sizeof *env);
+	*added = xcalloc(nopts + 1, sizeof **added);
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(environ[i], "PG", 2) != 0)
+			env[k++] = environ[i];
+	for (PQconninfoOption *o = opts; o && o->keyword; o++)
+		if (o->val && o->envvar)
+			env[k++] = (*added)[a++] = xasprintf("%s=%s", o->envvar, o->val);
+	PQconninfoFree(opts);
+	return env;
+}
+
+/* pg_dump's custom format, a consistent snapshot taken online. The target
+ * must not exist. */
 static int pg_backup(void *conn, const char *path)
 {
 	struct pg_conn *c = conn;
@@ -495,23 +521,16 @@ static int pg_backup(void *conn, const char *path)
 	if (fd < 0)
 		return errno == EEXIST ? OMB_EEXIST : OMB_EIO;
 	close(fd);
-	size_t n = 0;
-	while (environ[n])
-		n++;
-	char **env = xcalloc(n + 2, sizeof *env);
-	char *db = xasprintf("PGDATABASE=%s", c->target);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "PGDATABASE=", 11) != 0)
-			env[k++] = environ[i];
-	env[k] = db;
+	char **added = NULL, **env = dump_env(c->target, &added);
 	char *argv[] = {"pg_dump", "--format=custom", "--no-password", "--file", (char *)path, NULL};
 	pid_t pid;
 	int status = 0, rc = posix_spawnp(&pid, "pg_dump", NULL, NULL, argv, env);
 	if (rc == 0)
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
-	free(db);
+	for (char **p = added; *p; p++)
+		free(*p);
+	free(added);
 	free(env);
 	if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		log_error(LOG_MSG("backup failed"), LOG_S("tool", "pg_dump"), LOG_I("status", rc ? rc : status));

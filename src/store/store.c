@@ -233,7 +233,10 @@ static int begin_unit(struct store *st, struct conn_node *node)
 	if (rc == OMB_OK)
 		rc = st->driver->unit(st->writer, STORE_UNIT_BEGIN);
 	if (rc != OMB_OK) {
-		if (st->group_open && st->units == 0 && atomic_load(&st->queued) == 0)
+		/* The last writer in line ends the group even though its own unit
+		 * never began: units kept before it wait for that (a savepoint
+		 * fails when a database server goes away). */
+		if (st->group_open && atomic_load(&st->queued) == 0)
 			end_group(st);
 		else
 			pthread_mutex_unlock(&st->wlock);

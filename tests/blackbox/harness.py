@@ -1,24 +1,40 @@
 """Starts the real ombud binary for black-box tests (standard library only).
 
-Server(...) makes a temporary folder with a fresh SQLite database, starts
+Server(...) makes a temporary folder with a fresh database, starts
 `ombud serve` on a free loopback port (port 0, read back from --port-file),
 waits for GET /healthz, and stops it by its pid. Its log is printed when a
 test fails, so a failure shows what the server said.
+
+The store comes from the environment: OMBUD_TEST_STORE=postgres (set by the
+_pg variants in meson.build) gives each Server a fresh database on the
+cluster named by OMBUD_TEST_PG (tests/pg_cluster.py); otherwise a SQLite
+file. server.db is what --db takes either way; server.file is the path the
+secret and the screening snapshot are kept beside (the SQLite file itself).
 """
 import json
 import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import unittest
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+import pg_cluster  # noqa: E402
+
 BIN = os.environ.get('OMBUD_BIN', os.path.join(os.path.dirname(__file__), '../../build/ombud'))
 WEB_ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../web')
 START_TIMEOUT_S = 30
+STORE = os.environ.get('OMBUD_TEST_STORE', 'sqlite')
+PG_BASE = os.environ.get('OMBUD_TEST_PG', '')
+
+if STORE == 'postgres' and not PG_BASE:
+    print('harness: no PostgreSQL cluster (run under tests/pg_cluster.py run --)', file=sys.stderr)
+    sys.exit(1 if os.environ.get('CI') == 'true' else 77)  # a skip fails under CI
 
 
 class Response:
@@ -39,12 +55,18 @@ class Response:
 
 
 class Server:
-    def __init__(self, *extra_args, test_mode=True, env=None):
+    """db: a PostgreSQL URL to share with another Server (a second node on one
+    database; give it the first one's secret_file too); None for a fresh one."""
+    def __init__(self, *extra_args, test_mode=True, env=None, db=None, secret_file=None):
         self.dir = tempfile.mkdtemp(prefix='ombud-test-')
-        self.db = os.path.join(self.dir, 'ombud.db')
+        self.file = os.path.join(self.dir, 'ombud.db')
+        self.owns_db = STORE == 'postgres' and db is None
+        self.db = db or (pg_cluster.create_db(PG_BASE) if self.owns_db else self.file)
         self.log_path = os.path.join(self.dir, 'server.log')
         self.extra = list(extra_args) + (['--test-mode'] if test_mode else [])
-        self.env = dict(os.environ, **(env or {}))
+        self.secret_file = secret_file or self.file + '.secret'
+        files = {'OMBUD_SECURITY_SECRET_FILE': self.secret_file, 'OMBUD_SCREEN_SNAPSHOT': self.file + '.screen'}
+        self.env = dict(os.environ, **(files if self.db != self.file else {}), **(env or {}))
         self.proc = None
         self.port = None
 
@@ -94,7 +116,24 @@ class Server:
 
     def cleanup(self):
         self.stop()
+        if self.owns_db:
+            pg_cluster.drop_db(self.db)
         shutil.rmtree(self.dir, ignore_errors=True)
+
+    def sql(self, statement, *params):
+        """Runs one statement on the database behind ombud's back; '?' are params."""
+        if self.db == self.file:
+            import sqlite3
+            with sqlite3.connect(self.db) as db:
+                db.execute(statement, params)
+            return
+        names = ['p%d' % i for i in range(len(params))]
+        for n in names:
+            statement = statement.replace('?', ":'%s'" % n, 1)
+        args = [a for n, v in zip(names, params) for a in ('-v', '%s=%s' % (n, v))]
+        subprocess.run([os.path.join(pg_cluster.pg_bin(), 'psql'), '-X', '-q', '-v', 'ON_ERROR_STOP=1', *args,
+                        '-d', self.db], input=statement + ';\n', text=True, check=True, capture_output=True,
+                       timeout=60)
 
     def log(self):
         try:

@@ -1,7 +1,6 @@
 """The desk through the real binary: the stories of the desk issue, with the
 test clock moving time instead of sleeping."""
 import os
-import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -267,11 +266,8 @@ class Desk(harness.ServerTest):
         self.assertEqual(ok.status, 200)
         self.assertTrue(ok.json['intact'], ok)
         # someone edits a stored event behind ombud's back
-        db = sqlite3.connect(self.server.db)
-        db.execute("UPDATE case_events SET reply_class = 'automatic' WHERE seq = 1 AND case_id = "
-                   "(SELECT id FROM cases WHERE receipt = ?)", (receipt,))
-        db.commit()
-        db.close()
+        self.server.sql("UPDATE case_events SET reply_class = 'automatic' WHERE seq = 1 AND case_id = "
+                        "(SELECT id FROM cases WHERE receipt = ?)", receipt)
         bad = self.customer('GET', receipt, code, 'verify')
         self.assertFalse(bad.json['intact'], bad)
         self.assertEqual(bad.json['fault'], 'event_altered')

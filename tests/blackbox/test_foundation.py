@@ -39,7 +39,7 @@ class Foundation(harness.ServerTest):
         r = self.server.request('GET', '/healthz')
         self.assertEqual(r.status, 200)
         self.assertEqual(r.json['status'], 'ok')
-        self.assertEqual(r.json['store'], 'sqlite')
+        self.assertEqual(r.json['store'], harness.STORE)
         self.assertGreaterEqual(r.json['schema'], 1)
         self.assertRegex(r.headers['X-Request-Id'], r'^[0-9a-f]{16}$')
 

@@ -361,7 +361,7 @@ class ScreenRestart(unittest.TestCase):
             body = {'call_id': 'keep-1', 'caller': seen, 'callee': '010-7000-0001', 'origin': 'domestic', 'trunk': 'T'}
             self.assertEqual(server.request('POST', '/v1/screen/check', body, token=tok).json['verdict'], 'allow')
             self.assertEqual(server.stop(), 0, server.log())
-            self.assertTrue(os.path.exists(server.db + '.screen'))
+            self.assertTrue(os.path.exists(server.file + '.screen'))
             server.start()
             tok = server.login('k.scr')
             again = server.request('POST', '/v1/screen/check', body, token=tok).json
@@ -374,7 +374,7 @@ class ScreenRestart(unittest.TestCase):
             self.assertEqual(server.request('GET', '/v1/screen/numbers/' + seen, token=tok).json['counts']['attempts'], 1)
             # a lost snapshot: the recorded block is set again from the store
             self.assertEqual(server.stop(), 0, server.log())
-            os.unlink(server.db + '.screen')
+            os.unlink(server.file + '.screen')
             server.start()
             tok = server.login('k.scr')
             check = dict(body, call_id='keep-3', caller=blocked)

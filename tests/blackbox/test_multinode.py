@@ -1,0 +1,238 @@
+"""Two ombud nodes on one PostgreSQL database, with a cluster of the test's
+own so that it can be restarted under them.
+
+- cases opened alternately and at once on both nodes: receipt serials unique
+  and gapless;
+- both clocks moved past the deadlines: every escalation happens once;
+- customers writing to one case through both nodes at once: every message
+  kept, the chain linear and verifying;
+- PostgreSQL stopped: both nodes answer 503 with a JSON error; started again:
+  they reconnect by themselves; a crash-restart in the middle of a stream of
+  opens loses no acknowledged case;
+- `ombud backup` is pg_dump's archive, which pg_restore can list.
+"""
+import os
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+import pg_cluster  # noqa: E402
+
+HOUR_MS = 3600 * 1000
+CASES = 24
+BODY = {'category': 'CARD', 'name': '김영희', 'contact': 'kim@example.kr', 'subject': '이중 결제',
+        'text': '같은 결제가 두 번 청구되었습니다.'}
+
+
+class TwoNodes(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.cluster = pg_cluster.Cluster()
+        try:
+            url = pg_cluster.create_db(cls.cluster.url)
+            cls.a = harness.Server(db=url)
+            cls.b = harness.Server(db=url, secret_file=cls.a.secret_file)
+            cls.passwords = harness.demo_accounts(cls.a)
+            cls.a.start()
+            cls.b.start()
+        except Exception:
+            cls.cluster.destroy()
+            raise
+        cls.nodes = (cls.a, cls.b)
+
+    @classmethod
+    def tearDownClass(cls):
+        logs = [n.log() for n in cls.nodes]
+        try:
+            codes = [n.stop() for n in cls.nodes]
+        except AssertionError as e:
+            codes = [str(e)]
+        logs = [n.log() for n in cls.nodes]
+        for n in cls.nodes:
+            n.cleanup()
+        cls.cluster.destroy()
+        if any(c not in (0, None) for c in codes):
+            raise AssertionError('a node exited %s:\n%s\n---\n%s' % (codes, logs[0], logs[1]))
+
+    def run(self, result=None):
+        failures = len(result.failures) + len(result.errors) if result else 0
+        outcome = super().run(result)
+        if result and len(result.failures) + len(result.errors) > failures:
+            for name, n in zip('AB', self.nodes):
+                print('\n--- node %s log (tail) ---\n%s' % (name, n.log()))
+            print('\n--- PostgreSQL log (tail) ---\n' + self.cluster.log())
+        return outcome
+
+    def open_on(self, node):
+        r = node.request('POST', '/v1/orgs/HB/cases', BODY)
+        self.assertEqual(r.status, 201, r)
+        return r.json['receipt'], r.json['access_code']
+
+    def case(self, node, receipt, code):
+        r = node.request('GET', '/v1/cases/' + receipt, headers={'X-Access-Code': code})
+        self.assertEqual(r.status, 200, (receipt, r))
+        return r.json
+
+    def verify(self, node, receipt, code):
+        v = node.request('GET', '/v1/cases/%s/verify' % receipt, headers={'X-Access-Code': code})
+        self.assertTrue(v.json and v.json['intact'], (receipt, v))
+
+    def serials(self, receipts):
+        return sorted(int(r.rsplit('-', 1)[1]) for r in receipts)
+
+    def all_serials(self):
+        """Every HB serial of this year in the store, from a fresh case's number downwards."""
+        receipt, _ = self.open_on(self.a)
+        return int(receipt.rsplit('-', 1)[1])
+
+    # The tests run in name order; each leaves the nodes serving.
+
+    def test_1_receipts_unique_and_gapless_across_nodes(self):
+        first = self.all_serials()
+        opened = [self.open_on(self.nodes[i % 2]) for i in range(CASES)]      # alternately
+        lock = threading.Lock()
+
+        def opener(node):
+            for _ in range(CASES // 4):
+                got = self.open_on(node)
+                with lock:
+                    opened.append(got)
+
+        threads = [threading.Thread(target=opener, args=(n,)) for n in self.nodes for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        serials = self.serials(r for r, _ in opened)
+        self.assertEqual(serials, list(range(first + 1, first + 1 + len(opened))))
+
+    def test_2_every_deadline_escalates_once(self):
+        cases = []
+        for i in range(CASES):
+            node = self.nodes[i % 2]
+            receipt, code = self.open_on(node)
+            r = node.request('POST', '/v1/cases/%s/demand' % receipt, {}, headers={'X-Access-Code': code})
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(r.json['level'], 'L2')
+            cases.append((receipt, code))
+        swept = []
+
+        def move(node):
+            r = node.request('POST', '/v1/test/clock', {'advance_ms': 25 * HOUR_MS}, timeout=120)
+            swept.append(r)
+
+        threads = [threading.Thread(target=move, args=(n,)) for n in self.nodes]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertTrue(all(r.status == 200 for r in swept), swept)
+        # the sweeps of both nodes together moved each case once
+        self.assertGreaterEqual(sum(r.json['swept'] for r in swept), CASES)
+        for i, (receipt, code) in enumerate(cases):
+            case = self.case(self.nodes[(i + 1) % 2], receipt, code)
+            missed = [e for e in case['events'] if e['kind'] == 'deadline_missed']
+            self.assertEqual(len(missed), 1, (receipt, [e['kind'] for e in case['events']]))
+            self.assertEqual(case['level'], 'L3', receipt)
+            self.verify(self.nodes[i % 2], receipt, code)
+
+    def test_3_chain_stays_linear_when_both_nodes_append(self):
+        receipt, code = self.open_on(self.a)
+        statuses = []
+        per_writer = 8
+
+        def writer(node, tag):
+            for i in range(per_writer):
+                r = node.request('POST', '/v1/cases/%s/messages' % receipt, {'text': '%s 추가 문의 %d' % (tag, i)},
+                                 headers={'X-Access-Code': code})
+                statuses.append(r.status)
+
+        threads = [threading.Thread(target=writer, args=(n, '%s%d' % (name, k)))
+                   for name, n in zip('AB', self.nodes) for k in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(statuses, [200] * len(statuses), statuses)
+        case = self.case(self.b, receipt, code)
+        messages = [e for e in case['events'] if e['kind'] == 'message']
+        self.assertEqual(len(messages), 4 * per_writer)
+        self.verify(self.a, receipt, code)
+
+    def test_4_postgres_gone_then_back(self):
+        self.cluster.stop('fast')
+        try:
+            for node in self.nodes:
+                h = node.request('GET', '/healthz')
+                self.assertEqual(h.status, 503, h)
+                r = node.request('POST', '/v1/orgs/HB/cases', BODY)
+                self.assertEqual(r.status, 503, r)
+                self.assertTrue(r.error_code(), r)  # a JSON error body
+        finally:
+            self.cluster.start()
+        for node in self.nodes:
+            self.assertEqual(node.request('GET', '/healthz').status, 200)
+            self.open_on(node)
+
+    def test_5_crash_restart_mid_stream_loses_no_acknowledged_case(self):
+        acknowledged, refused, wrong, lock = [], [], [], threading.Lock()
+        stop = threading.Event()
+
+        def worker(node):
+            while not stop.is_set():
+                try:
+                    r = node.request('POST', '/v1/orgs/HB/cases', BODY, timeout=10)
+                except OSError as e:
+                    with lock:
+                        refused.append(str(e))
+                    continue
+                with lock:
+                    if r.status == 201:
+                        acknowledged.append((r.json['receipt'], r.json['access_code']))
+                    elif r.status == 503 and r.error_code():
+                        refused.append(r.status)
+                    else:
+                        wrong.append(r)
+
+        threads = [threading.Thread(target=worker, args=(n,)) for n in self.nodes for _ in range(3)]
+        for t in threads:
+            t.start()
+        time.sleep(1.5)
+        before = len(acknowledged)
+        self.cluster.stop('immediate')   # a crash: WAL recovery on start
+        time.sleep(1.0)
+        self.cluster.start()
+        back = time.monotonic()
+        while time.monotonic() - back < 30 and len(acknowledged) < before + 20:
+            time.sleep(0.2)
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+        self.assertEqual(wrong, [], 'answers other than 201 or 503 with a JSON error')
+        self.assertGreater(before, 10, 'too few cases before the restart')
+        self.assertGreater(len(acknowledged), before + 10, 'the nodes did not come back')
+        self.assertTrue(refused, 'nothing was refused while PostgreSQL was down')
+        for i, (receipt, code) in enumerate(acknowledged):
+            node = self.nodes[i % 2]
+            self.assertEqual(self.case(node, receipt, code)['events'][0]['kind'], 'opened')
+        serials = self.serials(r for r, _ in acknowledged)
+        self.assertEqual(len(serials), len(set(serials)))
+        print('%d acknowledged cases across a PostgreSQL crash-restart, %d refused meanwhile'
+              % (len(acknowledged), len(refused)))
+
+    def test_6_backup_is_a_pg_dump_archive(self):
+        path = os.path.join(self.a.dir, 'backup.dump')
+        p = self.a.cli('backup', '--to', path)
+        self.assertIn('backed up', p.stdout)
+        listing = subprocess.run([os.path.join(pg_cluster.pg_bin(), 'pg_restore'), '--list', path],
+                                 capture_output=True, text=True, check=True).stdout
+        self.assertIn('TABLE DATA public cases', listing)
+        self.assertNotEqual(self.a.cli('backup', '--to', path, check=False).returncode, 0)  # never overwrites
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
