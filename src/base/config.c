@@ -38,7 +38,7 @@ static const struct setting settings[] = {
 	B("server", "test_mode", test_mode, "false", "expose POST /v1/test/clock (tests only)"),
 	I("server", "shutdown_grace_s", shutdown_grace_s, "8", 0, 300,
 	  "seconds in-flight requests get to finish after SIGTERM"),
-	S("store", "db", db, "ombud.db", "SQLite database file"),
+	S("store", "db", db, "ombud.db", "SQLite database file, or a postgresql:// URL"),
 	S("log", "level", log_level, "info", "debug, info, warn or error"),
 	S("log", "format", log_format, "logfmt", "logfmt or json"),
 	SECRET("security", "secret", secret, "", "64 hex digits keying token and code hashes"),
