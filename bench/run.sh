@@ -8,5 +8,6 @@ build=${1:-build}
 bash "$here/http.sh" "$build"
 bash "$here/desk.sh" "$build"
 bash "$here/tm.sh" "$build"
+bash "$here/nodes.sh" "$build"
 sh "$here/screen/run.sh" "$build"
 bash "$here/screen/http_check.sh" "$build"

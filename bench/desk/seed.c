@@ -1,8 +1,10 @@
 /* seed.c — fills a database with N desk cases through the real use case
  * (app/cases.c: receipt numbers, chain, signed heads, outbox), for the desk
- * benchmark; writes "receipt access_code" lines for the readers. It sweeps
+ * benchmarks; writes "receipt access_code" lines for the readers. It sweeps
  * as the server would, so that the receipts' outbox messages are delivered
  * and the readers meet a settled database, not a million-message backlog.
+ * DB is a SQLite file or a PostgreSQL URL; OMBUD_* variables apply as for
+ * ombud (a PostgreSQL store needs OMBUD_SECURITY_SECRET_FILE).
  * usage: desk_seed DB N CODES_FILE */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,8 @@
 #include "base/clock.h"
 #include "base/log.h"
 
+extern char **environ;
+
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
@@ -22,6 +26,10 @@ int main(int argc, char **argv)
 	struct config cfg;
 	config_defaults(&cfg);
 	struct config_error err;
+	if (config_load_env(&cfg, environ, &err) != 0) {
+		fprintf(stderr, "desk_seed: %s: %s\n", err.key, err.reason);
+		return 2;
+	}
 	config_set(&cfg, "store.db", argv[1], CONFIG_FLAG, &err);
 	log_setup(LOG_WARN, LOG_LOGFMT);
 	struct app app;
