@@ -6,6 +6,7 @@
 #define OMBUD_TESTS_TEST_DB_H
 
 #include <libpq-fe.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,28 @@ static inline int test_db_make(struct test_db *db, const char *tag)
 		return -1;
 	test_db_url_of(base, db->name, db->url, sizeof db->url);
 	return 0;
+}
+
+/* Runs one statement on the test's database behind the store's back (as
+ * another node or an operator would): 0, or -1 with the reason on stderr. */
+static inline int test_db_exec(const struct test_db *db, const char *sql)
+{
+	if (!*db->name) {
+		sqlite3 *lite = NULL;
+		int rc = sqlite3_open(db->url, &lite) == SQLITE_OK ? sqlite3_exec(lite, sql, NULL, NULL, NULL) : SQLITE_ERROR;
+		if (rc != SQLITE_OK)
+			fprintf(stderr, "test_db: %s: %s\n", sql, sqlite3_errmsg(lite));
+		sqlite3_close(lite);
+		return rc == SQLITE_OK ? 0 : -1;
+	}
+	PGconn *pg = PQconnectdb(db->url);
+	PGresult *res = PQstatus(pg) == CONNECTION_OK ? PQexec(pg, sql) : NULL;
+	int ok = res && PQresultStatus(res) == PGRES_COMMAND_OK;
+	if (!ok)
+		fprintf(stderr, "test_db: %s: %s\n", sql, PQerrorMessage(pg));
+	PQclear(res);
+	PQfinish(pg);
+	return ok ? 0 : -1;
 }
 
 /* Removes the folder and its files, and the PostgreSQL database. Call after

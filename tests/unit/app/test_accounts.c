@@ -5,7 +5,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <sqlite3.h>
 #include <string.h>
 
 #include "app/accounts.h"
@@ -296,10 +295,7 @@ static void revoked_api_key_stops_within_the_cache_time(void **state)
 	struct principal who;
 	assert_int_equal(accounts_authenticate(app, token, NOW, &who), OMB_OK);
 
-	sqlite3 *db;
-	assert_int_equal(sqlite3_open(f->db, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "UPDATE api_keys SET revoked_ms = 1", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	assert_int_equal(test_db_exec(&f->db, "UPDATE api_keys SET revoked_ms = 1"), 0);
 
 	int64_t ttl = f->cfg.key_cache_ms;
 	assert_true(ttl > 0);
