@@ -92,13 +92,25 @@ static char *translate(const char *sql, int *nparams)
 	return buf_steal(&b, &len);
 }
 
+/* sql with its row lock: where STORE_LOCK_HERE marks a subquery's end, else
+ * at the end. Caller frees. */
+static char *with_lock(const char *sql, const struct store_lock *lock)
+{
+	char clause[128];
+	snprintf(clause, sizeof clause, " FOR UPDATE OF %s%s", lock->of, lock->skip_locked ? " SKIP LOCKED" : "");
+	const char *at = strstr(sql, STORE_LOCK_HERE);
+	if (!at)
+		return xasprintf("%s%s", sql, clause);
+	return xasprintf("%.*s%s%s", (int)(at - sql), sql, clause, at + strlen(STORE_LOCK_HERE));
+}
+
 static void translate_all(void)
 {
 	for (int q = 0; q < STORE_Q_COUNT; q++) {
 		struct pg_query *pq = &pg_queries[q];
 		pq->sql[0] = translate(store_query_sql[q], &pq->nparams);
-		if (store_query_lock[q])
-			pq->sql[1] = xasprintf("%s FOR UPDATE OF %s", pq->sql[0], store_query_lock[q]);
+		if (store_query_lock[q].of)
+			pq->sql[1] = with_lock(pq->sql[0], &store_query_lock[q]);
 		const char *s = store_query_sql[q];
 		pq->writes = strncasecmp(s, "SELECT", 6) != 0;
 	}

@@ -29,11 +29,16 @@ struct store;
 	"esc_deadline, esc_dispute, esc_repeat, esc_about_center"
 #define STORE_CASE_STATE_NCOLS 34
 #define STORE_CASE_STATE_PARAMS "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
+/* Where a QLOCK query's row lock goes when not at its end (in a subquery):
+ * a comment to SQLite, the locking clause to PostgreSQL (queries.def). */
+#define STORE_LOCK_HERE " /*lock*/"
 
 enum store_query {
 #define Q(name, sql) STORE_Q_##name,
 #define QLOCK(name, of)
+#define QLOCK_SKIP(name, of)
 #include "store/queries.def"
+#undef QLOCK_SKIP
 #undef QLOCK
 #undef Q
 	STORE_Q_COUNT

@@ -32,12 +32,19 @@ struct store_driver {
 extern const struct store_driver store_sqlite_driver;
 extern const struct store_driver store_postgres_driver;
 
+/* The row lock of a QLOCK or QLOCK_SKIP query, taken inside a write
+ * transaction: the table or alias whose rows it locks, and whether rows
+ * another transaction holds are passed over rather than waited for. */
+struct store_lock {
+	const char *of;      /* NULL: the query locks nothing */
+	bool skip_locked;
+};
+
 /* The catalogue of queries.def: each query's SQL ('?' and '?N'
- * placeholders), its name, and for QLOCK queries the table or alias whose
- * rows it locks inside a write transaction (NULL for the others). */
+ * placeholders), its name, and its row lock. */
 extern const char *const store_query_sql[STORE_Q_COUNT];
 extern const char *const store_query_name[STORE_Q_COUNT];
-extern const char *const store_query_lock[STORE_Q_COUNT];
+extern const struct store_lock store_query_lock[STORE_Q_COUNT];
 
 /* Migrations are embedded from sql/<dialect>/NNNN_name.sql at build time. */
 struct store_migration {

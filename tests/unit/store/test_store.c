@@ -384,16 +384,19 @@ static void numbered_parameters_and_wide_integers(void **state)
 	assert_int_equal(store_exec(st, STORE_Q_SCREEN_ALLOW_HAS, SV_ARGS(SV_INT(key + 1)), NULL, NULL), 0);
 	int64_t msg = 0;
 	assert_int_equal(store_exec(st, STORE_Q_OUTBOX_INSERT,
-				    SV_ARGS(SV_NULL, SV_TEXT("email"), SV_TEXT("a@b.kr"), SV_TEXT(""), SV_TEXT("b"),
+				    SV_ARGS(SV_NULL, SV_NULL, SV_TEXT("email"), SV_TEXT("a@b.kr"), SV_TEXT(""), SV_TEXT("b"),
 					    SV_TEXT("r"), SV_INT(0), SV_INT(0)),
 				    store_row_first_int, &msg),
 			 1);
 	/* ?1 twice, then ?2 and ?3; first with -1 (every organisation), then with an id past 32 bits */
-	assert_int_equal(store_exec(st, STORE_Q_OUTBOX_LIST, SV_ARGS(SV_INT(-1), SV_INT(0), SV_INT(10)), NULL, NULL), 1);
-	assert_int_equal(store_exec(st, STORE_Q_OUTBOX_LIST, SV_ARGS(SV_INT(1LL << 40), SV_INT(0), SV_INT(10)), NULL,
-				    NULL),
+	assert_int_equal(store_exec(st, STORE_Q_OUTBOX_LIST,
+				    SV_ARGS(SV_INT(-1), SV_INT(0), SV_INT(10), SV_INT(0), SV_TEXT("")), NULL, NULL),
+			 1);
+	assert_int_equal(store_exec(st, STORE_Q_OUTBOX_LIST,
+				    SV_ARGS(SV_INT(1LL << 40), SV_INT(0), SV_INT(10), SV_INT(0), SV_TEXT("")), NULL, NULL),
 			 0);
-	assert_int_equal(store_exec(st, STORE_Q_OUTBOX_LIST, SV_ARGS(SV_INT(0), SV_INT(msg - 1), SV_INT(10)), NULL, NULL),
+	assert_int_equal(store_exec(st, STORE_Q_OUTBOX_LIST,
+				    SV_ARGS(SV_INT(0), SV_INT(msg - 1), SV_INT(10), SV_INT(0), SV_TEXT("queued")), NULL, NULL),
 			 1);
 }
 
@@ -453,6 +456,80 @@ static void nodes_take_turns_on_locked_rows(void **state)
 	store_close(other);
 }
 
+/* Two nodes claim due outbox messages at once: each gets its own, none
+ * twice. The first node's claim is not yet committed when the second claims;
+ * on PostgreSQL the second passes over the rows it holds and takes the next
+ * ones (waiting for them instead would find them claimed and take nothing);
+ * SQLite's second writer waits for the first and then takes the next ones. */
+#define CLAIM_NOW 5000
+struct claim_arg {
+	struct store *st;
+	int64_t ids[4];
+	size_t n;
+};
+
+static int claimed_id(void *ctx, const struct store_row *row)
+{
+	struct claim_arg *c = ctx;
+	if (c->n < sizeof c->ids / sizeof c->ids[0])
+		c->ids[c->n++] = store_row_int(row, 0);
+	return 0;
+}
+
+static int claim_two(struct store *st, int64_t token, struct claim_arg *into)
+{
+	return store_exec(st, STORE_Q_OUTBOX_CLAIM,
+			  SV_ARGS(SV_INT(token), SV_INT(CLAIM_NOW + 60000), SV_INT(CLAIM_NOW), SV_INT(5), SV_INT(2)),
+			  claimed_id, into);
+}
+
+static void *second_claimer(void *arg)
+{
+	struct claim_arg *c = arg;
+	if (store_begin(c->st, true) != OMB_OK)
+		return NULL;
+	if (claim_two(c->st, 2, c) < 0)
+		store_rollback(c->st);
+	else
+		store_commit(c->st);
+	return NULL;
+}
+
+static void nodes_never_claim_one_message_twice(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = migrated(state), *other = NULL;
+	char err[256] = "";
+	assert_int_equal(store_open(f->db.url, &other, err, sizeof err), OMB_OK);
+	int64_t msgs[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(store_exec(st, STORE_Q_OUTBOX_INSERT,
+					    SV_ARGS(SV_NULL, SV_NULL, SV_TEXT("email"), SV_TEXT("a@b.kr"), SV_TEXT(""),
+						    SV_TEXT("b"), SV_TEXT("r"), SV_INT(i), SV_INT(0)),
+					    store_row_first_int, &msgs[i]),
+				 1);
+	struct claim_arg mine = {st, {0}, 0}, theirs = {other, {0}, 0};
+	assert_int_equal(store_begin(st, true), OMB_OK);
+	assert_int_equal(claim_two(st, 1, &mine), 2);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, second_claimer, &theirs), 0);
+	usleep(200 * 1000); /* the other node is at its claim by now (if it is later, it takes the same) */
+	assert_int_equal(store_commit(st), OMB_OK);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(mine.n, 2);
+	assert_int_equal(mine.ids[0], msgs[0]);
+	assert_int_equal(mine.ids[1], msgs[1]);
+	assert_int_equal(theirs.n, 2);
+	int64_t lo = theirs.ids[0] < theirs.ids[1] ? theirs.ids[0] : theirs.ids[1];
+	int64_t hi = theirs.ids[0] < theirs.ids[1] ? theirs.ids[1] : theirs.ids[0];
+	assert_int_equal(lo, msgs[2]);
+	assert_int_equal(hi, msgs[3]);
+	/* all four are out now: a third claim finds nothing */
+	struct claim_arg none = {st, {0}, 0};
+	assert_int_equal(claim_two(st, 3, &none), 0);
+	store_close(other);
+}
+
 /* PostgreSQL: sessions killed under the store (a restart, a failover) are
  * replaced on the next call, which then succeeds, read or write. */
 static void lost_sessions_are_replaced(void **state)
@@ -492,6 +569,7 @@ int main(void)
 		T(concurrent_units_commit_together),
 		T(numbered_parameters_and_wide_integers),
 		T(nodes_take_turns_on_locked_rows),
+		T(nodes_never_claim_one_message_twice),
 		T(lost_sessions_are_replaced),
 	};
 	/* the last one is about a server's sessions: PostgreSQL's variant only */
