@@ -127,13 +127,37 @@ class Server:
             with sqlite3.connect(self.db) as db:
                 db.execute(statement, params)
             return
+        self._psql(statement, params)
+
+    def query(self, statement, *params):
+        """The rows of one SELECT on the database, read as an auditor would; '?'
+        are params. From PostgreSQL, bytea comes back as bytes and integers as
+        int, as SQLite gives them (so a text column of digits reads as int)."""
+        if self.db == self.file:
+            import sqlite3
+            db = sqlite3.connect('file:%s?mode=ro' % self.db, uri=True)
+            try:
+                return db.execute(statement, params).fetchall()
+            finally:
+                db.close()
+        out = self._psql(statement, params, '-A', '-t', '-F', '\x1f', '-R', '\x1e')
+        return [tuple(_pg_value(v) for v in line.split('\x1f')) for line in out.split('\x1e') if line]
+
+    def columns(self, table):
+        """The column names of one table."""
+        if self.db == self.file:
+            return [c[1] for c in self.query('SELECT * FROM pragma_table_info(?)', table)]
+        return [c for (c,) in self.query('SELECT column_name FROM information_schema.columns WHERE table_name = ?',
+                                         table)]
+
+    def _psql(self, statement, params, *options):
         names = ['p%d' % i for i in range(len(params))]
         for n in names:
             statement = statement.replace('?', ":'%s'" % n, 1)
         args = [a for n, v in zip(names, params) for a in ('-v', '%s=%s' % (n, v))]
-        subprocess.run([os.path.join(pg_cluster.pg_bin(), 'psql'), '-X', '-q', '-v', 'ON_ERROR_STOP=1', *args,
-                        '-d', self.db], input=statement + ';\n', text=True, check=True, capture_output=True,
-                       timeout=60)
+        return subprocess.run([os.path.join(pg_cluster.pg_bin(), 'psql'), '-X', '-q', '-v', 'ON_ERROR_STOP=1',
+                               *options, *args, '-d', self.db], input=statement + ';\n', text=True, check=True,
+                              capture_output=True, timeout=60).stdout.rstrip('\n')
 
     def log(self):
         try:
@@ -171,6 +195,14 @@ class Server:
         if r.status != 200:
             raise AssertionError('login %s failed: %r' % (login, r))
         return r.json['token']
+
+
+def _pg_value(text):
+    if text.startswith('\\x'):
+        return bytes.fromhex(text[2:])
+    if text.lstrip('-').isdigit():
+        return int(text)
+    return text
 
 
 class ServerTest(unittest.TestCase):

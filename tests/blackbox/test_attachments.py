@@ -4,7 +4,6 @@ customer's timeline as an event of the chain, downloads byte-identical, and
 counts against the case's quota."""
 import hashlib
 import os
-import sqlite3
 import struct
 import sys
 import urllib.parse
@@ -155,11 +154,9 @@ class Attachments(harness.ServerTest):
 
         # the event commits to the content's SHA-256 (with the name, type and size) under the
         # salt kept beside the chain, as docs/chain.md says; checked here as an auditor would
-        db = sqlite3.connect(self.server.db)
-        row = db.execute('SELECT a.salt, a.sha256, a.name, a.mime, a.size, e.commitment FROM case_attachments a '
-                         'JOIN case_events e ON e.case_id = a.case_id AND e.seq = a.seq JOIN cases c ON '
-                         'c.id = a.case_id WHERE c.receipt = ? AND a.seq = ?', (receipt, att['seq'])).fetchone()
-        db.close()
+        [row] = self.server.query('SELECT a.salt, a.sha256, a.name, a.mime, a.size, e.commitment FROM case_attachments a '
+                                  'JOIN case_events e ON e.case_id = a.case_id AND e.seq = a.seq JOIN cases c ON '
+                                  'c.id = a.case_id WHERE c.receipt = ? AND a.seq = ?', receipt, att['seq'])
         salt, digest, name, mime, size, commitment = row
         self.assertEqual(digest, hashlib.sha256(pdf).digest())
         h = hashlib.blake2b(key=salt, digest_size=32)

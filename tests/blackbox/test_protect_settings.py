@@ -4,7 +4,6 @@ customer with repeated confirmed incidents is routed to a senior handler and
 can still open and read cases; ending a contact with nobody else available
 hands the case to the queue of its level with its deadline running."""
 import os
-import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -179,12 +178,8 @@ class ProtectionSettings(harness.ServerTest):
                           {'text': '고객님, 한도 조정 사유와 상향 신청 방법을 안내드립니다.'})
         self.assertEqual(reply.status, 200, reply)
         # the customer is known by a keyed hash, never by the number
-        db = sqlite3.connect('file:%s?mode=ro' % self.server.db, uri=True)
-        try:
-            keys = [k for (k,) in db.execute('SELECT customer_key FROM protect_case_customers')]
-            columns = [c[1] for c in db.execute('PRAGMA table_info(protect_incidents)')]
-        finally:
-            db.close()
+        keys = [k for (k,) in self.server.query('SELECT customer_key FROM protect_case_customers')]
+        columns = self.server.columns('protect_incidents')
         self.assertTrue(keys)
         self.assertNotIn(821055550101, keys)
         self.assertFalse([k for k in keys if '55550101' in str(k)])
