@@ -6,6 +6,8 @@ own so that it can be restarted under them.
 - both clocks moved past the deadlines: every escalation happens once;
 - customers writing to one case through both nodes at once: every message
   kept, the chain linear and verifying;
+- both nodes delivering from the one outbox to a gateway: every message sent
+  once, by one node;
 - PostgreSQL stopped: both nodes answer 503 with a JSON error; started again:
   they reconnect by themselves; a crash-restart in the middle of a stream of
   opens loses no acknowledged case;
@@ -21,10 +23,12 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 import pg_cluster  # noqa: E402
+from test_delivery import Sink, wait_for  # noqa: E402  (the gateway sink of the delivery test)
 
 HOUR_MS = 3600 * 1000
 CASES = 24
-BODY = {'category': 'CARD', 'name': '김영희', 'contact': 'kim@example.kr', 'subject': '이중 결제',
+# an SMS contact: every message goes to the gateway sink
+BODY = {'category': 'CARD', 'name': '김영희', 'contact': '010-3456-7890', 'subject': '이중 결제',
         'text': '같은 결제가 두 번 청구되었습니다.'}
 
 
@@ -32,15 +36,19 @@ class TwoNodes(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.cluster = pg_cluster.Cluster()
+        cls.sink = Sink()
+        cls.sink.start()
         try:
             url = pg_cluster.create_db(cls.cluster.url)
-            cls.a = harness.Server(db=url)
-            cls.b = harness.Server(db=url, secret_file=cls.a.secret_file)
+            net = ('--set', 'outbox.sender=net', '--set', 'gateway.url=http://127.0.0.1:%d/v1/send' % cls.sink.port)
+            cls.a = harness.Server(*net, db=url)
+            cls.b = harness.Server(*net, db=url, secret_file=cls.a.secret_file)
             cls.passwords = harness.demo_accounts(cls.a)
             cls.a.start()
             cls.b.start()
         except Exception:
             cls.cluster.destroy()
+            cls.sink.stop()
             raise
         cls.nodes = (cls.a, cls.b)
 
@@ -55,6 +63,7 @@ class TwoNodes(unittest.TestCase):
         for n in cls.nodes:
             n.cleanup()
         cls.cluster.destroy()
+        cls.sink.stop()
         if any(c not in (0, None) for c in codes):
             raise AssertionError('a node exited %s:\n%s\n---\n%s' % (codes, logs[0], logs[1]))
 
@@ -162,6 +171,50 @@ class TwoNodes(unittest.TestCase):
         messages = [e for e in case['events'] if e['kind'] == 'message']
         self.assertEqual(len(messages), 4 * per_writer)
         self.verify(self.a, receipt, code)
+
+    def test_3b_every_message_is_sent_once_by_one_node(self):
+        # Runs after test_2's clock moves, which happen on each node in turn: a node 25 hours ahead sees the other's
+        # fresh claims as lapsed and takes them again (docs/operations.md: keep the nodes' clocks together), so
+        # only the messages of this test's cases count. Before test_4's crash, after which a send whose outcome
+        # was not recorded is tried again (at least once, by design).
+        before = [self.sent_by(node) for node in self.nodes]
+        receipts = []
+
+        def opener(node):
+            for _ in range(CASES // 2):
+                receipts.append(self.open_on(node)[0])
+
+        threads = [threading.Thread(target=opener, args=(n,)) for n in self.nodes]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+        def mine():
+            msgs, after = [], 0
+            while True:
+                page = self.a.request('GET', '/v1/test/outbox?limit=100&after=%d' % after).json['items']
+                if not page:
+                    return [m for m in msgs if m['ref'] in receipts]
+                msgs += page
+                after = page[-1]['id']
+
+        msgs = wait_for('every receipt message sent', lambda: (lambda ms: all(m['status'] == 'sent' for m in ms)
+                                                               and ms)(mine()), timeout=60)
+        self.assertEqual(sorted(m['ref'] for m in msgs), sorted(receipts))
+        for m in msgs:
+            got = self.sink.for_key('ombud-%d' % m['id'])
+            self.assertEqual(len(got), 1, (m['id'], m['ref'], len(got)))
+            self.assertEqual(got[0]['json']['text'], m['body'])
+            self.assertEqual(m['attempts'], 1, m)
+        # who sent what (earlier tests' stragglers may be among them): for the log, not asserted
+        sent = [self.sent_by(node) - b for node, b in zip(self.nodes, before)]
+        print('%d messages sent once each; meanwhile node A sent %d, node B %d' % (len(msgs), sent[0], sent[1]))
+
+    def sent_by(self, node):
+        metrics = dict(line.rsplit(' ', 1) for line in node.request('GET', '/metrics').raw.splitlines()
+                       if line.startswith('ombud_outbox_tries_total'))
+        return int(metrics['ombud_outbox_tries_total{outcome="sent"}'])
 
     def test_4_postgres_gone_then_back(self):
         self.cluster.stop('fast')
