@@ -287,6 +287,14 @@ static int deliver_batch(struct app *app, int64_t now, const atomic_bool *stop, 
 			    SV_ARGS(SV_INT(claim), SV_INT(now + outbox_lease_ms(cfg)), SV_INT(now), SV_INT(cfg->outbox_max_attempts),
 				    SV_INT(CLAIM_BATCH)),
 			    claimed_row, &d);
+	if (rc < 0) {
+		/* rows read but the claim not committed: another worker may take
+		 * them, so sending them here could send them twice */
+		for (size_t i = 0; i < d.n; i++)
+			free(d.strings[i]);
+		*claimed_n = 0;
+		return rc;
+	}
 	/* outcomes are stamped at now plus the time the sends took, so a batch
 	 * delivered at a test clock's time stays on that clock */
 	int64_t started = clock_now_ms();
@@ -310,7 +318,7 @@ static int deliver_batch(struct app *app, int64_t now, const atomic_bool *stop, 
 	for (size_t i = 0; i < d.n; i++)
 		free(d.strings[i]);
 	*claimed_n = d.n;
-	return rc < 0 ? rc : OMB_OK;
+	return OMB_OK;
 }
 
 int outbox_deliver_due(struct app *app, int64_t now, const atomic_bool *stop, int *delivered)
