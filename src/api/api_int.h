@@ -192,6 +192,7 @@ int h_tm_business_get(struct api_req *r);
 int h_tm_number_add(struct api_req *r);
 int h_tm_numbers(struct api_req *r);
 int h_tm_disclose(struct api_req *r);
+int h_tm_disclose_bulk(struct api_req *r);
 int h_tm_dnc_add(struct api_req *r);
 int h_tm_business_reports(struct api_req *r);
 int h_tm_report_answer(struct api_req *r);

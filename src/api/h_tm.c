@@ -9,6 +9,7 @@
 #include "app/tm.h"
 #include "base/clock.h"
 #include "base/err.h"
+#include "base/mem.h"
 
 static int no_business(struct api_req *r)
 {
@@ -125,6 +126,95 @@ int h_tm_disclose(struct api_req *r)
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:o, s:s, s:b}", "id", (json_int_t)d.id, "at",
 							api_iso_or_null(r->now), "source", source, "do_not_call",
 							d.do_not_call));
+}
+
+/* ---- bulk disclosures: NDJSON, one {"caller", "callee", "source"} a line ---- */
+
+#define BULK_LINES_MAX 1000
+
+struct bulk {
+	struct telemarketing_disclosure_in in[BULK_LINES_MAX];
+	json_t *docs[BULK_LINES_MAX];      /* own the strings in[] points into */
+	size_t line[BULK_LINES_MAX];       /* 1-based line numbers of the body */
+	struct telemarketing_disclosure out[BULK_LINES_MAX];
+	struct telemarketing_error err[BULK_LINES_MAX];
+	size_t n;
+};
+
+static const char *str_of(json_t *doc, const char *key)
+{
+	json_t *v = json_object_get(doc, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Splits the body into lines; a line that is no JSON object gets its error
+ * here and is passed on empty, so the app reports it by field. */
+static int bulk_parse(struct api_req *r, struct bulk *b)
+{
+	const char *p = r->body.data, *end = p + r->body.len;
+	for (size_t line = 1; p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (size_t)((nl ? nl : end) - p);
+		const char *text = p;
+		p = nl ? nl + 1 : end;
+		if (len && text[len - 1] == '\r')
+			len--;
+		if (len == 0)
+			continue;
+		if (b->n == BULK_LINES_MAX)
+			return api_invalid(r, "body", "at most 1000 disclosures a request");
+		json_t *doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+		size_t i = b->n++;
+		b->line[i] = line;
+		b->docs[i] = json_is_object(doc) ? doc : NULL;
+		if (!b->docs[i])
+			json_decref(doc);
+		b->in[i] = (struct telemarketing_disclosure_in){str_of(b->docs[i], "caller"), str_of(b->docs[i], "callee"),
+								str_of(b->docs[i], "source")};
+	}
+	return b->n ? OMB_OK : api_invalid(r, "body", "no disclosure: one JSON object a line");
+}
+
+static json_t *bulk_json(const struct bulk *b, size_t *accepted)
+{
+	json_t *ok = json_array(), *bad = json_array();
+	*accepted = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		if (b->out[i].id) {
+			(*accepted)++;
+			json_array_append_new(ok, json_pack("{s:I, s:I, s:b}", "line", (json_int_t)b->line[i], "id",
+							    (json_int_t)b->out[i].id, "do_not_call", b->out[i].do_not_call));
+		} else {
+			const struct telemarketing_error *e = &b->err[i];
+			json_array_append_new(bad, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)b->line[i], "field",
+							     b->docs[i] ? (e->field ? e->field : "") : "line", "reason",
+							     b->docs[i] ? (e->reason ? e->reason : "refused")
+									: "not a JSON object"));
+		}
+	}
+	return json_pack("{s:I, s:o, s:o}", "accepted", (json_int_t)*accepted, "disclosures", ok, "errors", bad);
+}
+
+/* Every good line is stored in one write unit and answered once committed;
+ * bad lines come back with their line number, field and reason. */
+int h_tm_disclose_bulk(struct api_req *r)
+{
+	struct bulk *b = xcalloc(1, sizeof *b);
+	int rc = bulk_parse(r, b);
+	if (rc == OMB_OK)
+		rc = telemarketing_disclose_many(r->app, &r->who, b->in, b->n, r->now, b->out, b->err);
+	if (rc == OMB_OK) {
+		size_t accepted;
+		json_t *j = bulk_json(b, &accepted);
+		if (!accepted)
+			json_object_set_new(j, "error", json_pack("{s:s, s:s}", "code", "invalid", "message",
+								   "no line could be stored; see errors"));
+		rc = api_reply(r, accepted ? MHD_HTTP_CREATED : MHD_HTTP_BAD_REQUEST, j);
+	}
+	for (size_t i = 0; i < b->n; i++)
+		json_decref(b->docs[i]);
+	free(b);
+	return rc;
 }
 
 /* The regulator adds to the national list; a telemarketer to its own. */

@@ -154,6 +154,8 @@ const struct route api_routes[] = {
 	{"GET", "/v1/orgs/{org}/tm/numbers", h_tm_numbers, TM, ORG_OWN, 0, 0, NULL, "the business's calling numbers"},
 	{"POST", "/v1/orgs/{org}/tm/disclosures", h_tm_disclose, TM | ROLE_BIT(ROLE_MACHINE), ORG_OWN, KB(2), 0, "tm.disclose",
 	 "log the data source told to the called person, before soliciting"},
+	{"POST", "/v1/orgs/{org}/tm/disclosures/bulk", h_tm_disclose_bulk, TM | ROLE_BIT(ROLE_MACHINE), ORG_OWN, KB(512),
+	 ROUTE_RAW_BODY, "tm.disclose", "log up to 1000 disclosures at once (NDJSON); bad lines come back by number"},
 	{"POST", "/v1/orgs/{org}/tm/do-not-call", h_tm_dnc_add, TM, ORG_OWN, KB(1), 0, NULL,
 	 "a called person refused the business"},
 	{"GET", "/v1/orgs/{org}/tm/reports", h_tm_business_reports, TM, ORG_OWN, 0, 0, NULL,

@@ -396,6 +396,45 @@ int telemarketing_disclose(struct app *app, const struct principal *who, const c
 	return rc != OMB_OK ? rc : finish(app, disclose_in_tx(app, who, &from, &to, source, now, out, err));
 }
 
+/* A line's own faults (bad input, a number not the business's) skip it;
+ * anything else is the store's and ends the upload. */
+static bool line_fault(int rc)
+{
+	return rc == OMB_EINVAL || rc == OMB_ENOTFOUND || rc == OMB_EPERM;
+}
+
+static int disclose_line(struct app *app, const struct principal *who, const struct telemarketing_disclosure_in *in,
+			 int64_t now, struct telemarketing_disclosure *out, struct telemarketing_error *err)
+{
+	const char *reason = NULL, *source = in->source ? in->source : "";
+	struct phone from, to;
+	if (tm_disclosure_check_source(source, strlen(source), &reason) != OMB_OK)
+		return reason_fail(err, reason, "source");
+	int rc = parse_number(in->caller, &from, "caller", err);
+	if (rc == OMB_OK)
+		rc = parse_number(in->callee, &to, "callee", err);
+	return rc != OMB_OK ? rc : disclose_in_tx(app, who, &from, &to, source, now, out, err);
+}
+
+int telemarketing_disclose_many(struct app *app, const struct principal *who,
+				const struct telemarketing_disclosure_in *in, size_t n, int64_t now,
+				struct telemarketing_disclosure *out, struct telemarketing_error *errs)
+{
+	memset(out, 0, n * sizeof *out);
+	memset(errs, 0, n * sizeof *errs);
+	int rc = store_begin(app->store, true);
+	if (rc != OMB_OK)
+		return rc;
+	for (size_t i = 0; rc == OMB_OK && i < n; i++) {
+		int line = disclose_line(app, who, &in[i], now, &out[i], &errs[i]);
+		if (line != OMB_OK && !line_fault(line))
+			rc = line;
+		if (line != OMB_OK)
+			out[i].id = 0;
+	}
+	return finish(app, rc);
+}
+
 int telemarketing_dnc_add(struct app *app, const struct principal *who, const char *number, int64_t now, int64_t *id,
 			  struct telemarketing_error *err)
 {

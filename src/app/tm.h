@@ -87,6 +87,16 @@ struct telemarketing_disclosure {
 int telemarketing_disclose(struct app *app, const struct principal *who, const char *caller, const char *callee,
 			   const char *source, int64_t now, struct telemarketing_disclosure *out,
 			   struct telemarketing_error *err);
+/* A bulk upload: n disclosures in one write unit, all stamped now. A line
+ * that breaks a rule is skipped with its reason in errs[i] (and out[i].id
+ * 0); the others are stored and answered in out[i]. Returns 0 once the
+ * stored ones are committed; a store failure stores none. */
+struct telemarketing_disclosure_in {
+	const char *caller, *callee, *source;
+};
+int telemarketing_disclose_many(struct app *app, const struct principal *who,
+				const struct telemarketing_disclosure_in *in, size_t n, int64_t now,
+				struct telemarketing_disclosure *out, struct telemarketing_error *errs);
 
 /* Adds number to the do-not-call list from now: the national list when the
  * regulator adds it, the business's own list when its telemarketer does. */

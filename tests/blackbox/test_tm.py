@@ -2,6 +2,7 @@
 numbers and logs disclosures, consumers report calls, the regulator decides
 and the fines escalate (the test clock moves days instead of sleeping)."""
 import datetime
+import json
 import os
 import sys
 
@@ -111,6 +112,38 @@ class Telemarketing(harness.ServerTest):
         self.assertIn(rep['receipt'], [x['receipt'] for x in listed.json['items']])
         self.assertNotIn('callee', listed.json['items'][0])      # the reporter's number stays with the regulator
         self.assertEqual(self.decide('dismiss', '조치 완료 확인').status, 201)
+
+    def test_bulk_disclosures_store_the_good_lines_and_name_the_bad(self):
+        source = '○○카드 제휴 이벤트 응모(2026-10)'
+        lines = [
+            json.dumps({'caller': NUMBER, 'callee': '010-2300-0001', 'source': source}),
+            json.dumps({'caller': NUMBER, 'callee': '010-23', 'source': source}),
+            '{"caller": "02-555-0100", "callee":',
+            '',
+            json.dumps({'caller': '02-777-0000', 'callee': '010-2300-0004', 'source': source}),
+            json.dumps({'caller': NUMBER, 'callee': '010-2300-0005', 'source': source}),
+        ]
+        body = ('\r\n'.join(lines) + '\n').encode()
+        r = self.server.request('POST', '/v1/orgs/TM1/tm/disclosures/bulk', raw=body, token=self.tok['tm1.caller'])
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json['accepted'], 2)
+        self.assertEqual([d['line'] for d in r.json['disclosures']], [1, 6])
+        self.assertEqual(len({d['id'] for d in r.json['disclosures']}), 2)
+        self.assertEqual([(e['line'], e['field']) for e in r.json['errors']], [(2, 'callee'), (3, 'line'), (5, 'caller')])
+        # the stored ones count as disclosures: a report on line 6's callee finds it
+        self.advance(MINUTE_MS)
+        rep = self.report('010-2300-0005', minutes_ago=0)
+        self.assertTrue(rep['evidence']['disclosure_logged'], rep)
+        self.assertEqual(rep['evidence']['violations'], [])
+        nothing = self.server.request('POST', '/v1/orgs/TM1/tm/disclosures/bulk', raw=(lines[1] + '\n').encode(),
+                                      token=self.tok['tm1.caller'])
+        self.assertEqual(nothing.status, 400, nothing)
+        self.assertEqual(nothing.json['accepted'], 0)
+        self.assertEqual(nothing.json['errors'][0]['field'], 'callee')
+        empty = self.server.request('POST', '/v1/orgs/TM1/tm/disclosures/bulk', raw=b'\n\n',
+                                    token=self.tok['tm1.caller'])
+        self.assertEqual(empty.status, 400, empty)
+        self.assertEqual(empty.json['error']['field'], 'body')
 
     def test_logged_disclosure_and_do_not_call(self):
         callee = '010-2200-0001'
