@@ -155,11 +155,14 @@ static const char *basic_password(struct api_req *r)
 static const char *credentials(struct api_req *r, enum cred_source *src)
 {
 	const char *auth = api_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
-	*src = auth && strncmp(auth, "Basic ", 6) == 0 ? CRED_BASIC : CRED_BEARER;
-	if (auth && strncmp(auth, "Bearer ", 7) == 0)
+	if (auth && strncmp(auth, "Bearer ", 7) == 0) {
+		*src = CRED_BEARER;
 		return auth + 7;
-	if (*src == CRED_BASIC)
+	}
+	if (auth && strncmp(auth, "Basic ", 6) == 0) {
+		*src = CRED_BASIC;
 		return basic_password(r);
+	}
 	*src = CRED_COOKIE;
 	return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
 }

@@ -377,23 +377,29 @@ static int disclose_in_tx(struct app *app, const struct principal *who, const st
 			      store_row_first_int, &out->id));
 }
 
+/* A disclosure's own checks, before any store work: the source and both numbers. */
+static int disclosure_parse(const struct telemarketing_disclosure_in *in, struct phone *from, struct phone *to,
+			    struct telemarketing_error *err)
+{
+	const char *reason = NULL;
+	if (tm_disclosure_check_source(in->source, strlen(in->source), &reason) != OMB_OK)
+		return reason_fail(err, reason, "source");
+	int rc = parse_number(in->caller, from, "caller", err);
+	return rc != OMB_OK ? rc : parse_number(in->callee, to, "callee", err);
+}
+
 int telemarketing_disclose(struct app *app, const struct principal *who, const char *caller, const char *callee,
 			   const char *source, int64_t now, struct telemarketing_disclosure *out,
 			   struct telemarketing_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
-	const char *reason = NULL;
+	struct telemarketing_disclosure_in in = {caller, callee, source ? source : ""};
 	struct phone from, to;
-	source = source ? source : "";
-	if (tm_disclosure_check_source(source, strlen(source), &reason) != OMB_OK)
-		return reason_fail(err, reason, "source");
-	int rc = parse_number(caller, &from, "caller", err);
-	if (rc == OMB_OK)
-		rc = parse_number(callee, &to, "callee", err);
+	int rc = disclosure_parse(&in, &from, &to, err);
 	if (rc == OMB_OK)
 		rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, disclose_in_tx(app, who, &from, &to, source, now, out, err));
+	return rc != OMB_OK ? rc : finish(app, disclose_in_tx(app, who, &from, &to, in.source, now, out, err));
 }
 
 /* A line's own faults (bad input, a number not the business's) skip it;
@@ -401,19 +407,6 @@ int telemarketing_disclose(struct app *app, const struct principal *who, const c
 static bool line_fault(int rc)
 {
 	return rc == OMB_EINVAL || rc == OMB_ENOTFOUND || rc == OMB_EPERM;
-}
-
-static int disclose_line(struct app *app, const struct principal *who, const struct telemarketing_disclosure_in *in,
-			 int64_t now, struct telemarketing_disclosure *out, struct telemarketing_error *err)
-{
-	const char *reason = NULL, *source = in->source ? in->source : "";
-	struct phone from, to;
-	if (tm_disclosure_check_source(source, strlen(source), &reason) != OMB_OK)
-		return reason_fail(err, reason, "source");
-	int rc = parse_number(in->caller, &from, "caller", err);
-	if (rc == OMB_OK)
-		rc = parse_number(in->callee, &to, "callee", err);
-	return rc != OMB_OK ? rc : disclose_in_tx(app, who, &from, &to, source, now, out, err);
 }
 
 int telemarketing_disclose_many(struct app *app, const struct principal *who,
@@ -426,11 +419,13 @@ int telemarketing_disclose_many(struct app *app, const struct principal *who,
 	if (rc != OMB_OK)
 		return rc;
 	for (size_t i = 0; rc == OMB_OK && i < n; i++) {
-		int line = disclose_line(app, who, &in[i], now, &out[i], &errs[i]);
-		if (line != OMB_OK && !line_fault(line))
-			rc = line;
-		if (line != OMB_OK)
-			out[i].id = 0;
+		struct telemarketing_disclosure_in line = {in[i].caller, in[i].callee, in[i].source ? in[i].source : ""};
+		struct phone from, to;
+		int lrc = disclosure_parse(&line, &from, &to, &errs[i]);
+		if (lrc == OMB_OK)
+			lrc = disclose_in_tx(app, who, &from, &to, line.source, now, &out[i], &errs[i]);
+		if (lrc != OMB_OK && !line_fault(lrc))
+			rc = lrc;
 	}
 	return finish(app, rc);
 }
