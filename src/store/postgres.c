@@ -59,6 +59,7 @@ struct pg_conn {
 	PGconn *pg;
 	bool in_tx;
 	bool writing;                          /* a write transaction: QLOCK queries lock */
+	bool broken;                           /* a query failed in libpq, not in the server */
 	struct pg_stmt stmts[STORE_Q_COUNT][2]; /* as pg_query.sql */
 	char *target;                          /* for pg_dump */
 };
@@ -122,9 +123,12 @@ static void quiet(void *arg, const char *message)
 	log_debug(LOG_MSG("postgres notice"), LOG_S("notice", message));
 }
 
+/* A session the server ended is not always CONNECTION_BAD at once: a query
+ * sent into a socket the server has closed fails without a SQLSTATE while
+ * libpq still reports the connection as OK. */
 static bool lost(const struct pg_conn *c)
 {
-	return PQstatus(c->pg) != CONNECTION_OK;
+	return c->broken || PQstatus(c->pg) != CONNECTION_OK;
 }
 
 /* SQLSTATE classes: 23 integrity, 22 bad data, 40 serialization/deadlock,
@@ -133,6 +137,7 @@ static int map_result(struct pg_conn *c, const PGresult *res, const char *what)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
 	store_note_error();
+	c->broken = c->broken || !state;
 	if (state && strcmp(state, "23505") == 0)
 		return OMB_EEXIST;
 	if (lost(c) || !state || strncmp(state, "08", 2) == 0 || strncmp(state, "57", 2) == 0 ||
@@ -189,7 +194,7 @@ static int reconnect(struct pg_conn *c)
 {
 	PQreset(c->pg);
 	memset(c->stmts, 0, sizeof c->stmts);
-	c->in_tx = c->writing = false;
+	c->in_tx = c->writing = c->broken = false;
 	if (lost(c))
 		return OMB_EAGAIN;
 	log_info(LOG_MSG("store reconnected"), LOG_S("driver", "postgres"));
