@@ -79,10 +79,12 @@ static int sq_connect(const char *target, void **out, char *errbuf, size_t errle
 	 * which in WAL mode never corrupts and loses at most the last commits
 	 * on power loss (not on a crash of the process). */
 	/* Checkpoints run from the sweeper (sq_maintain); the automatic one is
-	 * only a backstop for processes without a sweeper, at 64 MiB of WAL. */
+	 * only a backstop for processes without a sweeper, at 64 MiB of WAL.
+	 * Each write unit is a savepoint, whose journal of pages to undo would
+	 * otherwise be a temporary file created and unlinked per unit. */
 	rc = exec_sql(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 			  "PRAGMA wal_autocheckpoint=16384;"
-			  "PRAGMA mmap_size=2147418112; PRAGMA cache_size=-65536;");
+			  "PRAGMA mmap_size=2147418112; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;");
 	if (rc != OMB_OK) {
 		snprintf(errbuf, errlen, "cannot configure %s: %s", target, sqlite3_errmsg(db));
 		sqlite3_close(db);
