@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 					  "결제가 두 번 되었습니다. 확인 부탁드립니다.", DESK_CH_WEB, NULL};
 		struct case_receipt r;
 		struct case_error e;
-		if (cases_open(&app, &in, clock_now_ms(), &r, &e) != 0) {
+		if (cases_open(&app, &in, clock_now_ms(), &r, NULL, &e) != 0) {
 			fprintf(stderr, "desk_seed: open failed at %ld: %s\n", i, e.reason ? e.reason : "store");
 			return 1;
 		}

@@ -189,14 +189,9 @@ int h_case_open(struct api_req *r)
 			return api_invalid(r, "channel", "must be phone, visit or email");
 	}
 	struct case_receipt receipt;
-	struct case_error err;
-	if ((rc = cases_open(r->app, &in, r->now, &receipt, &err)) != OMB_OK)
-		return api_fail_use_case(r, rc, err.field, err.reason);
-	if ((rc = protection_case_opened(r->app, receipt.receipt, r->now)) != OMB_OK)
-		log_warn(LOG_MSG("senior routing of a new case failed"), LOG_S("receipt", receipt.receipt),
-			 LOG_S("error", omb_err_name(rc))); /* the case stands; it is keyed again at start-up */
 	struct case_view v;
-	if ((rc = cases_view(r->app, receipt.receipt, NULL, receipt.access_code, &v, &err)) != OMB_OK)
+	struct case_error err;
+	if ((rc = cases_open(r->app, &in, r->now, &receipt, &v, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	json_t *j = case_json(&v);
 	json_object_set_new(j, "access_code", json_string(receipt.access_code));

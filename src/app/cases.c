@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "app/outbox.h"
+#include "app/protect.h"
 #include "base/clock.h"
 #include "base/err.h"
 #include "base/log.h"
@@ -446,8 +447,15 @@ static int open_validate(const struct case_open_in *in, struct case_error *err)
 	return OMB_OK;
 }
 
-static int open_in_tx(struct app *app, const struct case_open_in *in, const struct org *org,
-		      const struct acting *by, int64_t now, struct case_receipt *out, struct case_error *err)
+/* Where a new case was stored. */
+struct case_loc {
+	int64_t id, org_id;
+};
+
+/* Numbers and stores the case, signs its head and queues the receipt. */
+static int open_case(struct app *app, const struct case_open_in *in, const struct org *org,
+		     const struct acting *by, int64_t now, struct case_receipt *out, struct case_loc *at,
+		     struct case_error *err)
 {
 	struct category_row cat = {0};
 	int rc = store_exec(app->store, STORE_Q_CATEGORY_BY_CODE, SV_ARGS(SV_INT(org->id), SV_TEXT(in->category)),
@@ -514,37 +522,69 @@ static int open_in_tx(struct app *app, const struct case_open_in *in, const stru
 			       out->receipt, out->receipt);
 	notify(app, org->id, in->contact, out->receipt, body);
 	free(body);
+	*at = (struct case_loc){c.id, org->id};
 	return OMB_OK;
 }
 
-int cases_open(struct app *app, const struct case_open_in *in, int64_t now, struct case_receipt *out,
-	       struct case_error *err)
+/* Who reads a case: staff, the customer with their access code, or ombud
+ * itself (verify, the answer to an open), which has checked the reader. */
+struct reader {
+	const struct principal *staff;
+	const char *access_code;
+	bool trusted;
+};
+
+static int view_in_tx(struct app *app, const char *receipt, const struct reader *who, struct case_view *v,
+		      struct case_error *err);
+
+static int org_of(struct app *app, const char *code, struct org *org, struct case_error *err)
 {
-	memset(err, 0, sizeof *err);
-	int rc = open_validate(in, err);
-	if (rc != OMB_OK)
-		return rc;
-	struct org org;
-	rc = accounts_org_get(app, in->org_code, &org);
+	int rc = accounts_org_get(app, code, org);
 	if (rc != OMB_OK && rc != OMB_ENOTFOUND)
 		return rc; /* the store failed (a 503 while it is away), not the caller */
-	if (rc != OMB_OK || org.kind != ORG_COMPANY) {
+	if (rc != OMB_OK || org->kind != ORG_COMPANY) {
 		err->field = "org";
 		err->reason = "no such company";
 		return OMB_ENOTFOUND;
 	}
+	return OMB_OK;
+}
+
+/* Everything an open does runs in one write unit on the writer's connection:
+ * a reader's connection would have to map the database afresh after each
+ * commit (SQLite in WAL mode), which cost an open more than its own writes. */
+static int open_in_tx(struct app *app, const struct case_open_in *in, int64_t now, struct case_receipt *out,
+		      struct case_view *view, struct case_error *err)
+{
+	struct org org;
 	struct acting by;
-	if (in->staff) {
-		if ((rc = staff_acting(app, in->staff, org.id, &by)) != OMB_OK) {
-			err->reason = "this account may not open cases for this organisation";
-			return rc;
-		}
-	} else {
+	struct case_loc at;
+	int rc = org_of(app, in->org_code, &org, err);
+	if (rc == OMB_OK && in->staff && (rc = staff_acting(app, in->staff, org.id, &by)) != OMB_OK)
+		err->reason = "this account may not open cases for this organisation";
+	else if (rc == OMB_OK && !in->staff)
 		customer_acting(&by);
-	}
-	if ((rc = store_begin(app->store, true)) != OMB_OK)
-		return rc;
-	return in_tx(app, open_in_tx(app, in, &org, &by, now, out, err));
+	if (rc == OMB_OK)
+		rc = open_case(app, in, &org, &by, now, out, &at, err);
+	if (rc == OMB_OK)
+		rc = protection_key_opened(app, at.id, at.org_id, in->contact, now);
+	if (rc == OMB_OK && view)
+		rc = view_in_tx(app, out->receipt, &(struct reader){NULL, NULL, true}, view, err);
+	return rc;
+}
+
+int cases_open(struct app *app, const struct case_open_in *in, int64_t now, struct case_receipt *out,
+	       struct case_view *view, struct case_error *err)
+{
+	memset(err, 0, sizeof *err);
+	if (view)
+		memset(view, 0, sizeof *view);
+	int rc = open_validate(in, err);
+	if (rc == OMB_OK && (rc = store_begin(app->store, true)) == OMB_OK)
+		rc = in_tx(app, open_in_tx(app, in, now, out, view, err));
+	if (rc != OMB_OK && view)
+		case_view_free(view);
+	return rc;
 }
 
 /* ---- acting on a case ---- */
@@ -951,14 +991,6 @@ static int head_row(void *ctx, const struct store_row *row)
 		memcpy(x->sig, b, n);
 	return 0;
 }
-
-/* Who reads: staff, the customer with their access code, or ombud itself
- * (verify), which has checked the reader already. */
-struct reader {
-	const struct principal *staff;
-	const char *access_code;
-	bool trusted;
-};
 
 static bool code_matches(struct app *app, const struct loaded *c, const char *code)
 {

@@ -50,10 +50,14 @@ struct case_receipt {
 	char access_code[RECEIPT_CODE_LEN + 1];
 };
 
+struct case_view;
+
 /* Opens a case and numbers it; the access code is shown once (and sent to
- * the contact through the outbox). */
+ * the contact through the outbox). When view is not NULL it receives the
+ * case as its customer sees it, read in the same transaction; the caller
+ * frees it with case_view_free (on failure it is left empty). */
 int cases_open(struct app *app, const struct case_open_in *in, int64_t now, struct case_receipt *out,
-	       struct case_error *err);
+	       struct case_view *view, struct case_error *err);
 
 /* True when access_code opens receipt (constant-time comparison). A wrong
  * code and an unknown receipt are the same answer. */

@@ -450,10 +450,11 @@ static int route_customer_of_case(struct app *app, const char *receipt, int64_t 
 	return rc != OMB_OK ? rc : route_customer(app, c.org_id, key, now);
 }
 
-int protection_case_opened(struct app *app, const char *receipt, int64_t now)
+int protection_key_opened(struct app *app, int64_t case_id, int64_t org_id, const char *contact, int64_t now)
 {
-	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, route_customer_of_case(app, receipt, now));
+	uint64_t key = 0;
+	int rc = case_customer(app, case_id, org_id, contact, &key);
+	return rc != OMB_OK ? rc : route_customer(app, org_id, key, now);
 }
 
 struct backfill {

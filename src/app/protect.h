@@ -172,16 +172,16 @@ int protection_settings_get(struct app *app, int64_t org_id, struct protection_s
 int protection_settings_put(struct app *app, const struct principal *who, const struct protect_config *cfg,
 			    const char *const *seniors, size_t n_seniors, int64_t now, struct protection_error *err);
 
-/* After cases_open, in a transaction of its own so that nothing here can
- * stop a customer filing: stores the customer key of the case `receipt`
+/* Inside cases_open's write unit: stores the customer key of the new case
  * (protect_customer_key of its contact) and, when that customer has the
  * organisation's number of confirmed incidents in its period, routes their
  * open cases (this one included) to a senior handler (cases_route). A
- * confirmation (protection_review) routes them the same way. */
-int protection_case_opened(struct app *app, const char *receipt, int64_t now);
+ * confirmation (protection_review) routes them the same way. Routing never
+ * refuses a case: only a failing store fails the open. */
+int protection_key_opened(struct app *app, int64_t case_id, int64_t org_id, const char *contact, int64_t now);
 
 /* At start-up: keys the cases that have none yet (opened before the keys
- * existed, or when protection_case_opened failed). *filled counts them. */
+ * existed). *filled counts them. */
 int protection_backfill(struct app *app, size_t *filled);
 
 /* The organisation's published protection figures for [from, to). */
