@@ -35,7 +35,8 @@ static const struct {
 } setting_flags[] = {
 	{"db", "store.db"},           {"listen", "server.listen"},     {"port", "server.port"},
 	{"port-file", "server.port_file"}, {"web-root", "server.web_root"}, {"threads", "server.threads"},
-	{"log-level", "log.level"},   {"log-format", "log.format"},
+	{"log-level", "log.level"},   {"log-format", "log.format"},  {"tls-cert", "server.tls_cert"},
+	{"tls-key", "server.tls_key"},
 };
 #define NSETTING_FLAGS (sizeof setting_flags / sizeof setting_flags[0])
 
@@ -163,6 +164,12 @@ static int open_app(struct app *app, const struct config *cfg)
 	return rc;
 }
 
+/* store.db as it may be printed: a password in a PostgreSQL URL masked. */
+static const char *db_shown(const struct cli *cli, char *buf, size_t size)
+{
+	return config_shown(&cli->cfg, "store.db", buf, size);
+}
+
 /* ---- serve ---- */
 
 static int write_port_file(const char *path, uint16_t port)
@@ -253,7 +260,8 @@ static int cmd_migrate(int argc, char **argv)
 	struct app app;
 	if (open_app(&app, &cli.cfg) != OMB_OK)
 		return finish(&cli, 1);
-	printf("%s: schema version %d\n", cli.cfg.db, store_schema_version(app.store));
+	char db[4200];
+	printf("%s: schema version %d\n", db_shown(&cli, db, sizeof db), store_schema_version(app.store));
 	app_close(&app);
 	return finish(&cli, 0);
 }
@@ -268,11 +276,12 @@ static int cmd_demo(int argc, char **argv)
 	if (open_app(&app, &cli.cfg) != OMB_OK)
 		return finish(&cli, 1);
 	int seeded = demo_seed(&app, stdout);
+	char db[4200];
 	if (seeded < 0)
 		fprintf(stderr, "ombud: demo data failed: %s\n", omb_err_name(seeded));
 	else if (seeded == 0)
 		printf("Demo data is already in %s; its passwords were printed when it was made.\n"
-		       "Remove that file to start again.\n", cli.cfg.db);
+		       "Remove that file to start again.\n", db_shown(&cli, db, sizeof db));
 	app_close(&app);
 	return finish(&cli, seeded < 0);
 }
@@ -356,6 +365,28 @@ static int cmd_user(int argc, char **argv)
 
 /* ---- backup, restore ---- */
 
+static void backup_report(const struct cli *cli, const char *to, int rc)
+{
+	char db[4200];
+	bool server = !store_url_file(cli->cfg.db);
+	if (rc == OMB_OK && server)
+		printf("%s: backed up to %s with pg_dump (custom format); restore it into a new database with\n"
+		       "  pg_restore --no-owner --dbname=NEWDB %s\n(keep the secret file with it: see docs/operations.md)\n",
+		       db_shown(cli, db, sizeof db), to, to);
+	else if (rc == OMB_OK)
+		printf("%s: backed up to %s (keep the secret file with it: see docs/operations.md)\n",
+		       db_shown(cli, db, sizeof db), to);
+	else if (rc == OMB_EEXIST)
+		fprintf(stderr, "ombud: backup to %s failed: the file exists\n", to);
+	else if (server)
+		fprintf(stderr, "ombud: backup to %s failed: on PostgreSQL ombud runs pg_dump, which must be on PATH\n"
+				"(Debian: postgresql-client, the server's version or newer) and able to reach the database;\n"
+				"or run pg_dump --format=custom yourself (docs/operations.md, \"Running on PostgreSQL\")\n",
+			to);
+	else
+		fprintf(stderr, "ombud: backup to %s failed: %s\n", to, omb_err_name(rc));
+}
+
 static int cmd_backup(int argc, char **argv)
 {
 	struct cli cli = {.nextra = 1};
@@ -371,12 +402,7 @@ static int cmd_backup(int argc, char **argv)
 	if (open_app(&app, &cli.cfg) != OMB_OK)
 		return finish(&cli, 1);
 	rc = store_backup(app.store, cli.extra_val[0]);
-	if (rc == OMB_OK)
-		printf("%s: backed up to %s (keep the secret file with it: see docs/operations.md)\n", cli.cfg.db,
-		       cli.extra_val[0]);
-	else
-		fprintf(stderr, "ombud: backup to %s failed: %s\n", cli.extra_val[0],
-			rc == OMB_EEXIST ? "the file exists" : omb_err_name(rc));
+	backup_report(&cli, cli.extra_val[0], rc);
 	app_close(&app);
 	return finish(&cli, rc == OMB_OK ? 0 : 1);
 }
@@ -395,8 +421,9 @@ static int cmd_restore(int argc, char **argv)
 		return finish(&cli, 2);
 	}
 	if (!store_url_file(cli.cfg.db)) {
-		fprintf(stderr, "ombud: restore writes a SQLite file; restore a PostgreSQL backup with pg_restore "
-				"(docs/operations.md)\n");
+		fprintf(stderr, "ombud: restore writes a SQLite file; restore a PostgreSQL backup (made by ombud backup,\n"
+				"which runs pg_dump) into a new, empty database with: pg_restore --no-owner --dbname=NEWDB FILE\n"
+				"then start ombud with --db set to it (docs/operations.md, \"Running on PostgreSQL\")\n");
 		return finish(&cli, 2);
 	}
 	if (access(cli.cfg.db, F_OK) == 0) {
@@ -437,8 +464,9 @@ static int cmd_help(int argc, char **argv);
 
 static const struct command commands[] = {
 	{"serve", cmd_serve, "serve [--db FILE] [--listen ADDR] [--port N] [--port-file FILE] [--web-root DIR]\n"
-	 "            [--threads N] [--test-mode] [--print-config] [--config FILE] [--set section.key=value]",
-	 "run the HTTP server until SIGTERM or SIGINT"},
+	 "            [--threads N] [--tls-cert PEM --tls-key PEM] [--test-mode] [--print-config] [--config FILE]\n"
+	 "            [--set section.key=value]",
+	 "run the HTTP server (HTTPS with a certificate and key) until SIGTERM or SIGINT"},
 	{"migrate", cmd_migrate, "migrate [--db FILE]", "apply database migrations and print the schema version"},
 	{"user", cmd_user, "user add --org CODE --login LOGIN [--role ROLE] [--org-kind KIND] [--org-name NAME]\n"
 	 "            [--dept CODE] [--name NAME] [--password-stdin] [--db FILE]",

@@ -86,6 +86,8 @@ struct api {
 	struct MHD_Daemon *daemon;
 	atomic_int in_flight;           /* requests begun and not completed */
 	atomic_bool draining;
+	bool tls;                       /* HTTPS: session cookies are Secure */
+	char *tls_cert, *tls_key;       /* PEM, owned; the key is wiped when freed */
 };
 
 /* errors.c: turns a code into status + JSON error body on r. */

@@ -45,6 +45,12 @@ static int field_error(struct api_req *r, int rc, const char *field)
 	return rc;
 }
 
+/* Over HTTPS a session cookie is never sent back in the clear. */
+static const char *secure_attr(const struct api_req *r)
+{
+	return r->api->tls ? "; Secure" : "";
+}
+
 int h_login(struct api_req *r)
 {
 	const char *login, *password;
@@ -61,8 +67,8 @@ int h_login(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	int64_t ttl = r->app->cfg->session_ttl_s;
-	r->set_cookie = xasprintf("ombud_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld", token,
-				  (long long)ttl);
+	r->set_cookie = xasprintf("ombud_session=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%lld%s", token,
+				  (long long)ttl, secure_attr(r));
 	return api_reply(r, MHD_HTTP_OK, json_pack("{s:s, s:s, s:I, s:o}", "token", token, "csrf", csrf,
 						   "expires_ms", (json_int_t)(r->now + ttl * 1000), "me",
 						   principal_json(&who)));
@@ -81,7 +87,7 @@ int h_logout(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	if (from_cookie)
-		r->set_cookie = xstrdup("ombud_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+		r->set_cookie = xasprintf("ombud_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", secure_attr(r));
 	return api_reply(r, MHD_HTTP_OK, json_pack("{s:b}", "logged_out", 1));
 }
 

@@ -7,6 +7,8 @@
  * Completion: metrics, access log, free. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -429,6 +431,64 @@ static int bind_address(const char *listen, uint16_t port, struct sockaddr_stora
 	return OMB_EINVAL;
 }
 
+/* A whole PEM file as a string, at most 1 MiB. */
+static char *read_pem(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct buf b;
+	buf_init(&b, 1 << 20);
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && buf_append(&b, chunk, n) == OMB_OK)
+		;
+	bool ok = !ferror(f) && !b.overflow && b.len > 0;
+	fclose(f);
+	sodium_memzero(chunk, sizeof chunk);
+	if (!ok) {
+		sodium_memzero(b.data, b.cap);
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b, &n);
+}
+
+static void free_key(char *key)
+{
+	if (key)
+		sodium_memzero(key, strlen(key));
+	free(key);
+}
+
+/* Reads server.tls_cert and server.tls_key when set. The reason names the
+ * setting and the file, never the key's content. */
+static int tls_load(struct api *api, const struct config *cfg, char *errbuf, size_t errlen)
+{
+	if (!*cfg->tls_cert)
+		return OMB_OK;
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		snprintf(errbuf, errlen, "server.tls_cert: this libmicrohttpd was built without TLS");
+		return OMB_EINVAL;
+	}
+	api->tls_cert = read_pem(cfg->tls_cert);
+	api->tls_key = api->tls_cert ? read_pem(cfg->tls_key) : NULL;
+	if (!api->tls_key) {
+		snprintf(errbuf, errlen, "%s: cannot read %s (a PEM file of at most 1 MiB)",
+			 api->tls_cert ? "server.tls_key" : "server.tls_cert", api->tls_cert ? cfg->tls_key : cfg->tls_cert);
+		return OMB_EIO;
+	}
+	api->tls = true;
+	return OMB_OK;
+}
+
+static void api_free(struct api *api)
+{
+	free(api->tls_cert);
+	free_key(api->tls_key);
+	free(api);
+}
+
 int api_start(struct app *app, struct api **out, uint16_t *port, char *errbuf, size_t errlen)
 {
 	const struct config *cfg = app->cfg;
@@ -438,13 +498,24 @@ int api_start(struct app *app, struct api **out, uint16_t *port, char *errbuf, s
 		snprintf(errbuf, errlen, "server.listen: not an IP address: %s", cfg->listen);
 		return OMB_EINVAL;
 	}
+	struct api *api = xcalloc(1, sizeof *api);
+	int rc = tls_load(api, cfg, errbuf, errlen);
+	if (rc != OMB_OK) {
+		api_free(api);
+		return rc;
+	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = (unsigned)(cfg->threads ? cfg->threads : cores > 0 ? cores : 1);
 	cred_random(&request_seed, sizeof request_seed);
 	metrics_init(api_route_count);
-	struct api *api = xcalloc(1, sizeof *api);
 	api->app = app;
-	api->daemon = MHD_start_daemon(flags, (uint16_t)cfg->port, NULL, NULL, on_request, api,
+	struct MHD_OptionItem tls_opts[] = {
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, api->tls_key},
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, api->tls_cert},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	api->daemon = MHD_start_daemon(flags | (api->tls ? MHD_USE_TLS : 0), (uint16_t)cfg->port, NULL, NULL,
+				       on_request, api, MHD_OPTION_ARRAY, api->tls ? tls_opts : &tls_opts[2],
 				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				       MHD_OPTION_THREAD_POOL_SIZE, threads,
@@ -454,9 +525,9 @@ int api_start(struct app *app, struct api **out, uint16_t *port, char *errbuf, s
 				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, api,
 				       MHD_OPTION_END);
 	if (!api->daemon) {
-		snprintf(errbuf, errlen, "cannot listen on %s:%lld: %s", cfg->listen, (long long)cfg->port,
-			 strerror(errno));
-		free(api);
+		snprintf(errbuf, errlen, "cannot listen on %s:%lld%s: %s", cfg->listen, (long long)cfg->port,
+			 api->tls ? " with server.tls_cert and server.tls_key (do they match?)" : "", strerror(errno));
+		api_free(api);
 		metrics_free();
 		return OMB_EIO;
 	}
@@ -464,7 +535,8 @@ int api_start(struct app *app, struct api **out, uint16_t *port, char *errbuf, s
 	*port = info ? info->port : (uint16_t)cfg->port;
 	*out = api;
 	log_info(LOG_MSG("listening"), LOG_S("addr", cfg->listen), LOG_I("port", *port), LOG_I("threads", threads),
-		 LOG_S("store", store_driver_name(app->store)), LOG_I("test_mode", cfg->test_mode));
+		 LOG_S("scheme", api->tls ? "https" : "http"), LOG_S("store", store_driver_name(app->store)),
+		 LOG_I("test_mode", cfg->test_mode));
 	return OMB_OK;
 }
 
@@ -491,5 +563,5 @@ void api_stop(struct api *api, int64_t grace_ms)
 	MHD_stop_daemon(api->daemon);
 	log_info(LOG_MSG("stopped"), LOG_I("unfinished", left));
 	metrics_free();
-	free(api);
+	api_free(api);
 }

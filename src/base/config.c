@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/err.h"
 #include "base/mem.h"
 
@@ -38,6 +39,8 @@ static const struct setting settings[] = {
 	B("server", "test_mode", test_mode, "false", "expose POST /v1/test/clock (tests only)"),
 	I("server", "shutdown_grace_s", shutdown_grace_s, "8", 0, 300,
 	  "seconds in-flight requests get to finish after SIGTERM"),
+	S("server", "tls_cert", tls_cert, "", "PEM certificate (chain) file; with tls_key, serve speaks HTTPS only"),
+	SECRET("server", "tls_key", tls_key, "", "PEM private key file of tls_cert (read once at start)"),
 	S("store", "db", db, "ombud.db", "SQLite database file, or a postgresql:// URL"),
 	S("log", "level", log_level, "info", "debug, info, warn or error"),
 	S("log", "format", log_format, "logfmt", "logfmt or json"),
@@ -311,28 +314,95 @@ int config_validate(const struct config *cfg, struct config_error *err)
 		set_error(err, "store", "db", CONFIG_DEFAULT, 0, "must not be empty");
 		return OMB_EINVAL;
 	}
+	if (!*cfg->tls_cert != !*cfg->tls_key) {
+		set_error(err, "server", *cfg->tls_cert ? "tls_key" : "tls_cert", CONFIG_DEFAULT, 0,
+			  "server.tls_cert and server.tls_key go together");
+		return OMB_EINVAL;
+	}
 	return OMB_OK;
+}
+
+#define MASK "********"
+
+/* Copies v to out with every password in it replaced by MASK: the user
+ * info's (scheme://user:PASSWORD@host) and any password=VALUE, as a URL
+ * query parameter (ends at '&') or a libpq keyword (ends at a space; a
+ * quoted value at its closing quote). */
+static void mask_passwords(const char *v, char *out, size_t size)
+{
+	struct buf b;
+	buf_init(&b, 2 * 4096 + 64); /* a setting is at most 4096 bytes; masks add a little */
+	const char *scheme = strstr(v, "://");
+	const char *host_end = scheme ? scheme + 3 + strcspn(scheme + 3, "/?") : NULL;
+	const char *at = NULL;
+	for (const char *p = scheme ? scheme + 3 : NULL; p && p < host_end; p++)
+		if (*p == '@')
+			at = p;
+	const char *colon = at ? memchr(scheme + 3, ':', (size_t)(at - scheme - 3)) : NULL;
+	for (const char *p = v; *p;) {
+		if (p == colon) {
+			buf_puts(&b, ":" MASK);
+			p = at;
+		} else if (strncmp(p, "password=", 9) == 0 && (p == v || strchr(" ?&", p[-1]))) {
+			buf_puts(&b, "password=" MASK);
+			p += 9;
+			if (*p == '\'') {
+				for (p++; *p && *p != '\''; p += p[0] == '\\' && p[1] ? 2 : 1)
+					;
+				p += *p == '\'';
+			} else {
+				p += strcspn(p, " &");
+			}
+		} else {
+			buf_append(&b, p++, 1);
+		}
+	}
+	snprintf(out, size, "%.*s", (int)b.len, b.data ? b.data : "");
+	buf_free(&b);
+}
+
+static const char *shown(const struct config *cfg, const struct setting *s, char *buf, size_t size)
+{
+	const void *field = (const char *)cfg + s->offset;
+	const char *str = s->type == T_STR ? *(char *const *)field : NULL;
+	if (s->type == T_INT)
+		snprintf(buf, size, "%lld", (long long)*(const int64_t *)field);
+	else if (s->type == T_BOOL)
+		snprintf(buf, size, "%s", *(const bool *)field ? "true" : "false");
+	else if (s->secret && *str)
+		snprintf(buf, size, MASK);
+	else
+		mask_passwords(str, buf, size);
+	return buf;
+}
+
+const char *config_shown(const struct config *cfg, const char *name, char *buf, size_t size)
+{
+	const char *dot = strchr(name, '.');
+	char section[32];
+	const struct setting *s = NULL;
+	if (dot && (size_t)(dot - name) < sizeof section) {
+		snprintf(section, sizeof section, "%.*s", (int)(dot - name), name);
+		s = find(section, dot + 1);
+	}
+	if (!s) {
+		snprintf(buf, size, "%s", "");
+		return buf;
+	}
+	return shown(cfg, s, buf, size);
 }
 
 void config_print(const struct config *cfg, FILE *out)
 {
 	const char *section = "";
+	char value[4200];
 	for (size_t i = 0; i < NSETTINGS; i++) {
 		const struct setting *s = &settings[i];
-		const void *field = (const char *)cfg + s->offset;
 		if (strcmp(section, s->section) != 0) {
 			fprintf(out, "%s[%s]\n", i ? "\n" : "", s->section);
 			section = s->section;
 		}
-		fprintf(out, "%s = ", s->key);
-		if (s->type == T_INT)
-			fprintf(out, "%lld\n", (long long)*(const int64_t *)field);
-		else if (s->type == T_BOOL)
-			fprintf(out, "%s\n", *(const bool *)field ? "true" : "false");
-		else if (s->secret && **(char *const *)field)
-			fprintf(out, "********\n");
-		else
-			fprintf(out, "%s\n", *(char *const *)field);
+		fprintf(out, "%s = %s\n", s->key, shown(cfg, s, value, sizeof value));
 	}
 }
 

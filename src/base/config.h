@@ -23,6 +23,8 @@ struct config {
 	bool access_log;
 	bool test_mode;           /* exposes POST /v1/test/clock; never in production */
 	int64_t shutdown_grace_s; /* how long in-flight requests may finish after SIGTERM */
+	char *tls_cert;           /* PEM certificate chain file; set with tls_key, serve speaks HTTPS */
+	char *tls_key;            /* PEM private key file; secret (its path is masked too) */
 	/* [store] */
 	char *db;                 /* SQLite file path (or sqlite:PATH) */
 	/* [log] */
@@ -105,6 +107,11 @@ int config_set(struct config *cfg, const char *name, const char *value, enum con
 int config_validate(const struct config *cfg, struct config_error *err);
 /* Writes every setting as INI, secrets masked as "********" when set. */
 void config_print(const struct config *cfg, FILE *out);
+/* The value of setting name ("store.db") as it may be shown: a secret as
+ * "********" when set, a password inside a URL or connection string
+ * (user:PASSWORD@, password=PASSWORD) masked the same way. Writes into buf
+ * (truncated to size) and returns it; "" for an unknown name. */
+const char *config_shown(const struct config *cfg, const char *name, char *buf, size_t size);
 /* Writes the settings table (name, default, help) for `ombud help serve`. */
 void config_print_help(FILE *out);
 void config_free(struct config *cfg);

@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -69,6 +70,7 @@ class Server:
         self.env = dict(os.environ, **(files if self.db != self.file else {}), **(env or {}))
         self.proc = None
         self.port = None
+        self.ca = None      # a PEM file: talk HTTPS, trusting only it (use_tls)
 
     def cli(self, *args, stdin=None, check=True):
         """Runs `ombud ARGS --db <this db>` and returns the CompletedProcess."""
@@ -166,9 +168,15 @@ class Server:
         except OSError:
             return ''
 
+    def use_tls(self, cert, key):
+        """Serves HTTPS with cert and key; requests then verify the server
+        against cert as their only CA."""
+        self.extra += ['--tls-cert', cert, '--tls-key', key]
+        self.ca = cert
+
     @property
     def base(self):
-        return 'http://127.0.0.1:%d' % self.port
+        return '%s://127.0.0.1:%d' % ('https' if self.ca else 'http', self.port)
 
     def request(self, method, path, body=None, token=None, headers=None, raw=None, timeout=30):
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
@@ -179,8 +187,9 @@ class Server:
             req.add_header('Authorization', 'Bearer ' + token)
         for k, v in (headers or {}).items():
             req.add_header(k, v)
+        context = ssl.create_default_context(cafile=self.ca) if self.ca else None
         try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
+            with urllib.request.urlopen(req, timeout=timeout, context=context) as resp:
                 return Response(resp.status, resp.read().decode('utf-8', 'replace'), resp.headers)
         except urllib.error.HTTPError as e:
             return Response(e.code, e.read().decode('utf-8', 'replace'), e.headers)

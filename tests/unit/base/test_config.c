@@ -94,6 +94,49 @@ static void secret_is_validated_and_masked(void **state)
 	config_free(&cfg);
 }
 
+static const char *db_shown(struct config *cfg, const char *db, char *buf, size_t size)
+{
+	struct config_error err = {0};
+	assert_int_equal(config_set(cfg, "store.db", db, CONFIG_FLAG, &err), OMB_OK);
+	return config_shown(cfg, "store.db", buf, size);
+}
+
+static void passwords_in_urls_are_masked(void **state)
+{
+	struct config cfg;
+	char buf[512];
+	config_defaults(&cfg);
+	assert_string_equal(db_shown(&cfg, "postgresql://ombud:s3cr%40t@db.internal:5432/ombud?sslmode=require", buf,
+				     sizeof buf),
+			    "postgresql://ombud:********@db.internal:5432/ombud?sslmode=require");
+	assert_string_equal(db_shown(&cfg, "postgres://ombud@db/ombud?password=hunter2&connect_timeout=5", buf,
+				     sizeof buf),
+			    "postgres://ombud@db/ombud?password=********&connect_timeout=5");
+	assert_string_equal(db_shown(&cfg, "host=db user=ombud password='a b\\'c' dbname=ombud", buf, sizeof buf),
+			    "host=db user=ombud password=******** dbname=ombud");
+	assert_string_equal(db_shown(&cfg, "postgresql://db.internal/ombud", buf, sizeof buf),
+			    "postgresql://db.internal/ombud");
+	assert_string_equal(db_shown(&cfg, "/var/lib/ombud/ombud.db", buf, sizeof buf), "/var/lib/ombud/ombud.db");
+	/* a path with an '@' and ':' is not a URL's user info */
+	assert_string_equal(db_shown(&cfg, "/srv/a:b@c/ombud.db", buf, sizeof buf), "/srv/a:b@c/ombud.db");
+	struct config_error err = {0};
+	assert_int_equal(config_set(&cfg, "server.tls_key", "/etc/ombud/key.pem", CONFIG_FLAG, &err), OMB_OK);
+	assert_string_equal(config_shown(&cfg, "server.tls_key", buf, sizeof buf), "********");
+	assert_int_equal(config_validate(&cfg, &err), OMB_EINVAL); /* a key without a certificate */
+	assert_string_equal(err.key, "server.tls_cert");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	db_shown(&cfg, "postgresql://u:topsecret@h/d", buf, sizeof buf);
+	config_print(&cfg, f);
+	fclose(f);
+	assert_null(strstr(text, "topsecret"));
+	assert_null(strstr(text, "key.pem"));
+	assert_non_null(strstr(text, "db = postgresql://u:********@h/d"));
+	free(text);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -101,6 +144,7 @@ int main(void)
 		cmocka_unit_test(precedence_file_env_flag),
 		cmocka_unit_test(errors_name_key_and_line),
 		cmocka_unit_test(secret_is_validated_and_masked),
+		cmocka_unit_test(passwords_in_urls_are_masked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
