@@ -279,7 +279,7 @@ static int verify(struct api_req *r, const char *receipt)
 	json_t *j = json_pack("{s:s, s:b, s:s, s:I, s:I}", "receipt", receipt, "intact", rep.fault == CHAIN_INTACT,
 			      "fault", chain_fault_name(rep.fault), "events", (json_int_t)n_events, "signed_heads",
 			      (json_int_t)n_heads);
-	if (rep.fault == CHAIN_SEQ_GAP || rep.fault == CHAIN_EVENT_ALTERED)
+	if (rep.fault == CHAIN_SEQ_GAP || rep.fault == CHAIN_EVENT_ALTERED || rep.fault == CHAIN_DATA_ALTERED)
 		json_object_set_new(j, "event", json_integer((json_int_t)rep.event));
 	else if (rep.fault != CHAIN_INTACT)
 		json_object_set_new(j, "head_seq", json_integer((json_int_t)rep.event));

@@ -168,6 +168,53 @@ int attachments_record(struct app *app, int64_t case_id, uint64_t seq, const uin
 	return rc < 0 ? rc : OMB_OK;
 }
 
+struct check_ctx {
+	const struct chain_event *events;
+	size_t n;
+	bool bad;
+	uint64_t bad_seq;
+};
+
+/* One row of STORE_Q_ATTACHMENT_CHECK: stops at the first mismatch. */
+static int check_row(void *ctx, const struct store_row *row)
+{
+	struct check_ctx *c = ctx;
+	size_t salt_len = 0, hash_len = 0, data_len = 0;
+	int64_t seq = store_row_int(row, 0), size = store_row_int(row, 5);
+	const uint8_t *salt = store_row_blob(row, 1, &salt_len), *hash = store_row_blob(row, 2, &hash_len);
+	const void *data = store_row_blob(row, 6, &data_len);
+	struct attachment a = {.name = store_row_text(row, 3), .mime = store_row_text(row, 4), .size = (size_t)size};
+	uint8_t content_hash[ATTACHMENT_HASH_BYTES];
+	bool ok = seq >= 0 && (size_t)seq < c->n && c->events[seq].has_commitment && salt_len == CHAIN_SALT_BYTES &&
+		  hash_len == ATTACHMENT_HASH_BYTES && size >= 0 && !store_row_null(row, 6) &&
+		  data_len == (size_t)size;
+	if (ok) {
+		char size_buf[24];
+		struct chain_datum d[4];
+		memcpy(a.sha256, hash, ATTACHMENT_HASH_BYTES);
+		attachments_commit_data(&a, size_buf, d);
+		crypto_hash_sha256(content_hash, data, data_len);
+		ok = chain_commit_check(salt, d, 4, c->events[seq].commitment) &&
+		     sodium_memcmp(content_hash, hash, ATTACHMENT_HASH_BYTES) == 0;
+	}
+	if (ok)
+		return 0;
+	c->bad = true;
+	c->bad_seq = (uint64_t)seq;
+	return 1;
+}
+
+int attachments_verify(struct app *app, int64_t case_id, const struct chain_event *events, size_t n,
+		       uint64_t *bad_seq)
+{
+	struct check_ctx c = {events, n, false, 0};
+	int rc = store_exec(app->store, STORE_Q_ATTACHMENT_CHECK, SV_ARGS(SV_INT(case_id)), check_row, &c);
+	if (rc < 0)
+		return rc;
+	*bad_seq = c.bad_seq;
+	return c.bad ? OMB_ECONFLICT : OMB_OK;
+}
+
 static void item_from(struct attachment_item *it, const struct store_row *row, int seq_col, int hash_col,
 		      int name_col, int mime_col)
 {

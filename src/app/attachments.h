@@ -51,6 +51,16 @@ int attachments_quota_check(struct app *app, int64_t case_id, size_t adding, con
 int attachments_record(struct app *app, int64_t case_id, uint64_t seq, const uint8_t salt[CHAIN_SALT_BYTES],
 		       const struct attachment *a);
 
+/* Rechecks the files of a case (its store id) inside the caller's
+ * transaction: for each attachment row, its hash, name, type and size under
+ * its salt against the commitment of event seq (events[0..n), as stored),
+ * and the stored content's SHA-256 and size against the row. Returns OMB_OK,
+ * OMB_ECONFLICT with *bad_seq the first attachment event whose row or
+ * content no longer matches, or a store error. A row that is gone (erased)
+ * has nothing to check. */
+int attachments_verify(struct app *app, int64_t case_id, const struct chain_event *events, size_t n,
+		       uint64_t *bad_seq);
+
 /* A case's attachments, as a reader sees them. */
 struct attachment_item {
 	uint64_t seq;                /* the attachment event */

@@ -155,7 +155,10 @@ struct doc *cases_document(const struct case_view *v);
  * frees *out with doc_free. */
 int cases_referral_package(struct app *app, const struct case_view *v, struct doc **out);
 
-/* Recomputes the chain and checks it against every signed head. */
+/* Recomputes the chain and checks it against every signed head; then, when
+ * the chain is intact, every attachment against its event's commitment
+ * (attachments_verify): a changed file or attachment row is
+ * CHAIN_DATA_ALTERED naming the event. */
 int cases_verify(struct app *app, const char *receipt, struct chain_report *rep, size_t *n_events,
 		 size_t *n_heads);
 

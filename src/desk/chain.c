@@ -237,6 +237,8 @@ const char *chain_fault_name(enum chain_fault f)
 		return "head_beyond_end";
 	case CHAIN_HEAD_MISMATCH:
 		return "head_mismatch";
+	case CHAIN_DATA_ALTERED:
+		return "data_altered";
 	}
 	return "unknown";
 }

@@ -100,11 +100,13 @@ enum chain_fault {
 	CHAIN_HEAD_FORGED,     /* heads[head]'s signature does not verify */
 	CHAIN_HEAD_BEYOND_END, /* heads[head] signs an event the history no longer has */
 	CHAIN_HEAD_MISMATCH,   /* history differs from what heads[head] signed: edited and re-chained */
+	CHAIN_DATA_ALTERED,    /* what is kept beside event i no longer matches its commitment: never set
+				* by chain_verify, which does not see that data; set by its caller */
 };
 
 struct chain_report {
 	enum chain_fault fault;
-	uint64_t event;        /* SEQ_GAP, EVENT_ALTERED: the event index; HEAD_*: the head's seq */
+	uint64_t event;        /* SEQ_GAP, EVENT_ALTERED, DATA_ALTERED: the event index; HEAD_*: the head's seq */
 	size_t head;           /* HEAD_*: index into the heads array */
 	uint64_t changed_from; /* HEAD_MISMATCH: the change lies in events changed_from..event */
 };

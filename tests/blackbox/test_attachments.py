@@ -1,7 +1,8 @@
 """Attachments on cases through the real binary: a file is judged by its
 content, never its name (a name that lies is refused), appears in the
 customer's timeline as an event of the chain, downloads byte-identical, and
-counts against the case's quota."""
+counts against the case's quota; verify rechecks every file against the
+commitment of its event."""
 import hashlib
 import os
 import struct
@@ -188,6 +189,48 @@ class Attachments(harness.ServerTest):
         case = self.server.request('GET', '/v1/cases/' + receipt, headers={'X-Access-Code': code}).json
         self.assertEqual(len(case['attachments']), 2)
         self.assertEqual(sum(a['size'] for a in case['attachments']), 2 * len(part))
+
+    def verify(self, receipt, code):
+        v = self.server.request('GET', '/v1/cases/%s/verify' % receipt, headers={'X-Access-Code': code})
+        self.assertEqual(v.status, 200, v)
+        return v.json
+
+    def test_verify_rechecks_each_file_against_its_commitment(self):
+        receipt, code = self.open_case()
+        text = b'Paid 12300 won on 2026-11-25, case %s\n' % receipt.encode()
+        r = self.upload(receipt, code, 'paid.txt', text)
+        self.assertEqual(r.status, 201, r)
+        seq = r.json['attachments'][0]['seq']
+        self.assertEqual(self.staff_upload('hb.agent', receipt, 'scan.png', png_bytes(5, 2)).status, 201)
+        self.assertTrue(self.verify(receipt, code)['intact'])
+        case_id = 'SELECT id FROM cases WHERE receipt = ?'
+
+        # the stored content changed behind ombud's back, same length: verify names the file's event
+        forged = text.replace(b'12300', b'99300')
+        self.server.sql('UPDATE blobs SET data = ? WHERE sha256 = (SELECT sha256 FROM case_attachments '
+                        'WHERE case_id = (%s) AND seq = ?)' % case_id, forged.decode(), receipt, seq)
+        v = self.verify(receipt, code)
+        self.assertEqual((v['intact'], v['fault'], v.get('event')), (False, 'data_altered', seq), v)
+        self.server.sql('UPDATE blobs SET data = ? WHERE sha256 = (SELECT sha256 FROM case_attachments '
+                        'WHERE case_id = (%s) AND seq = ?)' % case_id, text.decode(), receipt, seq)
+        self.assertTrue(self.verify(receipt, code)['intact'])
+
+        # the row beside the chain changed: a new name, or another file's hash
+        self.server.sql('UPDATE case_attachments SET name = ? WHERE case_id = (%s) AND seq = ?' % case_id,
+                        'receipt.txt', receipt, seq)
+        v = self.verify(receipt, code)
+        self.assertEqual((v['intact'], v['fault'], v.get('event')), (False, 'data_altered', seq), v)
+        self.server.sql('UPDATE case_attachments SET name = ? WHERE case_id = (%s) AND seq = ?' % case_id,
+                        'paid.txt', receipt, seq)
+        self.server.sql('UPDATE case_attachments SET size = size + 1 WHERE case_id = (%s) AND seq = ?' % case_id,
+                        receipt, seq)
+        v = self.verify(receipt, code)
+        self.assertEqual((v['intact'], v['fault'], v.get('event')), (False, 'data_altered', seq), v)
+        staff = self.server.request('GET', '/v1/orgs/HB/cases/%s/verify' % receipt, token=self.tok['hb.card'])
+        self.assertEqual((staff.json['fault'], staff.json['event']), ('data_altered', seq), staff)
+        self.server.sql('UPDATE case_attachments SET size = size - 1 WHERE case_id = (%s) AND seq = ?' % case_id,
+                        receipt, seq)
+        self.assertTrue(self.verify(receipt, code)['intact'])
 
     def raw_download(self, path, headers):
         """The response's bytes as sent (harness.Response decodes text)."""
