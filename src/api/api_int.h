@@ -9,6 +9,7 @@
 
 #include "api/api.h"
 #include "app/accounts.h"
+#include "app/attachments.h"
 #include "app/document.h"
 #include "base/buf.h"
 
@@ -123,6 +124,10 @@ const char *api_header(struct api_req *r, const char *name);
 json_t *api_document_json(const struct doc *d);
 int api_reply_document(struct api_req *r, const struct doc *d, bool html);
 
+/* file_reply.c: the answer is f's bytes (takes over f->data), typed as
+ * checked at upload, as a download never sniffed or run by a browser. */
+int api_reply_file(struct api_req *r, struct attachment_file *f);
+
 /* metrics.c */
 void metrics_init(size_t nroutes);
 void metrics_observe(int route_index, unsigned status, int64_t dur_ns);
@@ -202,6 +207,11 @@ int h_tm_business_sanctions(struct api_req *r);
 int h_tm_sanction_answer(struct api_req *r);
 int h_tm_report_file(struct api_req *r);
 int h_tm_report_get(struct api_req *r);
+int h_tm_report_attach(struct api_req *r);
+int h_tm_report_attachment(struct api_req *r);
+int h_tm_business_report_attachment(struct api_req *r);
+int h_tm_case_reports(struct api_req *r);
+int h_tm_case_report_attachment(struct api_req *r);
 int h_tm_cases(struct api_req *r);
 int h_tm_decide(struct api_req *r);
 int h_tm_sanctions(struct api_req *r);

@@ -1,7 +1,6 @@
 /* h_cases.c — the desk over HTTP: opening, reading, acting on cases, the
  * console queue, published heads and figures, and each organisation's
  * categories, templates and referral options. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -651,7 +650,7 @@ static int attach(struct api_req *r, const struct principal *staff)
 	const char *name = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "name");
 	struct attachment a;
 	const char *field, *reason;
-	int rc = attachments_check(r->app->cfg, name, r->body.data, r->body.len, &a, &field, &reason);
+	int rc = attachments_check(r->app->cfg, ATTACH_TO_CASE, name, r->body.data, r->body.len, &a, &field, &reason);
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, field, reason);
 	struct case_action_in in = {.action = CASE_ACT_ATTACH, .attachment = &a};
@@ -673,32 +672,7 @@ int h_staff_attach(struct api_req *r)
 	return rc != OMB_OK ? rc : attach(r, &r->who);
 }
 
-/* "name.pdf" as an RFC 6266 attachment: an ASCII fallback and the UTF-8
- * name percent-encoded. */
-static char *disposition(const char *name)
-{
-	static const char hexd[] = "0123456789ABCDEF";
-	size_t n = strlen(name);
-	char *out = xmalloc(64 + 4 * n), *p = out;
-	p += sprintf(p, "attachment; filename=\"");
-	for (const char *s = name; *s; s++)
-		*p++ = (*s >= 0x20 && *s < 0x7f && *s != '"' && *s != '\\') ? *s : '_';
-	p += sprintf(p, "\"; filename*=UTF-8''");
-	for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
-		if (isalnum(*s) || strchr("-._~", *s)) {
-			*p++ = (char)*s;
-		} else {
-			*p++ = '%';
-			*p++ = hexd[*s >> 4];
-			*p++ = hexd[*s & 15];
-		}
-	}
-	*p = '\0';
-	return out;
-}
-
-/* The file's bytes as stored, with its checked type, never sniffed or run
- * by a browser. */
+/* The file's bytes as stored (file_reply.c). */
 static int send_file(struct api_req *r, const char *receipt, int seq_param)
 {
 	int64_t seq;
@@ -706,22 +680,7 @@ static int send_file(struct api_req *r, const char *receipt, int seq_param)
 	int rc = api_path_id(r, seq_param, &seq);
 	if (rc == OMB_OK)
 		rc = attachments_get(r->app, receipt, (uint64_t)seq, &f);
-	if (rc != OMB_OK)
-		return rc;
-	char *cd = disposition(f.item.name);
-	char etag[80];
-	snprintf(etag, sizeof etag, "\"%s\"", f.item.sha256);
-	r->raw = MHD_create_response_from_buffer((size_t)f.item.size, f.data, MHD_RESPMEM_MUST_FREE);
-	MHD_add_response_header(r->raw, MHD_HTTP_HEADER_CONTENT_TYPE, f.item.mime);
-	MHD_add_response_header(r->raw, MHD_HTTP_HEADER_CONTENT_DISPOSITION, cd);
-	MHD_add_response_header(r->raw, MHD_HTTP_HEADER_ETAG, etag);
-	MHD_add_response_header(r->raw, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r->raw, "Content-Security-Policy", "default-src 'none'; sandbox");
-	MHD_add_response_header(r->raw, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-	free(cd);
-	r->resp_bytes = (size_t)f.item.size;
-	r->status = MHD_HTTP_OK;
-	return OMB_OK;
+	return rc != OMB_OK ? rc : api_reply_file(r, &f);
 }
 
 int h_case_attachment(struct api_req *r)

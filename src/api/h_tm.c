@@ -235,6 +235,17 @@ int h_tm_dnc_add(struct api_req *r)
 
 /* ---- reports ---- */
 
+static json_t *report_files_json(const struct telemarketing_report *rep)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < rep->n_attachments; i++) {
+		const struct attachment_item *a = &rep->attachments[i];
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:I, s:s}", "n", (json_int_t)a->seq, "name", a->name,
+						      "type", a->mime, "size", (json_int_t)a->size, "sha256", a->sha256));
+	}
+	return list;
+}
+
 static json_t *report_json(const struct telemarketing_report *rep, bool for_business)
 {
 	json_t *j = json_pack("{s:s, s:s, s:s, s:o, s:o, s:s, s:s, s:s}", "receipt", rep->receipt, "caller", rep->caller,
@@ -253,6 +264,7 @@ static json_t *report_json(const struct telemarketing_report *rep, bool for_busi
 							     (json_int_t)rep->fine_krw));
 	if (rep->answer)
 		json_object_set_new(j, "answer", json_string(rep->answer));
+	json_object_set_new(j, "attachments", report_files_json(rep));
 	if (for_business)
 		json_object_del(j, "callee"); /* the reporter's number stays with the regulator */
 	return j;
@@ -286,19 +298,75 @@ int h_tm_report_file(struct api_req *r)
 	return api_reply(r, MHD_HTTP_CREATED, j);
 }
 
-int h_tm_report_get(struct api_req *r)
+static int no_report(struct api_req *r)
+{
+	snprintf(r->err_msg, sizeof r->err_msg, "no report with this receipt number and access code");
+	return OMB_ENOTFOUND;
+}
+
+static int reply_report(struct api_req *r, unsigned status)
 {
 	struct telemarketing_report rep;
 	int rc = telemarketing_report_get(r->app, r->params[0], api_header(r, "X-Access-Code"), &rep);
-	if (rc == OMB_ENOTFOUND) {
-		snprintf(r->err_msg, sizeof r->err_msg, "no report with this receipt number and access code");
-		return rc;
-	}
+	if (rc == OMB_ENOTFOUND)
+		return no_report(r);
 	if (rc != OMB_OK)
 		return rc;
 	json_t *j = report_json(&rep, false);
 	telemarketing_report_clear(&rep);
-	return api_reply(r, MHD_HTTP_OK, j);
+	return api_reply(r, status, j);
+}
+
+int h_tm_report_get(struct api_req *r)
+{
+	return reply_report(r, MHD_HTTP_OK);
+}
+
+/* The raw body is the file; ?name= is only its name (docs/api.md). */
+int h_tm_report_attach(struct api_req *r)
+{
+	const char *name = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "name");
+	struct attachment a;
+	struct attachment_item item;
+	const char *field, *reason;
+	int rc = attachments_check(r->app->cfg, ATTACH_TO_REPORT, name, r->body.data, r->body.len, &a, &field, &reason);
+	if (rc != OMB_OK)
+		return api_fail_use_case(r, rc, field, reason);
+	struct telemarketing_error err;
+	rc = telemarketing_report_attach(r->app, r->params[0], api_header(r, "X-Access-Code"), &a, r->now, &item, &err);
+	if (rc == OMB_ENOTFOUND)
+		return no_report(r);
+	if (rc != OMB_OK)
+		return api_fail_use_case(r, rc, err.field, err.reason);
+	return reply_report(r, MHD_HTTP_CREATED);
+}
+
+/* File {n} (path parameter n_param) of report {receipt} for rd. */
+static int send_report_file(struct api_req *r, int receipt_param, int n_param,
+			    const struct telemarketing_report_reader *rd)
+{
+	int64_t n;
+	struct attachment_file f;
+	int rc = api_path_id(r, n_param, &n);
+	if (rc == OMB_OK)
+		rc = telemarketing_report_attachment(r->app, r->params[receipt_param], (uint64_t)n, rd, &f);
+	if (rc == OMB_ENOTFOUND)
+		snprintf(r->err_msg, sizeof r->err_msg, "no such file on a report you may read");
+	return rc != OMB_OK ? rc : api_reply_file(r, &f);
+}
+
+int h_tm_report_attachment(struct api_req *r)
+{
+	struct telemarketing_report_reader rd = {api_header(r, "X-Access-Code"), NULL, 0};
+	if (!rd.access_code)
+		rd.access_code = ""; /* the reporter's route: no code matches nothing */
+	return send_report_file(r, 0, 1, &rd);
+}
+
+int h_tm_business_report_attachment(struct api_req *r)
+{
+	struct telemarketing_report_reader rd = {NULL, &r->who, 0};
+	return send_report_file(r, 1, 2, &rd);
 }
 
 int h_tm_business_reports(struct api_req *r)
@@ -368,6 +436,32 @@ int h_tm_cases(struct api_req *r)
 	}
 	free(items);
 	return api_reply(r, MHD_HTTP_OK, json_pack("{s:o}", "items", list));
+}
+
+/* The reports a decision on the business's case would cover, with the
+ * reporters' numbers and files, for the regulator to read before deciding. */
+int h_tm_case_reports(struct api_req *r)
+{
+	int64_t business;
+	struct telemarketing_report *items = NULL;
+	size_t n = 0;
+	int rc = api_path_id(r, 0, &business);
+	if (rc == OMB_OK)
+		rc = telemarketing_reports_of_case(r->app, business, &items, &n);
+	if (rc != OMB_OK)
+		return rc;
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, report_json(&items[i], false));
+	telemarketing_reports_free(items, n);
+	return api_reply(r, MHD_HTTP_OK, json_pack("{s:o}", "items", list));
+}
+
+int h_tm_case_report_attachment(struct api_req *r)
+{
+	struct telemarketing_report_reader rd = {NULL, &r->who, 0};
+	int rc = api_path_id(r, 0, &rd.business_id);
+	return rc != OMB_OK ? rc : send_report_file(r, 1, 2, &rd);
 }
 
 int h_tm_decide(struct api_req *r)

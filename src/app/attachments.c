@@ -1,4 +1,5 @@
-/* attachments.c — content checks (libmagic), hashing and storage of files on cases. */
+/* attachments.c — content checks (libmagic), hashing and storage of files on
+ * cases and telemarketing reports. */
 #include "app/attachments.h"
 
 #include <ctype.h>
@@ -14,17 +15,26 @@
 #include "base/mem.h"
 #include "base/text.h"
 
+#define ON_CASE   (1u << ATTACH_TO_CASE)
+#define ON_REPORT (1u << ATTACH_TO_REPORT)
+
 /* The allowed types: what libmagic calls them, what is stored and served,
- * and the extensions a name may have for each. */
+ * the extensions a name may have for each, and where each may go. */
 static const struct kind {
 	const char *magic;       /* MAGIC_MIME_TYPE */
 	const char *mime;
 	const char *ext[4];
+	unsigned uses;
 } kinds[] = {
-	{"application/pdf", "application/pdf", {"pdf"}},
-	{"image/png", "image/png", {"png"}},
-	{"image/jpeg", "image/jpeg", {"jpg", "jpeg", "jpe"}},
-	{"text/plain", "text/plain; charset=utf-8", {"txt", "text"}},
+	{"application/pdf", "application/pdf", {"pdf"}, ON_CASE | ON_REPORT},
+	{"image/png", "image/png", {"png"}, ON_CASE | ON_REPORT},
+	{"image/jpeg", "image/jpeg", {"jpg", "jpeg", "jpe"}, ON_CASE | ON_REPORT},
+	{"text/plain", "text/plain; charset=utf-8", {"txt", "text"}, ON_CASE | ON_REPORT},
+	/* a recording of the call, as a phone or a call recorder saves it */
+	{"audio/x-wav", "audio/wav", {"wav"}, ON_REPORT},
+	{"audio/mpeg", "audio/mpeg", {"mp3"}, ON_REPORT},
+	{"audio/ogg", "audio/ogg", {"ogg", "oga", "opus"}, ON_REPORT},
+	{"audio/x-m4a", "audio/mp4", {"m4a"}, ON_REPORT},
 };
 #define NKINDS (sizeof kinds / sizeof kinds[0])
 
@@ -85,8 +95,18 @@ static bool name_ok(const char *name)
 
 #define REFUSE(f, why) do { *field = (f); *reason = (why); return OMB_EINVAL; } while (0)
 
-int attachments_check(const struct config *cfg, const char *name, const void *data, size_t size,
-		      struct attachment *out, const char **field, const char **reason)
+/* What a refusal says the allowed types are, per use. */
+static const char *const not_allowed[] = {
+	[ATTACH_TO_CASE] = "the content is not a PDF, PNG, JPEG or plain-text file",
+	[ATTACH_TO_REPORT] = "the content is not a PDF, PNG, JPEG, plain-text, WAV, MP3, Ogg or M4A file",
+};
+static const char *const bad_extension[] = {
+	[ATTACH_TO_CASE] = "the extension must be .pdf, .png, .jpg, .jpeg or .txt (or none)",
+	[ATTACH_TO_REPORT] = "the extension must be .pdf, .png, .jpg, .jpeg, .txt, .wav, .mp3, .ogg or .m4a (or none)",
+};
+
+int attachments_check(const struct config *cfg, enum attachment_use use, const char *name, const void *data,
+		      size_t size, struct attachment *out, const char **field, const char **reason)
 {
 	memset(out, 0, sizeof *out);
 	*field = *reason = NULL;
@@ -100,22 +120,22 @@ int attachments_check(const struct config *cfg, const char *name, const void *da
 		return OMB_ELIMIT;
 	}
 	const struct kind *k = kind_of_content(data, size);
-	if (!k)
-		REFUSE("content", "the content is not a PDF, PNG, JPEG or plain-text file");
-	if (k == &kinds[NKINDS - 1] && !text_is_clean_utf8(data, size))
+	if (!k || !(k->uses & (1u << use)))
+		REFUSE("content", not_allowed[use]);
+	if (strncmp(k->mime, "text/", 5) == 0 && !text_is_clean_utf8(data, size))
 		REFUSE("content", "a text file must be UTF-8 without control characters");
 	char ext[16];
 	extension(name, ext, sizeof ext);
 	bool named_right = !*ext;
 	for (size_t i = 0; i < NKINDS && !named_right; i++)
-		for (size_t j = 0; j < 4 && kinds[i].ext[j]; j++)
+		for (size_t j = 0; j < 4 && kinds[i].ext[j] && (kinds[i].uses & (1u << use)); j++)
 			if (strcmp(ext, kinds[i].ext[j]) == 0) {
 				if (&kinds[i] != k)
 					REFUSE("name", "the name's extension says another type than the content is");
 				named_right = true;
 			}
 	if (!named_right)
-		REFUSE("name", "the extension must be .pdf, .png, .jpg, .jpeg or .txt (or none)");
+		REFUSE("name", bad_extension[use]);
 	crypto_hash_sha256(out->sha256, data, size);
 	out->name = name;
 	out->mime = k->mime;
@@ -152,13 +172,19 @@ int attachments_quota_check(struct app *app, int64_t case_id, size_t adding, con
 	return OMB_OK;
 }
 
+/* The content, once per SHA-256 whoever attached it. */
+static int blob_put(struct app *app, const struct attachment *a)
+{
+	return store_exec(app->store, STORE_Q_BLOB_PUT,
+			  SV_ARGS(SV_BLOB(a->sha256, ATTACHMENT_HASH_BYTES), SV_INT((int64_t)a->size), SV_TEXT(a->mime),
+				  SV_BLOB(a->data, a->size), SV_INT(clock_now_ms())),
+			  NULL, NULL);
+}
+
 int attachments_record(struct app *app, int64_t case_id, uint64_t seq, const uint8_t salt[CHAIN_SALT_BYTES],
 		       const struct attachment *a)
 {
-	int rc = store_exec(app->store, STORE_Q_BLOB_PUT,
-			    SV_ARGS(SV_BLOB(a->sha256, ATTACHMENT_HASH_BYTES), SV_INT((int64_t)a->size), SV_TEXT(a->mime),
-				    SV_BLOB(a->data, a->size), SV_INT(clock_now_ms())),
-			    NULL, NULL);
+	int rc = blob_put(app, a);
 	if (rc >= 0)
 		rc = store_exec(app->store, STORE_Q_ATTACHMENT_INSERT,
 				SV_ARGS(SV_INT(case_id), SV_INT((int64_t)seq), SV_BLOB(salt, CHAIN_SALT_BYTES),
@@ -247,10 +273,11 @@ static int list_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
-int attachments_of_case(struct app *app, int64_t case_id, struct attachment_item **items, size_t *n)
+/* q: ATTACHMENT_LIST or REPORT_ATTACHMENT_LIST of the holder id. */
+static int list_of(struct app *app, enum store_query q, int64_t id, struct attachment_item **items, size_t *n)
 {
 	struct list_ctx l = {NULL, 0, 0};
-	int rc = store_exec(app->store, STORE_Q_ATTACHMENT_LIST, SV_ARGS(SV_INT(case_id)), list_row, &l);
+	int rc = store_exec(app->store, q, SV_ARGS(SV_INT(id)), list_row, &l);
 	if (rc < 0) {
 		free(l.items);
 		return rc;
@@ -258,6 +285,16 @@ int attachments_of_case(struct app *app, int64_t case_id, struct attachment_item
 	*items = l.items;
 	*n = l.n;
 	return OMB_OK;
+}
+
+int attachments_of_case(struct app *app, int64_t case_id, struct attachment_item **items, size_t *n)
+{
+	return list_of(app, STORE_Q_ATTACHMENT_LIST, case_id, items, n);
+}
+
+int attachments_of_report(struct app *app, int64_t report_id, struct attachment_item **items, size_t *n)
+{
+	return list_of(app, STORE_Q_REPORT_ATTACHMENT_LIST, report_id, items, n);
 }
 
 static int file_row(void *ctx, const struct store_row *row)
@@ -272,13 +309,64 @@ static int file_row(void *ctx, const struct store_row *row)
 	return 1;
 }
 
-int attachments_get(struct app *app, const char *receipt, uint64_t seq, struct attachment_file *out)
+/* q: ATTACHMENT_GET or REPORT_ATTACHMENT_GET with its two arguments. */
+static int fetch(struct app *app, enum store_query q, const struct store_val *args, size_t nargs, uint64_t seq,
+		 struct attachment_file *out)
 {
 	memset(out, 0, sizeof *out);
 	out->item.seq = seq;
-	int rc = store_exec(app->store, STORE_Q_ATTACHMENT_GET, SV_ARGS(SV_TEXT(receipt), SV_INT((int64_t)seq)), file_row,
-			    out);
+	int rc = store_exec(app->store, q, args, nargs, file_row, out);
 	if (rc < 0)
 		return rc;
 	return out->data ? OMB_OK : OMB_ENOTFOUND;
+}
+
+int attachments_get(struct app *app, const char *receipt, uint64_t seq, struct attachment_file *out)
+{
+	return fetch(app, STORE_Q_ATTACHMENT_GET, SV_ARGS(SV_TEXT(receipt), SV_INT((int64_t)seq)), seq, out);
+}
+
+int attachments_report_get(struct app *app, int64_t report_id, uint64_t n, struct attachment_file *out)
+{
+	return fetch(app, STORE_Q_REPORT_ATTACHMENT_GET, SV_ARGS(SV_INT(report_id), SV_INT((int64_t)n)), n, out);
+}
+
+struct next_ctx {
+	int64_t n, total;
+};
+
+static int next_row(void *ctx, const struct store_row *row)
+{
+	struct next_ctx *x = ctx;
+	x->n = store_row_int(row, 0);
+	x->total = store_row_int(row, 1);
+	return 1;
+}
+
+int attachments_report_add(struct app *app, int64_t report_id, const struct attachment *a, int64_t now,
+			   struct attachment_item *out, const char **reason)
+{
+	struct next_ctx x = {0, 0};
+	int rc = store_exec(app->store, STORE_Q_REPORT_ATTACHMENT_NEXT, SV_ARGS(SV_INT(report_id)), next_row, &x);
+	if (rc < 0)
+		return rc;
+	if (x.total + (int64_t)a->size > app->cfg->attachments_report_quota_bytes) {
+		*reason = "the report's files would pass attachments.report_quota_bytes";
+		return OMB_ELIMIT;
+	}
+	rc = blob_put(app, a);
+	if (rc >= 0)
+		rc = store_exec(app->store, STORE_Q_REPORT_ATTACHMENT_INSERT,
+				SV_ARGS(SV_INT(report_id), SV_INT(x.n), SV_BLOB(a->sha256, ATTACHMENT_HASH_BYTES),
+					SV_TEXT(a->name), SV_TEXT(a->mime), SV_INT((int64_t)a->size), SV_INT(now)),
+				NULL, NULL);
+	if (rc < 0)
+		return rc;
+	memset(out, 0, sizeof *out);
+	out->seq = (uint64_t)x.n;
+	sodium_bin2hex(out->sha256, sizeof out->sha256, a->sha256, ATTACHMENT_HASH_BYTES);
+	snprintf(out->name, sizeof out->name, "%s", a->name);
+	snprintf(out->mime, sizeof out->mime, "%s", a->mime);
+	out->size = (int64_t)a->size;
+	return OMB_OK;
 }

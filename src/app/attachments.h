@@ -1,15 +1,19 @@
-/* attachments.h — files on cases: checked by their content, kept by hash.
+/* attachments.h — files on cases and on telemarketing reports: checked by
+ * their content, kept by hash.
  *
- * A file is taken only when its content is one of the allowed types (PDF,
- * PNG, JPEG, UTF-8 plain text) as libmagic reads it, it is within
- * attachments.max_bytes, and its name, when the name has an extension,
- * names that same type: a name never decides the type, and a name that lies
- * about it is refused. The content is kept once per SHA-256 (libsodium) in
- * the store. The attachment itself is an event of the case's chain
- * (cases_act with CASE_ACT_ATTACH, customer or staff) whose salted
- * commitment covers, in this order, the 32-byte SHA-256, the name, the type
- * and the size in decimal; they are kept beside the chain with the salt. A
- * case holds at most attachments.case_quota_bytes of files. */
+ * A file is taken only when its content is one of the types allowed where
+ * it goes, as libmagic reads it (a case: PDF, PNG, JPEG, UTF-8 plain text; a
+ * telemarketing report also takes a recording: WAV, MP3, Ogg, M4A), it is
+ * within attachments.max_bytes, and its name, when the name has an
+ * extension, names that same type: a name never decides the type, and a name
+ * that lies about it is refused. The content is kept once per SHA-256
+ * (libsodium) in the store, whoever attached it. On a case the attachment
+ * itself is an event of the case's chain (cases_act with CASE_ACT_ATTACH,
+ * customer or staff) whose salted commitment covers, in this order, the
+ * 32-byte SHA-256, the name, the type and the size in decimal; they are kept
+ * beside the chain with the salt. A case holds at most
+ * attachments.case_quota_bytes of files. A report's files are numbered from
+ * 1 (app/tm.c); a report holds at most attachments.report_quota_bytes. */
 #ifndef OMBUD_APP_ATTACHMENTS_H
 #define OMBUD_APP_ATTACHMENTS_H
 
@@ -35,10 +39,14 @@ struct attachment {
 /* Loads libmagic's database once per process; a reason goes to errbuf. */
 int attachments_setup(char *errbuf, size_t errlen);
 
-/* Checks name and content. OMB_EINVAL with *field ("name" or "content") and
- * a static *reason; OMB_ELIMIT when larger than attachments.max_bytes. */
-int attachments_check(const struct config *cfg, const char *name, const void *data, size_t size,
-		      struct attachment *out, const char **field, const char **reason);
+/* Where a file goes: which types it may have. */
+enum attachment_use { ATTACH_TO_CASE, ATTACH_TO_REPORT };
+
+/* Checks name and content for use. OMB_EINVAL with *field ("name" or
+ * "content") and a static *reason; OMB_ELIMIT when larger than
+ * attachments.max_bytes. */
+int attachments_check(const struct config *cfg, enum attachment_use use, const char *name, const void *data,
+		      size_t size, struct attachment *out, const char **field, const char **reason);
 
 /* The data an attachment event commits to: d[0..4) point into a and size_buf. */
 void attachments_commit_data(const struct attachment *a, char size_buf[24], struct chain_datum d[4]);
@@ -61,9 +69,9 @@ int attachments_record(struct app *app, int64_t case_id, uint64_t seq, const uin
 int attachments_verify(struct app *app, int64_t case_id, const struct chain_event *events, size_t n,
 		       uint64_t *bad_seq);
 
-/* A case's attachments, as a reader sees them. */
+/* A case's or a report's attachments, as a reader sees them. */
 struct attachment_item {
-	uint64_t seq;                /* the attachment event */
+	uint64_t seq;                /* the attachment event; on a report, the file's number */
 	char sha256[2 * ATTACHMENT_HASH_BYTES + 1]; /* hex */
 	char name[ATTACHMENT_NAME_MAX + 1];
 	char mime[32];
@@ -82,5 +90,18 @@ struct attachment_file {
 /* OMB_ENOTFOUND when the case has no attachment event seq. Caller frees
  * out->data. */
 int attachments_get(struct app *app, const char *receipt, uint64_t seq, struct attachment_file *out);
+
+/* Inside the caller's write transaction, with the report's row locked: the
+ * blob (once per hash) and the report's next file. OMB_ELIMIT with *reason
+ * when the report's files would pass attachments.report_quota_bytes. out
+ * gets the file as readers see it (its seq is the file's number). */
+int attachments_report_add(struct app *app, int64_t report_id, const struct attachment *a, int64_t now,
+			   struct attachment_item *out, const char **reason);
+/* A report's files (its store id), in order; seq is each one's number.
+ * Caller frees *items. */
+int attachments_of_report(struct app *app, int64_t report_id, struct attachment_item **items, size_t *n);
+/* File n of a report; OMB_ENOTFOUND when there is none. Caller frees
+ * out->data. */
+int attachments_report_get(struct app *app, int64_t report_id, uint64_t n, struct attachment_file *out);
 
 #endif

@@ -463,7 +463,10 @@ void telemarketing_report_clear(struct telemarketing_report *r)
 {
 	free(r->text);
 	free(r->answer);
+	free(r->attachments);
 	r->text = r->answer = NULL;
+	r->attachments = NULL;
+	r->n_attachments = 0;
 }
 
 void telemarketing_reports_free(struct telemarketing_report *items, size_t n)
@@ -615,6 +618,22 @@ static int get_report(struct app *app, const char *receipt, struct reports *l)
 	return ran(store_exec(app->store, STORE_Q_TM_REPORT_BY_RECEIPT, SV_ARGS(SV_TEXT(receipt)), report_row, l));
 }
 
+/* Each report's files, for its readers. */
+static int with_files(struct app *app, struct reports *l)
+{
+	int rc = OMB_OK;
+	for (size_t i = 0; rc == OMB_OK && i < l->n; i++)
+		rc = attachments_of_report(app, l->items[i].id, &l->items[i].attachments, &l->items[i].n_attachments);
+	return rc;
+}
+
+static bool reporter_ok(struct app *app, const struct reports *l, const char *access_code)
+{
+	uint8_t want[CRED_HASH_BYTES];
+	cred_hash(app->secret, access_code ? access_code : "", access_code ? strlen(access_code) : 0, want);
+	return l->n == 1 && cred_hash_equal(l->access_hash, want);
+}
+
 int telemarketing_report_file(struct app *app, const struct telemarketing_report_in *in, int64_t now,
 			      struct telemarketing_report *out, char access_code[RECEIPT_CODE_LEN + 1],
 			      struct telemarketing_error *err)
@@ -659,9 +678,11 @@ int telemarketing_report_get(struct app *app, const char *receipt, const char *a
 	int rc = get_report(app, receipt, &l);
 	if (rc != OMB_OK)
 		return rc;
-	uint8_t want[CRED_HASH_BYTES];
-	cred_hash(app->secret, access_code ? access_code : "", access_code ? strlen(access_code) : 0, want);
-	bool ok = l.n == 1 && cred_hash_equal(l.access_hash, want);
+	bool ok = reporter_ok(app, &l, access_code);
+	if (ok && (rc = with_files(app, &l)) != OMB_OK) {
+		telemarketing_reports_free(l.items, l.n);
+		return rc;
+	}
 	if (ok) {
 		*out = l.items[0];
 		l.n = 0; /* its strings are out's now */
@@ -679,6 +700,8 @@ int telemarketing_reports_of_business(struct app *app, const struct principal *w
 	if (rc == OMB_OK)
 		rc = ran(store_exec(app->store, STORE_Q_TM_REPORTS_OF_BUSINESS,
 				    SV_ARGS(SV_INT(biz.id), SV_INT(after), SV_INT(limit)), report_row, &l));
+	if (rc == OMB_OK)
+		rc = with_files(app, &l);
 	if (rc != OMB_OK) {
 		telemarketing_reports_free(l.items, l.n);
 		return rc;
@@ -686,6 +709,93 @@ int telemarketing_reports_of_business(struct app *app, const struct principal *w
 	*items = l.items;
 	*n = l.n;
 	return OMB_OK;
+}
+
+int telemarketing_reports_of_case(struct app *app, int64_t business_id, struct telemarketing_report **items,
+				  size_t *n)
+{
+	struct reports l = {0};
+	int rc = business_id > 0 ? ran(store_exec(app->store, STORE_Q_TM_REPORTS_OPEN, SV_ARGS(SV_INT(business_id)),
+						  report_row, &l))
+				 : OMB_ENOTFOUND; /* 0 would mean every business */
+	if (rc == OMB_OK)
+		rc = with_files(app, &l);
+	if (rc != OMB_OK) {
+		telemarketing_reports_free(l.items, l.n);
+		return rc;
+	}
+	*items = l.items;
+	*n = l.n;
+	return OMB_OK;
+}
+
+static int status_row(void *ctx, const struct store_row *row)
+{
+	snprintf(ctx, 16, "%s", store_row_text(row, 0));
+	return 1;
+}
+
+static bool decided(const char *status)
+{
+	return strcmp(status, "confirmed") == 0 || strcmp(status, "dismissed") == 0;
+}
+
+static int attach_in_tx(struct app *app, const char *receipt, const char *access_code, const struct attachment *a,
+			int64_t now, struct attachment_item *out, struct telemarketing_error *err)
+{
+	struct reports l;
+	int rc = get_report(app, receipt, &l);
+	char status[16] = "";
+	if (rc == OMB_OK && !reporter_ok(app, &l, access_code))
+		rc = OMB_ENOTFOUND;
+	if (rc == OMB_OK) /* locks the report: its files are numbered one at a time */
+		rc = ran(store_exec(app->store, STORE_Q_TM_REPORT_LOCK, SV_ARGS(SV_INT(l.items[0].id)), status_row,
+				    status));
+	if (rc == OMB_OK && decided(status)) {
+		err->reason = "the regulator has decided this report; it takes no more files";
+		rc = OMB_ECONFLICT;
+	}
+	if (rc == OMB_OK && (rc = attachments_report_add(app, l.items[0].id, a, now, out, &err->reason)) == OMB_ELIMIT)
+		err->field = "content";
+	telemarketing_reports_free(l.items, l.n);
+	return rc;
+}
+
+int telemarketing_report_attach(struct app *app, const char *receipt, const char *access_code,
+				const struct attachment *a, int64_t now, struct attachment_item *out,
+				struct telemarketing_error *err)
+{
+	memset(err, 0, sizeof *err);
+	int rc = store_begin(app->store, true);
+	return rc != OMB_OK ? rc : finish(app, attach_in_tx(app, receipt, access_code, a, now, out, err));
+}
+
+/* Whether rd reads the report l holds (as telemarketing_report_get and the
+ * business's and the regulator's lists decide). */
+static bool may_read(struct app *app, const struct reports *l, const struct telemarketing_report_reader *rd)
+{
+	if (l->n != 1)
+		return false;
+	if (rd->access_code)
+		return reporter_ok(app, l, rd->access_code);
+	int64_t business = l->items[0].business_id;
+	struct telemarketing_business biz;
+	if (rd->who && rd->who->role == ROLE_REGULATOR)
+		return business != 0 && business == rd->business_id;
+	return rd->who && rd->who->role == ROLE_TELEMARKETER && business != 0 &&
+	       telemarketing_business_get(app, rd->who->org_id, &biz) == OMB_OK && biz.id == business;
+}
+
+int telemarketing_report_attachment(struct app *app, const char *receipt, uint64_t n,
+				    const struct telemarketing_report_reader *rd, struct attachment_file *out)
+{
+	memset(out, 0, sizeof *out);
+	struct reports l;
+	int rc = get_report(app, receipt, &l);
+	if (rc == OMB_OK)
+		rc = may_read(app, &l, rd) ? attachments_report_get(app, l.items[0].id, n, out) : OMB_ENOTFOUND;
+	telemarketing_reports_free(l.items, l.n);
+	return rc;
 }
 
 /* ---- answers ---- */

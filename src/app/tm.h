@@ -26,6 +26,7 @@
 
 #include "app/accounts.h"
 #include "app/app.h"
+#include "app/attachments.h"
 #include "desk/receipt.h"
 #include "tm/registry.h"
 #include "tm/report.h"
@@ -120,6 +121,8 @@ struct telemarketing_report {
 	unsigned sanction_order;             /* of the confirming decision, 0 otherwise */
 	int64_t fine_krw;
 	char *answer;                        /* owned; the business's latest answer, NULL when none */
+	struct attachment_item *attachments; /* owned; the reporter's files, numbered from 1 */
+	size_t n_attachments;
 };
 void telemarketing_reports_free(struct telemarketing_report *items, size_t n);
 /* Frees the strings of one report filled by _file or _get. */
@@ -145,6 +148,34 @@ int telemarketing_report_get(struct app *app, const char *receipt, const char *a
 /* Reports naming who's business, id > after. Free with telemarketing_reports_free. */
 int telemarketing_reports_of_business(struct app *app, const struct principal *who, int64_t after, int limit,
 				      struct telemarketing_report **items, size_t *n);
+
+/* The undecided reports of business_id, as the regulator reads them before
+ * deciding its case. Free with telemarketing_reports_free. */
+int telemarketing_reports_of_case(struct app *app, int64_t business_id, struct telemarketing_report **items,
+				  size_t *n);
+
+/* The reporter attaches evidence (a screenshot, a recording, a PDF) that
+ * passed attachments_check for ATTACH_TO_REPORT to their report, while it is
+ * undecided: OMB_ENOTFOUND for a wrong receipt or access code, OMB_ECONFLICT
+ * once the regulator decided it, OMB_ELIMIT past
+ * attachments.report_quota_bytes. *out is the file as readers see it. */
+int telemarketing_report_attach(struct app *app, const char *receipt, const char *access_code,
+				const struct attachment *a, int64_t now, struct attachment_item *out,
+				struct telemarketing_error *err);
+
+/* Who reads a report's files: whoever reads the report. The reporter by
+ * its access code; a telemarketer of the reported business; the regulator,
+ * through the case of the business the report names. */
+struct telemarketing_report_reader {
+	const char *access_code;           /* the reporter; NULL for staff */
+	const struct principal *who;       /* staff: a telemarketer or the regulator */
+	int64_t business_id;               /* the regulator: the case's business */
+};
+/* File n of report receipt for rd; OMB_ENOTFOUND when rd may not read the
+ * report or it has no such file (the same answer, so a stranger learns
+ * nothing). Caller frees out->data. */
+int telemarketing_report_attachment(struct app *app, const char *receipt, uint64_t n,
+				    const struct telemarketing_report_reader *rd, struct attachment_file *out);
 
 /* The business answers a report (receipt) or a sanction (sanction_id, when
  * receipt is NULL) about itself (tm_answer_check: OMB_EPERM otherwise). */

@@ -68,6 +68,7 @@ struct config {
 	/* [attachments] */
 	int64_t attachments_max_bytes;        /* one file */
 	int64_t attachments_case_quota_bytes; /* all files of a case */
+	int64_t attachments_report_quota_bytes; /* all files of a telemarketing report */
 	/* [screen] */
 	bool screen_enabled;             /* run the call-screening engine in `serve` */
 	char *screen_snapshot;           /* engine snapshot file; "" = <db>.screen */
