@@ -11,7 +11,8 @@ own so that it can be restarted under them.
 - PostgreSQL stopped: both nodes answer 503 with a JSON error; started again:
   they reconnect by themselves; a crash-restart in the middle of a stream of
   opens loses no acknowledged case;
-- `ombud backup` is pg_dump's archive, which pg_restore can list.
+- `ombud backup` is pg_dump's archive and says how to restore it; restored
+  that way into a new database, every case is there and every chain verifies.
 """
 import os
 import subprocess
@@ -281,10 +282,30 @@ class TwoNodes(unittest.TestCase):
         path = os.path.join(self.a.dir, 'backup.dump')
         p = self.a.cli('backup', '--to', path)
         self.assertIn('backed up', p.stdout)
+        self.assertIn('pg_restore --no-owner --dbname=NEWDB %s' % path, p.stdout)   # how to restore it
         listing = subprocess.run([os.path.join(pg_cluster.pg_bin(), 'pg_restore'), '--list', path],
                                  capture_output=True, text=True, check=True).stdout
         self.assertIn('TABLE DATA public cases', listing)
         self.assertNotEqual(self.a.cli('backup', '--to', path, check=False).returncode, 0)  # never overwrites
+        refused = self.a.cli('restore', '--from', path, check=False)
+        self.assertEqual(refused.returncode, 2)
+        self.assertIn('pg_restore', refused.stderr)
+        # restored as the advice says, into a new database: every case there, every chain verifying
+        url = pg_cluster.create_db(self.cluster.url)
+        subprocess.run([os.path.join(pg_cluster.pg_bin(), 'pg_restore'), '--no-owner', '--dbname=' + url, path],
+                       capture_output=True, text=True, check=True, timeout=120)
+        restored = harness.Server(db=url, secret_file=self.a.secret_file)
+        try:
+            restored.start()
+            receipts = sorted(r for (r,) in self.a.query('SELECT receipt FROM cases'))
+            self.assertEqual(sorted(r for (r,) in restored.query('SELECT receipt FROM cases')), receipts)
+            token = restored.login('hb.admin', self.passwords['hb.admin'])
+            for receipt in receipts:
+                v = restored.request('GET', '/v1/orgs/HB/cases/%s/verify' % receipt, token=token)
+                self.assertEqual((v.status, v.json.get('intact')), (200, True), (receipt, v))
+        finally:
+            restored.cleanup()
+            pg_cluster.drop_db(url)
 
 
 if __name__ == '__main__':
