@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -431,27 +432,29 @@ static int bind_address(const char *listen, uint16_t port, struct sockaddr_stora
 	return OMB_EINVAL;
 }
 
-/* A whole PEM file as a string, at most 1 MiB. */
+/* A whole PEM file as a string, at most 1 MiB, read into one allocation so
+ * no copy of a key is left behind by a realloc. */
 static char *read_pem(const char *path)
 {
 	FILE *f = fopen(path, "rb");
+	struct stat st;
 	if (!f)
 		return NULL;
-	struct buf b;
-	buf_init(&b, 1 << 20);
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && buf_append(&b, chunk, n) == OMB_OK)
-		;
-	bool ok = !ferror(f) && !b.overflow && b.len > 0;
-	fclose(f);
-	sodium_memzero(chunk, sizeof chunk);
-	if (!ok) {
-		sodium_memzero(b.data, b.cap);
-		buf_free(&b);
+	if (fstat(fileno(f), &st) != 0 || st.st_size <= 0 || st.st_size > (1 << 20)) {
+		fclose(f);
 		return NULL;
 	}
-	return buf_steal(&b, &n);
+	size_t size = (size_t)st.st_size;
+	char *pem = xmalloc(size + 1);
+	bool ok = fread(pem, 1, size, f) == size;
+	fclose(f);
+	pem[ok ? size : 0] = '\0';
+	if (!ok) {
+		sodium_memzero(pem, size);
+		free(pem);
+		return NULL;
+	}
+	return pem;
 }
 
 static void free_key(char *key)
