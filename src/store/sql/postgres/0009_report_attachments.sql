@@ -1,4 +1,4 @@
--- PostgreSQL dialect of sql/sqlite/0008_report_attachments.sql, table for
+-- PostgreSQL dialect of sql/sqlite/0009_report_attachments.sql, table for
 -- table: BIGINT for INTEGER, BYTEA for BLOB.
 -- Evidence attached to telemarketing consumer reports (docs/api.md,
 -- "Telemarketing"): a screenshot, a recording, a PDF. The content is kept
