@@ -14,6 +14,7 @@
 #include "app/attachments.h"
 #include "app/cases.h"
 #include "app/outbox.h"
+#include "app/privacy.h"
 #include "app/protect.h"
 #include "app/screening.h"
 #include "base/clock.h"
@@ -204,6 +205,10 @@ int app_sweep(struct app *app, int64_t now)
 	}
 	if (rc == OMB_OK)
 		rc = accounts_purge_sessions(app, now);
+	if (rc == OMB_OK && (rc = privacy_sweep(app, now)) >= 0) {
+		done += rc;
+		rc = OMB_OK;
+	}
 	if (rc == OMB_OK && (rc = screening_sweep(app, now)) >= 0) {
 		done += rc;
 		rc = OMB_OK;

@@ -39,6 +39,7 @@ struct app {
 	bool sweeper_running;
 	struct screening *screen;        /* owned; the screening engine of `serve` (app/screening.h), else NULL */
 	struct key_cache *keys;          /* owned; recently verified API keys (app/accounts.c) */
+	int64_t privacy_swept_ms;        /* when the retention sweep last ran (app/privacy.c); under sweep_lock */
 };
 
 /* Opens the store, applies migrations and loads (or creates) the secret.

@@ -794,6 +794,13 @@ static int act_in_tx(struct app *app, const char *receipt, const struct principa
 	}
 	if (!staff)
 		customer_acting(&by);
+	struct privacy_erasure erased;
+	if ((rc = privacy_erasure_of(app, c.id, &erased)) != OMB_OK)
+		return rc;
+	if (erased.erased) {
+		err->reason = "the case's personal data was erased; it takes no more actions";
+		return OMB_ECONFLICT;
+	}
 	struct desk_result res;
 	memset(&res, 0, sizeof res);
 	char *owned = NULL;
@@ -1058,6 +1065,7 @@ static int view_in_tx(struct app *app, const char *receipt, const struct reader 
 	    (rc = staff_names(app, v)) == OMB_OK &&
 	    (rc = store_exec(app->store, STORE_Q_HEAD_LAST, SV_ARGS(SV_INT(c.id)), head_row, &h)) >= 0 &&
 	    (rc = attachments_of_case(app, c.id, &v->attachments, &v->n_attachments)) == OMB_OK &&
+	    (rc = privacy_erasure_of(app, c.id, &v->erasure)) == OMB_OK &&
 	    (rc = org_key(app, c.org_id, &k)) == OMB_OK) {
 		if (h.n)
 			v->head = h.items[h.n - 1];
@@ -1536,7 +1544,10 @@ static void doc_history(struct doc *d, const struct case_view *v)
 			snprintf(deadline, sizeof deadline, "%s due %s", e->deadline_set, due);
 		else
 			deadline[0] = '\0';
-		const char *text = v->events[i].text ? v->events[i].text : strcmp(e->kind, "note") == 0 ? "(internal note)" : "";
+		const char *text = v->events[i].text                          ? v->events[i].text
+				   : v->erasure.erased && e->has_commitment ? CASES_ERASED_MARK
+				   : strcmp(e->kind, "note") == 0            ? "(internal note)"
+									     : "";
 		const char *cells[] = {seq, at, e->kind, by, level, deadline,
 				       e->flags & CHAIN_FLAG_REPEATED ? "repeated_answer" : "", text};
 		doc_row(d, t, cells);
@@ -1589,7 +1600,13 @@ static struct doc *case_doc(const struct case_view *v, const char *kind, const c
 	doc_field(d, s, "receipt", "접수번호 / Receipt number", v->receipt);
 	doc_field(d, s, "org", "기관 / Organisation", v->org_code);
 	doc_field(d, s, "category", "분류 / Category", v->category);
-	doc_field(d, s, "subject", "제목 / Subject", v->subject);
+	doc_field(d, s, "subject", "제목 / Subject", v->erasure.erased ? CASES_ERASED_MARK : v->subject);
+	if (v->erasure.erased) {
+		iso(v->erasure.at_ms, buf);
+		char line[192];
+		snprintf(line, sizeof line, "%s (%s)", buf, v->erasure.cause);
+		doc_field(d, s, "erased", "개인정보 삭제 / Personal data erased", line);
+	}
 	doc_field(d, s, "level", "단계 / Level", ladder_level_name(v->state.level));
 	doc_field(d, s, "status", "상태 / Status", desk_status_name(v->state.status));
 	iso(v->state.opened_ms, buf);
@@ -1634,6 +1651,8 @@ static int otp_send_in_tx(struct app *app, const char *receipt, int64_t now)
 		rc = store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(c.id)), personal_contact, contact);
 	if (rc < 0)
 		return rc;
+	if (!*contact)
+		return OMB_OK; /* erased: nobody to send it to */
 	char *body = xasprintf("[%s] 인증번호 %s (10분간 유효) / One-time code %s for case %s, valid 10 minutes",
 			       c.org_code, code, code, receipt);
 	notify(app, c.org_id, contact, receipt, body);

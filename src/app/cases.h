@@ -22,6 +22,7 @@
 #include "app/app.h"
 #include "app/attachments.h"
 #include "app/document.h"
+#include "app/privacy.h"
 #include "desk/case.h"
 #include "desk/chain.h"
 #include "desk/figures.h"
@@ -137,6 +138,7 @@ struct case_view {
 	uint8_t public_key[CHAIN_PK_BYTES];
 	struct attachment_item *attachments;    /* the case's files, in event order */
 	size_t n_attachments;
+	struct privacy_erasure erasure;         /* erased: the personal data above is gone ("") */
 };
 
 /* Loads a case for a reader: staff (who may touch it), or the customer
@@ -145,6 +147,9 @@ struct case_view {
 int cases_view(struct app *app, const char *receipt, const struct principal *staff, const char *access_code,
 	       struct case_view *out, struct case_error *err);
 void case_view_free(struct case_view *v);
+
+/* What an erased datum reads as in documents. */
+#define CASES_ERASED_MARK "(삭제됨 / erased)"
 
 /* The case as a document (download): history, answers with roles,
  * deadlines met and missed, chain head and signature. */

@@ -89,6 +89,8 @@ static const struct setting settings[] = {
 	  "all files of one case together"),
 	I("attachments", "report_quota_bytes", attachments_report_quota_bytes, "20971520", 1, 1099511627776LL,
 	  "all files of one telemarketing report together"),
+	I("privacy", "retention_days", privacy_retention_days, "1095", 1, 3650,
+	  "days a closed case's personal data is kept when its organisation set no period (docs/privacy.md)"),
 	B("screen", "enabled", screen_enabled, "true", "run the call-screening engine in serve"),
 	S("screen", "snapshot", screen_snapshot, "", "engine snapshot file; empty = <db>.screen"),
 	I("screen", "snapshot_interval_s", screen_snapshot_interval_s, "300", 1, 86400,

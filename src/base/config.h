@@ -69,6 +69,8 @@ struct config {
 	int64_t attachments_max_bytes;        /* one file */
 	int64_t attachments_case_quota_bytes; /* all files of a case */
 	int64_t attachments_report_quota_bytes; /* all files of a telemarketing report */
+	/* [privacy] */
+	int64_t privacy_retention_days;       /* after closing, where the organisation set none */
 	/* [screen] */
 	bool screen_enabled;             /* run the call-screening engine in `serve` */
 	char *screen_snapshot;           /* engine snapshot file; "" = <db>.screen */
