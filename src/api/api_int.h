@@ -11,6 +11,7 @@
 #include "app/accounts.h"
 #include "app/attachments.h"
 #include "app/document.h"
+#include "app/privacy.h"
 #include "base/buf.h"
 
 #define API_MAX_PARAMS 4
@@ -245,5 +246,28 @@ int h_screen_appeal_open(struct api_req *r);
 int h_screen_appeal_confirm(struct api_req *r);
 int h_screen_appeals(struct api_req *r);
 int h_screen_appeal_decide(struct api_req *r);
+/* h_cases.c: a case as its reader sees it, files included (new reference). */
+struct case_view;
+json_t *api_case_json(const struct case_view *v);
+/* h_privacy.c: the purpose a staff reader states (?purpose= or X-Purpose;
+ * the read's default when absent; 400 naming "purpose" when not in the
+ * list), and the read logged with it, committed before any data leaves. */
+int api_read_purpose(struct api_req *r, enum privacy_read what, enum privacy_purpose *out);
+int api_log_read(struct api_req *r, const char *receipt, enum privacy_read what);
+int api_log_dossier_read(struct api_req *r, int64_t dossier_id);
+json_t *api_erasure_json(const struct privacy_erasure *e);
+/* h_privacy.c: the read log, retention, erasure, export, consents */
+int h_case_reads(struct api_req *r);
+int h_org_reads(struct api_req *r);
+int h_retention_get(struct api_req *r);
+int h_retention_put(struct api_req *r);
+int h_case_erase(struct api_req *r);
+int h_staff_erase(struct api_req *r);
+int h_case_consents(struct api_req *r);
+int h_case_consent_set(struct api_req *r);
+int h_staff_case_consents(struct api_req *r);
+int h_org_consents(struct api_req *r);
+int h_case_export(struct api_req *r);
+int h_org_export(struct api_req *r);
 
 #endif

@@ -98,19 +98,38 @@ static json_t *head_json(const struct chain_head *h, const uint8_t pk[CHAIN_PK_B
 	return j;
 }
 
+/* An erased case: its personal data reads as null, each event whose
+ * committed data is gone says so, and the erasure itself is shown. */
+static void erased_json(const struct case_view *v, json_t *j)
+{
+	static const char *const fields[] = {"name", "contact", "subject", "text"};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		json_object_set_new(j, fields[i], json_null());
+	json_t *events = json_object_get(j, "events");
+	for (size_t i = 0; i < v->n_events; i++) {
+		const struct case_event_view *e = &v->events[i];
+		if (e->ev.has_commitment && !e->text)
+			json_object_set_new(json_array_get(events, i), "erased", json_true());
+	}
+	json_object_set_new(j, "erased", api_erasure_json(&v->erasure));
+}
+
 static json_t *case_json(const struct case_view *v)
 {
 	const struct desk_case *s = &v->state;
 	json_t *events = json_array();
 	for (size_t i = 0; i < v->n_events; i++)
 		json_array_append_new(events, event_json(&v->events[i]));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:o, s:o}, s:b, s:b, s:b, s:o, s:o}",
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:o, s:o}, s:b, s:b, s:b, s:o, s:o}",
 			 "receipt", v->receipt, "org", v->org_code, "category", v->category, "subject", v->subject,
 			 "text", v->text, "name", v->name, "contact", v->contact, "level", ladder_level_name(s->level), "status",
 			 desk_status_name(s->status), "channel", desk_channel_name(s->channel), "deadlines", "answer",
 			 deadline_json(&s->answer), "final", deadline_json(&s->final), "about_center", s->about_center,
 			 "dispute_open", s->dispute_open, "awaiting_responsible", s->awaiting_responsible, "events",
 			 events, "head", head_json(&v->head, v->public_key));
+	if (v->erasure.erased)
+		erased_json(v, j);
+	return j;
 }
 
 /* ---- customers ---- */
@@ -150,6 +169,14 @@ static void add_attachments(const struct case_view *v, json_t *j)
 	json_object_set_new(j, "attachments", list);
 }
 
+json_t *api_case_json(const struct case_view *v)
+{
+	json_t *j = case_json(v);
+	add_attachments(v, j);
+	return j;
+}
+
+/* Staff reads are logged (privacy_log_read) before the data is answered. */
 static int reply_view(struct api_req *r, const struct principal *staff, unsigned status)
 {
 	struct case_view v;
@@ -159,9 +186,11 @@ static int reply_view(struct api_req *r, const struct principal *staff, unsigned
 		return no_such_case(r);
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
-	json_t *j = case_json(&v);
-	add_attachments(&v, j);
-	rc = api_reply(r, status, j);
+	if (staff && (rc = api_log_read(r, v.receipt, PRIVACY_READ_VIEW)) != OMB_OK) {
+		case_view_free(&v);
+		return rc;
+	}
+	rc = api_reply(r, status, api_case_json(&v));
 	case_view_free(&v);
 	return rc;
 }
@@ -233,6 +262,10 @@ static int download(struct api_req *r, const struct principal *staff)
 	int rc = cases_view(r->app, r->params[staff ? 1 : 0], staff, api_header(r, "X-Access-Code"), &v, &err);
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
+	if (staff && (rc = api_log_read(r, v.receipt, PRIVACY_READ_DOWNLOAD)) != OMB_OK) {
+		case_view_free(&v);
+		return rc;
+	}
 	struct doc *d = cases_document(&v);
 	case_view_free(&v);
 	rc = api_reply_document(r, d, format && !strcmp(format, "html"));
@@ -316,12 +349,17 @@ int h_case_access_code(struct api_req *r)
 
 /* ---- staff ---- */
 
-/* The case must belong to the {org} of the path. */
+/* The case must belong to the {org} of the path; a purpose the reader
+ * states must be one of the list before anything is done. */
 static int staff_case(struct api_req *r)
 {
 	struct case_view v;
 	struct case_error err;
-	int rc = cases_view(r->app, r->params[1], &r->who, NULL, &v, &err);
+	enum privacy_purpose why;
+	int rc = api_read_purpose(r, PRIVACY_READ_VIEW, &why);
+	if (rc != OMB_OK)
+		return rc;
+	rc = cases_view(r->app, r->params[1], &r->who, NULL, &v, &err);
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	bool ours = strcmp(v.org_code, r->params[0]) == 0;
@@ -672,25 +710,27 @@ int h_staff_attach(struct api_req *r)
 	return rc != OMB_OK ? rc : attach(r, &r->who);
 }
 
-/* The file's bytes as stored (file_reply.c). */
-static int send_file(struct api_req *r, const char *receipt, int seq_param)
+/* The file's bytes as stored (file_reply.c); a staff read is logged first. */
+static int send_file(struct api_req *r, const char *receipt, int seq_param, bool staff)
 {
 	int64_t seq;
 	struct attachment_file f;
 	int rc = api_path_id(r, seq_param, &seq);
 	if (rc == OMB_OK)
 		rc = attachments_get(r->app, receipt, (uint64_t)seq, &f);
+	if (rc == OMB_OK && staff && (rc = api_log_read(r, receipt, PRIVACY_READ_ATTACHMENT)) != OMB_OK)
+		free(f.data);
 	return rc != OMB_OK ? rc : api_reply_file(r, &f);
 }
 
 int h_case_attachment(struct api_req *r)
 {
 	int rc = customer_case(r);
-	return rc != OMB_OK ? rc : send_file(r, r->params[0], 1);
+	return rc != OMB_OK ? rc : send_file(r, r->params[0], 1, false);
 }
 
 int h_staff_attachment(struct api_req *r)
 {
 	int rc = staff_case(r);
-	return rc != OMB_OK ? rc : send_file(r, r->params[1], 2);
+	return rc != OMB_OK ? rc : send_file(r, r->params[1], 2, true);
 }

@@ -243,6 +243,10 @@ int h_dossier_get(struct api_req *r)
 	struct protection_error err;
 	if ((rc = protection_dossier_get(r->app, &r->who, id, &d, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
+	if ((rc = api_log_dossier_read(r, id)) != OMB_OK) { /* the customer's words: a read of their data */
+		doc_free(d);
+		return rc;
+	}
 	rc = api_reply_document(r, d, format && !strcmp(format, "html"));
 	doc_free(d);
 	return rc;

@@ -224,6 +224,31 @@ const struct route api_routes[] = {
 #undef SCREENER
 #undef MACHINE
 #undef EVIDENCE_READERS
+	/* privacy (docs/privacy.md): the read log, retention, erasure, export, consents */
+	{"GET", "/v1/cases/{receipt}/reads", h_case_reads, 0, ORG_ANY, 0, CUSTOMER, NULL,
+	 "who of the staff read my personal data, when and why"},
+	{"GET", "/v1/cases/{receipt}/export", h_case_export, 0, ORG_ANY, 0, CUSTOMER, NULL,
+	 "everything held about me on this case (JSON): the case, its read log, consents, erasure"},
+	{"POST", "/v1/cases/{receipt}/erasure", h_case_erase, 0, ORG_ANY, KB(1), CUSTOMER, NULL,
+	 "erase my personal data on this case (once it is closed); the chain still verifies"},
+	{"GET", "/v1/cases/{receipt}/consents", h_case_consents, 0, ORG_ANY, 0, CUSTOMER, NULL,
+	 "my consents for optional uses, current and history"},
+	{"POST", "/v1/cases/{receipt}/consents", h_case_consent_set, 0, ORG_ANY, KB(1), CUSTOMER, NULL,
+	 "grant or withdraw consent for an optional use (survey, marketing)"},
+	{"GET", "/v1/orgs/{org}/cases/{receipt}/consents", h_staff_case_consents, DESK, ORG_SERVED, 0, 0, NULL,
+	 "the customer's current consents on a case"},
+	{"GET", "/v1/orgs/{org}/reads", h_org_reads, ADMIN, ORG_OWN, 0, 0, NULL,
+	 "the read log of the organisation's cases (?receipt= for one)"},
+	{"GET", "/v1/orgs/{org}/retention", h_retention_get, ADMIN, ORG_OWN, 0, 0, NULL,
+	 "retention periods after closing, per organisation and category"},
+	{"POST", "/v1/orgs/{org}/retention", h_retention_put, ADMIN, ORG_OWN, KB(8), 0, NULL,
+	 "replace the retention periods"},
+	{"POST", "/v1/orgs/{org}/cases/{receipt}/erasure", h_staff_erase, ADMIN, ORG_OWN, KB(2), 0, NULL,
+	 "erase a customer's personal data on a request the organisation verified"},
+	{"POST", "/v1/orgs/{org}/exports", h_org_export, ADMIN, ORG_OWN, KB(1), 0, NULL,
+	 "everything held about a customer (by contact) in the organisation's cases (JSON)"},
+	{"GET", "/v1/orgs/{org}/consents", h_org_consents, ADMIN, ORG_OWN, 0, 0, NULL,
+	 "cases whose customer currently consents to ?purpose=survey|marketing"},
 	/* desk: published */
 	{"GET", "/v1/orgs/{org}/heads", h_heads, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "the day's last signed heads"},
 	{"GET", "/v1/orgs/{org}/figures", h_figures, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "published figures (JSON or CSV)"},
