@@ -101,11 +101,11 @@ export function caseSummary(c, dir, { staff = false, nowMs = Date.now() } = {}) 
 	return el('section', { class: 'case-summary', 'aria-labelledby': 'case-title' },
 		el('h3', { id: 'case-title' }, t('case.title', { receipt: c.receipt })),
 		dl([
-			['case.subject', c.subject],
+			['case.subject', c.subject ?? t('privacy.erased')],
 			['case.org', org ? localName(org) : c.org],
 			['case.category', dir.categoryName(c.org, c.category)],
-			staff ? ['case.name', c.name] : null,
-			staff ? ['case.contact', contact(c.contact)] : null,
+			staff ? ['case.name', c.name ?? t('privacy.erased')] : null,
+			staff ? ['case.contact', c.contact === null ? t('privacy.erased') : contact(c.contact)] : null,
 			['case.channel', label('channel', c.channel)],
 			['case.level', el('strong', { class: 'level', dataset: { level: c.level } }, levelText(c.level))],
 			['case.status', el('span', { class: 'status', dataset: { status: c.status } }, label('status', c.status))],
@@ -146,7 +146,8 @@ export function timeline(c, dir) {
 	const list = el('ol', { class: 'timeline' });
 	for (const e of c.events) {
 		const said = e.kind === 'opened' ? c.text : e.text; // the opening message comes with the case
-		const text = said !== undefined ? el('p', { class: 'event-text' }, said)
+		const text = e.erased ? el('p', { class: 'event-text muted' }, t('privacy.erased'))
+			: said !== undefined ? el('p', { class: 'event-text' }, said)
 			: e.text_hidden ? el('p', { class: 'event-text muted' }, t('event.text_hidden')) : null;
 		list.append(el('li', { class: 'event', dataset: { kind: e.kind, seq: e.seq } },
 			el('p', { class: 'event-head' }, el('span', { class: 'event-kind' }, label('event', e.kind)), ' · ', timeEl(e.at)),

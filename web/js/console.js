@@ -20,6 +20,13 @@ function orgPath(suffix) {
 	return `/v1/orgs/${encodeURIComponent(state.org)}${suffix}`;
 }
 
+/* A case's route with the purpose the reader chose: every answer with the
+ * case's personal data is logged with it (docs/privacy.md). */
+function casePath(receipt, suffix = '') {
+	const path = orgPath(`/cases/${encodeURIComponent(receipt)}${suffix}`);
+	return `${path}${path.includes('?') ? '&' : '?'}purpose=${encodeURIComponent($('read-purpose').value)}`;
+}
+
 /* Back to the login form: forget who was signed in and what was open. */
 function leaveDesk() {
 	$('desk').hidden = true;
@@ -177,7 +184,7 @@ async function openCase(receipt) {
 		$('dossier-link').hidden = true;
 	}
 	try {
-		state.caseData = await api('GET', orgPath(`/cases/${encodeURIComponent(receipt)}`));
+		state.caseData = await api('GET', casePath(receipt));
 		state.note = null;
 		await renderCase();
 		$('case-section-title').focus();
@@ -210,7 +217,7 @@ async function deskAction(form, suffix, body, done) {
 	say($('case-error'), '');
 	const ok = await busy(form.querySelector('button[type=submit]'), async () => {
 		try {
-			state.caseData = await post(orgPath(`/cases/${encodeURIComponent(state.caseData.receipt)}${suffix}`), body);
+			state.caseData = await post(casePath(state.caseData.receipt, suffix), body);
 			state.note = done;
 			return true;
 		} catch (e) {
@@ -363,11 +370,11 @@ function wire() {
 	$('queue-filter').addEventListener('change', renderQueue);
 	wireProtection({
 		me: () => state.me,
-		casePath: (suffix) => orgPath(`/cases/${encodeURIComponent(state.caseData.receipt)}${suffix}`),
+		casePath: (suffix) => casePath(state.caseData.receipt, suffix),
 		receipt: () => state.caseData.receipt,
 		ownPath,
 		afterEnd: async () => {
-			state.caseData = await api('GET', orgPath(`/cases/${encodeURIComponent(state.caseData.receipt)}`));
+			state.caseData = await api('GET', casePath(state.caseData.receipt));
 			await renderCase();
 			await loadQueue();
 		},

@@ -185,6 +185,71 @@ async function renderCase() {
 	say($('action-status'), note ? note() : '', 'ok');
 	$('case-section').hidden = false;
 	await renderReferral(c);
+	await renderPrivacy(c);
+}
+
+/* ---- privacy: who read my data, consents, export, erasure ---- */
+
+const CONSENT_WORDING = '2026-11'; // the version of the consent texts in the catalogues
+
+async function renderPrivacy(c) {
+	$('privacy-erased').hidden = !c.erased;
+	if (c.erased) say($('privacy-erased'), t('privacy.erased_at', { at: dateTime(c.erased.at), cause: t('privacy.cause.' + c.erased.cause) }), 'ok');
+	$('privacy-erase').disabled = !!c.erased || (c.status !== 'closed' && c.status !== 'referred');
+	for (const box of $('consents').querySelectorAll('input')) box.disabled = !!c.erased;
+	try {
+		const [reads, consents] = await Promise.all([
+			api('GET', casePath('/reads?limit=100'), { headers: caseHeaders() }),
+			api('GET', casePath('/consents'), { headers: caseHeaders() }),
+		]);
+		$('reads').querySelector('tbody').replaceChildren(...reads.items.map((r) => el('tr', {},
+			el('td', {}, dateTime(r.at)),
+			el('td', {}, `${r.by.staff_code} (${t('role.' + r.by.role)}, ${r.by.org})`),
+			el('td', {}, t('privacy.what.' + r.what)),
+			el('td', {}, t('privacy.purpose.' + r.purpose)))));
+		$('reads-empty').hidden = reads.items.length > 0;
+		for (const box of $('consents').querySelectorAll('input'))
+			box.checked = !!consents.current[box.dataset.purpose]?.granted;
+	} catch (e) {
+		say($('privacy-status'), errorText(e), 'error');
+	}
+}
+
+async function setConsent(box) {
+	try {
+		await api('POST', casePath('/consents'), {
+			body: { purpose: box.dataset.purpose, granted: box.checked, wording_version: CONSENT_WORDING },
+			headers: caseHeaders(),
+		});
+		say($('privacy-status'), t(box.checked ? 'privacy.consent_granted' : 'privacy.consent_withdrawn'), 'ok');
+	} catch (e) {
+		box.checked = !box.checked;
+		say($('privacy-status'), errorText(e), 'error');
+	}
+}
+
+async function exportMine() {
+	try {
+		const data = await api('GET', casePath('/export'), { headers: caseHeaders() });
+		saveBlob(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }), `${current.receipt}-export.json`);
+		say($('privacy-status'), t('downloads.saved', { file: `${current.receipt}-export.json` }), 'ok');
+	} catch (e) {
+		say($('privacy-status'), errorText(e), 'error');
+	}
+}
+
+async function eraseMine(button) {
+	if (!window.confirm(t('privacy.erase_confirm'))) return;
+	await busy(button, async () => {
+		try {
+			await api('POST', casePath('/erasure'), { body: {}, headers: caseHeaders() });
+			current.data = await api('GET', casePath(), { headers: caseHeaders() });
+			note = () => t('privacy.erase_done');
+		} catch (e) {
+			say($('privacy-status'), errorText(e), 'error');
+		}
+	});
+	await renderCase();
 }
 
 /* Where the customer can take the case next: the referral package once the
@@ -298,6 +363,9 @@ function wire() {
 	$('download-html').addEventListener('click', () => download('html'));
 	$('verify').addEventListener('click', verify);
 	$('referral-download').addEventListener('click', downloadReferral);
+	for (const box of $('consents').querySelectorAll('input')) box.addEventListener('change', () => setConsent(box));
+	$('privacy-export').addEventListener('click', exportMine);
+	$('privacy-erase').addEventListener('click', (ev) => eraseMine(ev.currentTarget));
 }
 
 async function main() {
