@@ -1645,14 +1645,14 @@ static int otp_send_in_tx(struct app *app, const char *receipt, int64_t now)
 	uint8_t hash[CRED_HASH_BYTES];
 	cred_code_digits(code, 6);
 	cred_hash(app->secret, code, strlen(code), hash);
-	rc = store_exec(app->store, STORE_Q_OTP_PUT,
-			SV_ARGS(SV_INT(c.id), SV_BLOB(hash, sizeof hash), SV_INT(now + CASE_OTP_TTL_MS)), NULL, NULL);
+	rc = store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(c.id)), personal_contact, contact);
+	if (rc >= 0 && !*contact)
+		return OMB_OK; /* erased: nobody to send it to */
 	if (rc >= 0)
-		rc = store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(c.id)), personal_contact, contact);
+		rc = store_exec(app->store, STORE_Q_OTP_PUT,
+				SV_ARGS(SV_INT(c.id), SV_BLOB(hash, sizeof hash), SV_INT(now + CASE_OTP_TTL_MS)), NULL, NULL);
 	if (rc < 0)
 		return rc;
-	if (!*contact)
-		return OMB_OK; /* erased: nobody to send it to */
 	char *body = xasprintf("[%s] 인증번호 %s (10분간 유효) / One-time code %s for case %s, valid 10 minutes",
 			       c.org_code, code, code, receipt);
 	notify(app, c.org_id, contact, receipt, body);

@@ -227,6 +227,12 @@ class Erasure(PrivacyTest):
         staff = self.staff('hb.agent', 'GET', '/v1/orgs/HB/cases/' + receipt)
         self.assertEqual((staff.status, staff.json['name'], staff.json['erased']['cause']), (200, None, 'request'))
         self.assertEqual(self.customer('POST', receipt, code, 'reopen').status, 409)
+        # a lost access code: the answer looks the same, but there is no contact to send to
+        sent = self.server.query('SELECT count(*) FROM outbox WHERE ref = ?', receipt)[0][0]
+        self.assertEqual(self.server.request('POST', '/v1/cases/%s/one-time-code' % receipt, {}).status, 202)
+        self.assertEqual(self.server.query('SELECT count(*) FROM outbox WHERE ref = ?', receipt)[0][0], sent)
+        self.assertEqual(self.server.query('SELECT count(*) FROM case_otps o JOIN cases c ON c.id = o.case_id '
+                                           'WHERE c.receipt = ?', receipt)[0][0], 0)
         self.assertEqual(self.customer('POST', receipt, code, 'consents',
                                        {'purpose': 'survey', 'granted': True, 'wording_version': 'v1'}).status, 409)
 
