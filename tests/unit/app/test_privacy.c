@@ -34,7 +34,7 @@ static void open_closed(struct app *app, struct case_receipt *r, int64_t at)
 	struct case_open_in in = {.org_code = "HB", .category = "CARD", .name = "김보존", .contact = "010-4444-5555",
 				  .subject = "보존 기간", .text = "결제 확인 부탁드립니다.", .channel = DESK_CH_WEB};
 	struct case_error err;
-	assert_int_equal(cases_open(app, &in, at, r, &err), OMB_OK);
+	assert_int_equal(cases_open(app, &in, at, r, NULL, &err), OMB_OK);
 	struct case_action_in accept = {.action = CASE_ACT_ACCEPT};
 	assert_int_equal(cases_act(app, r->receipt, NULL, &accept, at + 1000, &err), OMB_OK);
 }
@@ -104,7 +104,7 @@ static void erasure_waits_for_a_finished_case(void **state)
 				  .subject = "열린 민원", .text = "답변 기다립니다.", .channel = DESK_CH_WEB};
 	struct case_receipt r;
 	struct case_error cerr;
-	assert_int_equal(cases_open(app, &in, T0, &r, &cerr), OMB_OK);
+	assert_int_equal(cases_open(app, &in, T0, &r, NULL, &cerr), OMB_OK);
 	struct privacy_erasure e;
 	struct privacy_error perr;
 	assert_int_equal(privacy_erase(app, r.receipt, NULL, NULL, T0 + 1, &e, &perr), OMB_ECONFLICT);
