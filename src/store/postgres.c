@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
 #include <spawn.h>
 #include <stdbool.h>
@@ -557,6 +558,68 @@ static int pg_backup(void *conn, const char *path)
 	return OMB_OK;
 }
 
+/* ---- listeners ---- */
+
+/* A session of its own that runs LISTEN and then only waits: notices come
+ * in on its socket, each after the commit that sent it. */
+static int pg_listen(const char *target, const char *channel, const char *who, void **out)
+{
+	const char *keys[] = {"dbname", "application_name", NULL}, *values[] = {target, who, NULL};
+	PGconn *pg = PQconnectdbParams(keys, values, 1);
+	if (PQstatus(pg) != CONNECTION_OK) {
+		log_warn(LOG_MSG("store listener cannot connect"), LOG_S("error", PQerrorMessage(pg)));
+		PQfinish(pg);
+		return OMB_EAGAIN;
+	}
+	PQsetNoticeProcessor(pg, quiet, NULL);
+	char *name = PQescapeIdentifier(pg, channel, strlen(channel));
+	char *sql = xasprintf("LISTEN %s", name ? name : "\"\"");
+	PQfreemem(name);
+	PGresult *res = PQexec(pg, sql);
+	free(sql);
+	bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	if (!ok) {
+		log_warn(LOG_MSG("store listener cannot listen"), LOG_S("error", PQerrorMessage(pg)));
+		PQfinish(pg);
+		return OMB_EAGAIN;
+	}
+	*out = pg;
+	return OMB_OK;
+}
+
+static int drain_notices(PGconn *pg)
+{
+	int n = 0;
+	for (PGnotify *note; (note = PQnotifies(pg)) != NULL; n++)
+		PQfreemem(note);
+	return n;
+}
+
+static int pg_listen_wait(void *listener, int timeout_ms)
+{
+	PGconn *pg = listener;
+	int n = drain_notices(pg);
+	if (n)
+		return n;
+	struct pollfd pfd = {PQsocket(pg), POLLIN, 0};
+	if (pfd.fd < 0)
+		return OMB_EAGAIN;
+	int ready = poll(&pfd, 1, timeout_ms);
+	if (ready < 0)
+		return errno == EINTR ? 0 : OMB_EAGAIN;
+	/* readable: notices, or the server closing the session (a restart,
+	 * pg_terminate_backend), which PQconsumeInput reports */
+	if (ready && (!PQconsumeInput(pg) || PQstatus(pg) != CONNECTION_OK))
+		return OMB_EAGAIN;
+	return drain_notices(pg);
+}
+
+static void pg_listen_close(void *listener)
+{
+	PQfinish(listener);
+}
+
 const struct store_driver store_postgres_driver = {
 	.name = "postgres",
 	.connect = pg_connect,
@@ -571,4 +634,7 @@ const struct store_driver store_postgres_driver = {
 	.unit = pg_unit,
 	.writes = pg_writes,
 	.backup = pg_backup,
+	.listen = pg_listen,
+	.listen_wait = pg_listen_wait,
+	.listen_close = pg_listen_close,
 };

@@ -321,6 +321,24 @@ static int sq_backup(void *conn, const char *path)
 	return result;
 }
 
+/* SQLite has no notices: a listener is nothing, and a wait only sleeps, so
+ * processes sharing one file learn of each other's writes by reading. */
+static int sq_listen(const char *target, const char *channel, const char *who, void **out)
+{
+	*out = NULL;
+	return OMB_OK;
+}
+
+static int sq_listen_wait(void *listener, int timeout_ms)
+{
+	sqlite3_sleep(timeout_ms);
+	return 0;
+}
+
+static void sq_listen_close(void *listener)
+{
+}
+
 const struct store_driver store_sqlite_driver = {
 	.name = "sqlite",
 	.connect = sq_connect,
@@ -335,4 +353,7 @@ const struct store_driver store_sqlite_driver = {
 	.unit = sq_unit,
 	.writes = sq_writes,
 	.backup = sq_backup,
+	.listen = sq_listen,
+	.listen_wait = sq_listen_wait,
+	.listen_close = sq_listen_close,
 };

@@ -202,6 +202,39 @@ int store_backup(struct store *st, const char *path)
 	return st->driver->backup(conn, path);
 }
 
+/* ---- listeners ---- */
+
+struct store_listener {
+	const struct store_driver *driver;
+	void *impl;
+};
+
+int store_listener_open(struct store *st, const char *channel, const char *who, struct store_listener **out)
+{
+	void *impl = NULL;
+	int rc = st->driver->listen(st->target, channel, who, &impl);
+	if (rc != OMB_OK) {
+		store_note_error();
+		return rc;
+	}
+	*out = xmalloc(sizeof **out);
+	**out = (struct store_listener){st->driver, impl};
+	return OMB_OK;
+}
+
+int store_listener_wait(struct store_listener *l, int timeout_ms)
+{
+	return l->driver->listen_wait(l->impl, timeout_ms);
+}
+
+void store_listener_close(struct store_listener *l)
+{
+	if (!l)
+		return;
+	l->driver->listen_close(l->impl);
+	free(l);
+}
+
 /* ---- group commit ---- */
 
 /* Ends the open group: commit, and tell every unit of it how that went.

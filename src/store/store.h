@@ -120,6 +120,23 @@ int store_maintain(struct store *st);
  * format for PostgreSQL. OMB_EEXIST if path exists. */
 int store_backup(struct store *st, const char *path);
 
+/* Notices between nodes sharing a database, for what they must learn
+ * quickly (a block set on another node). A listener is a connection of its
+ * own, named who (PostgreSQL: application_name, seen in pg_stat_activity),
+ * that hears what is sent on channel after a commit; it says that
+ * something was sent, not what: the reader then reads what changed. A
+ * SQLite store has no notices: its waits only time out, and the reader's
+ * periodic read is all there is. Caller closes with store_listener_close.
+ * OMB_EAGAIN while the database is unreachable. */
+struct store_listener;
+int store_listener_open(struct store *st, const char *channel, const char *who, struct store_listener **out);
+/* Waits up to timeout_ms: the number of notices heard (> 0), 0 when none
+ * came, or OMB_EAGAIN when the connection was lost; what was sent meanwhile
+ * is not heard, so the caller closes it, opens a new one and reads what
+ * changed since it last read. */
+int store_listener_wait(struct store_listener *l, int timeout_ms);
+void store_listener_close(struct store_listener *l);
+
 /* Store errors since start, for /metrics. */
 uint64_t store_error_count(void);
 

@@ -27,6 +27,10 @@ struct store_driver {
 	int (*schema_version)(void *conn);
 	int (*maintain)(void *conn);
 	int (*backup)(void *conn, const char *path);
+	/* store.h's listener: a connection of its own (target as connect's). */
+	int (*listen)(const char *target, const char *channel, const char *who, void **out);
+	int (*listen_wait)(void *listener, int timeout_ms);
+	void (*listen_close)(void *listener);
 };
 
 extern const struct store_driver store_sqlite_driver;
