@@ -172,6 +172,7 @@ void screen_destroy(struct screen_engine *e)
 		pthread_spin_destroy(&s->lock);
 	}
 	free(e->shards);
+	screen_remote_free(e->remote);
 	table_free(e->incoming, (e->incoming_mask + 1) * sizeof *e->incoming);
 	free(e->scratch);
 	free(e->sdirty);
@@ -542,6 +543,11 @@ static void agg_roll(struct agg *g, int64_t epoch)
 	g->part[0] = (struct agg_part){0};
 	memset(g->synced, 0, sizeof g->synced);
 	g->epoch = epoch;
+}
+
+void screen_agg_roll(struct agg *g, int64_t epoch)
+{
+	agg_roll(g, epoch);
 }
 
 static void push_index(uint32_t **list, size_t *n, size_t *cap, size_t index)
@@ -1246,7 +1252,7 @@ void screen_merge(struct screen_engine *e, int64_t now_ms)
 	int64_t epoch = now_ms / AGG_EPOCH_MS;
 	pthread_mutex_lock(&e->merge_mutex);
 	bool full = epoch != e->merged_epoch;
-	if (e->nshards == 1) {
+	if (e->nshards == 1 && !e->remote) {
 		merge_alone(e, cfg, epoch, full);
 		pthread_mutex_unlock(&e->merge_mutex);
 		return;
@@ -1256,8 +1262,9 @@ void screen_merge(struct screen_engine *e, int64_t now_ms)
 		e->scratch_count = 0;
 		e->nsdirty = 0;
 	}
-	for (unsigned i = 0; i < e->nshards; i++) {
-		struct shard *s = &e->shards[i];
+	/* the other nodes' partials (partials.c) fold in as one more shard */
+	for (unsigned i = 0; i < e->nshards + (e->remote != NULL); i++) {
+		struct shard *s = i < e->nshards ? &e->shards[i] : e->remote;
 		pthread_spin_lock(&s->lock);
 		if (full) {
 			for (size_t j = 0; j < s->agg_slots; j++) {
@@ -1427,6 +1434,61 @@ int screen_lift(struct screen_engine *e, const struct phone *number, int64_t now
 		struct screen_verdict v = {SCREEN_ALLOW, 0, BIT(SR_LIFT_GRACE), 0};
 		ev_timeline(w->ev, now_ms, &v);
 	}
+	pthread_spin_unlock(&s->lock);
+	return rc;
+}
+
+/* A lift ends blocks that began before it; a running block is set unless
+ * the same or a longer one of the same kind is held. */
+static int block_apply_locked(struct shard *s, const struct screen_config *cfg, uint64_t key,
+			      const struct screen_block_state *b, int64_t now_ms)
+{
+	struct watch *w = screen_watch_get(s, key, false);
+	if (b->lifted_ms) {
+		int64_t grace = b->lifted_ms + cfg->lift_grace_ms;
+		if (!w && grace <= now_ms)
+			return 0;
+		if (!w && !(w = watch_open(s, key, &b->number, now_ms)))
+			return OMB_ELIMIT;
+		bool ends = w->blocked && w->block_from <= b->lifted_ms && w->block_until > b->lifted_ms;
+		if (!ends && w->lift_until >= grace)
+			return 0;
+		if (ends) {
+			w->blocked = 0;
+			w->op_block = 0;
+			w->block_until = b->lifted_ms;
+		}
+		w->lift_until = grace > w->lift_until ? grace : w->lift_until;
+		w->last_ms = now_ms;
+		struct screen_verdict v = {SCREEN_ALLOW, 0, BIT(SR_LIFT_GRACE), 0};
+		ev_timeline(w->ev, b->lifted_ms, &v);
+		return 1;
+	}
+	if (b->until_ms <= now_ms)
+		return 0;
+	if (w && w->blocked && w->block_until >= b->until_ms && w->op_block >= (b->operator_set != 0))
+		return 0;
+	if (!w && !(w = watch_open(s, key, &b->number, now_ms)))
+		return OMB_ELIMIT;
+	w->blocked = 1;
+	w->op_block = b->operator_set != 0;
+	w->block_from = b->from_ms;
+	w->block_until = b->until_ms;
+	w->last_ms = now_ms;
+	struct screen_verdict v = {SCREEN_BLOCK, 100, b->reasons ? b->reasons : BIT(SR_BLOCKED), 0};
+	ev_timeline(w->ev, b->from_ms, &v);
+	return 1;
+}
+
+int screen_block_apply(struct screen_engine *e, const struct screen_block_state *b, int64_t now_ms)
+{
+	uint64_t key = phone_key(&b->number);
+	if (key == PHONE_KEY_WITHHELD)
+		return OMB_EINVAL;
+	const struct screen_config *cfg = screen_config_current(e);
+	struct shard *s = screen_shard_of(e, key);
+	pthread_spin_lock(&s->lock);
+	int rc = block_apply_locked(s, cfg, key, b, now_ms);
 	pthread_spin_unlock(&s->lock);
 	return rc;
 }

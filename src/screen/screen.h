@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 #include "base/phone.h"
+#include "screen/sketch.h"
 
 enum screen_verdict_kind { SCREEN_ALLOW = 0, SCREEN_WARN = 1, SCREEN_BLOCK = 2 };
 
@@ -243,6 +244,25 @@ int screen_block(struct screen_engine *e, const struct phone *number, int64_t no
 int screen_lift(struct screen_engine *e, const struct phone *number, int64_t now_ms);
 int screen_allowlist(struct screen_engine *e, const struct phone *number, int on);
 
+/* Several nodes, one database: a block as the store holds it, written by
+ * any node (the engine's own rules there, or an operator), for the others
+ * to enforce. The state is applied, not the event, so applying a row twice
+ * or late does no harm. */
+struct screen_block_state {
+	struct phone number;
+	int64_t from_ms, until_ms;
+	int64_t lifted_ms;           /* 0 = not lifted */
+	uint32_t reasons;            /* bit (1u << enum screen_reason), for the evidence timeline */
+	int operator_set;
+};
+/* A block not lifted and not over at now_ms is set (kept if this engine
+ * already holds it or a longer one); a lifted one ends any block of the
+ * number that began before the lift and holds automatic blocks back for
+ * cfg.lift_grace_ms from it, as screen_lift does. Takes only the number's
+ * shard lock. Returns 1 when the engine changed, 0 when it already agreed,
+ * OMB_EINVAL for a withheld number, OMB_ELIMIT when the watch table is full. */
+int screen_block_apply(struct screen_engine *e, const struct screen_block_state *b, int64_t now_ms);
+
 /* Evidence kept for a warned or blocked number. */
 #define SCREEN_EV_CALLEES 32
 #define SCREEN_EV_PLACES 8
@@ -288,6 +308,28 @@ int screen_number_state(struct screen_engine *e, const struct phone *number, str
  * Stops early when fn returns non-zero. Returns the count visited. */
 size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
 			  int (*fn)(const struct screen_evidence *ev, void *arg), void *arg);
+
+/* Several nodes: per-cell and per-trunk aggregates, which span nodes, are
+ * exchanged as mergeable partials. A partial is one node's counts of a cell
+ * or trunk over one epoch of SCREEN_AGG_EPOCH_MS event time: counts add up,
+ * sketches merge by register maximum. key is the same on every node. */
+#define SCREEN_AGG_EPOCH_MS (15 * 60 * 1000LL)
+struct screen_partial {
+	uint64_t key;
+	int64_t epoch;               /* event time / SCREEN_AGG_EPOCH_MS */
+	char name[SCREEN_EV_NAME];
+	uint32_t attempts, ends, answered, bad, fresh_ends, fresh_bad;
+	uint8_t suspects[SKETCH_HLL_REGS], newcomers[SKETCH_HLL_REGS];
+};
+/* This engine's own partials (summed over its shards, without what
+ * screen_partials_import gave it) of the epoch of now_ms and the one before,
+ * into a malloc'd array the caller frees. Takes every shard lock in turn. */
+int screen_partials_export(struct screen_engine *e, int64_t now_ms, struct screen_partial **out, size_t *n);
+/* Replaces the other nodes' partials with parts (those of other epochs
+ * than now_ms's and the one before are ignored); the next screen_merge
+ * folds them into the view the rules read, beside this engine's own. Call
+ * from one thread at a time. */
+void screen_partials_import(struct screen_engine *e, const struct screen_partial *parts, size_t n, int64_t now_ms);
 
 void screen_stats(struct screen_engine *e, struct screen_stats *out);
 

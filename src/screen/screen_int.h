@@ -91,7 +91,7 @@ struct agg {
 	uint8_t dirty;             /* changed since the last merge */
 	char name[SCREEN_EV_NAME];
 };
-#define AGG_EPOCH_MS (15 * 60 * 1000LL)
+#define AGG_EPOCH_MS SCREEN_AGG_EPOCH_MS
 
 struct shard {
 	pthread_spinlock_t lock;
@@ -135,6 +135,8 @@ struct screen_engine {
 	uint32_t *sdirty;              /* scratch entries folded in this merge */
 	size_t nsdirty, sdirty_cap;
 	int64_t merged_epoch;          /* epoch of the last merge; a new epoch rebuilds the view */
+	struct shard *remote;          /* other nodes' partials (partials.c), folded by screen_merge
+					* like one more shard; NULL until the first import */
 };
 
 /* Shared by engine.c and snapshot.c. */
@@ -155,5 +157,7 @@ struct numinfo *screen_nums_get(struct shard *s, uint64_t key, bool create);
 struct watch *screen_watch_get(struct shard *s, uint64_t key, bool create);
 struct agg *screen_agg_get(struct shard *s, uint64_t key, bool create);
 struct screen_engine *screen_create_sized(const struct screen_config *cfg, const char **reason);
+void screen_agg_roll(struct agg *g, int64_t epoch);
+void screen_remote_free(struct shard *remote);
 
 #endif
