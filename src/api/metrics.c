@@ -7,6 +7,7 @@
 
 #include "api/api_int.h"
 #include "app/outbox.h"
+#include "app/screen_sync.h"
 #include "base/buf.h"
 #include "base/mem.h"
 #include "store/store.h"
@@ -119,6 +120,32 @@ static void render_latency(struct buf *b)
 	}
 }
 
+/* Screening across nodes (app/screen_sync.h, docs/operations.md). */
+static void render_sync(struct buf *b)
+{
+	struct screen_sync_stats st;
+	screen_sync_stats(&st);
+	buf_printf(b, "# HELP ombud_screen_sync_lag_ms From a block or lift written on its node to applied here: the last one.\n"
+		      "# TYPE ombud_screen_sync_lag_ms gauge\nombud_screen_sync_lag_ms %lld\n"
+		      "# HELP ombud_screen_sync_lag_max_ms The longest such lag since start.\n"
+		      "# TYPE ombud_screen_sync_lag_max_ms gauge\nombud_screen_sync_lag_max_ms %lld\n",
+		   (long long)st.lag_last_ms, (long long)st.lag_max_ms);
+	buf_printf(b, "# HELP ombud_screen_sync_listening 1 while the listener for other nodes' blocks is connected.\n"
+		      "# TYPE ombud_screen_sync_listening gauge\nombud_screen_sync_listening %d\n", st.listening);
+	struct { const char *name, *help; uint64_t v; } counters[] = {
+		{"applied", "Blocks and lifts of other nodes that changed this engine.", st.applied},
+		{"notices", "Notices of new blocks and lifts heard.", st.notices},
+		{"catchups", "Reads of block changes (on a notice, on the poll, on reconnect).", st.catchups},
+		{"reconnects", "Listeners opened again after one was lost.", st.reconnects},
+		{"partials_out", "Cell and trunk partials written for the other nodes.", st.partials_out},
+		{"partials_in", "Cell and trunk partials of other nodes read.", st.partials_in},
+	};
+	for (size_t i = 0; i < sizeof counters / sizeof counters[0]; i++)
+		buf_printf(b, "# HELP ombud_screen_sync_%s_total %s\n# TYPE ombud_screen_sync_%s_total counter\n"
+			      "ombud_screen_sync_%s_total %llu\n", counters[i].name, counters[i].help, counters[i].name,
+			   counters[i].name, (unsigned long long)counters[i].v);
+}
+
 char *metrics_render(size_t *len)
 {
 	struct buf b;
@@ -135,5 +162,6 @@ char *metrics_render(size_t *len)
 	for (int k = 0; k < OUTBOX_OUTCOMES; k++)
 		buf_printf(&b, "ombud_outbox_tries_total{outcome=\"%s\"} %llu\n", outcome[k],
 			   (unsigned long long)outbox_outcome_count((enum outbox_outcome_kind)k));
+	render_sync(&b);
 	return buf_steal(&b, len);
 }

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/outbox.h"
+#include "app/screen_sync.h"
 #include "app/tm.h"
 #include "base/clock.h"
 #include "base/credential.h"
@@ -46,6 +48,7 @@ struct screening {
 	pthread_mutex_t lock;            /* guards rec */
 	struct recorded *rec;
 	size_t rec_slots, rec_count;
+	struct screen_sync *sync;        /* owned; the other nodes' blocks and partials */
 };
 
 /* ---- small helpers ---- */
@@ -151,7 +154,7 @@ static void iso(int64_t ms, char *buf, size_t size)
 		clock_format_iso(ms, buf, size);
 }
 
-static uint32_t reasons_parse(const char *s)
+uint32_t screening_reasons_parse(const char *s)
 {
 	uint32_t bits = 0;
 	while (*s) {
@@ -458,6 +461,41 @@ static int snapshot_save(struct app *app)
 
 static void screening_free(struct app *app, bool save);
 
+/* A block another node recorded is in the store already: never record it here. */
+static void sync_applied(void *arg, const char *number, int64_t from_ms, int64_t until_ms)
+{
+	struct screening *sc = arg;
+	rec_mark(sc, number, from_ms, until_ms, clock_now_ms());
+}
+
+/* screen.node, or this host's name with the HTTP port (its process id when
+ * the port is picked at start, which a restart changes). */
+static void node_name(const struct config *cfg, char *buf, size_t size)
+{
+	if (*cfg->screen_node) {
+		snprintf(buf, size, "%s", cfg->screen_node);
+		return;
+	}
+	char host[128] = "localhost";
+	gethostname(host, sizeof host - 1);
+	if (cfg->port)
+		snprintf(buf, size, "%s:%lld", host, (long long)cfg->port);
+	else
+		snprintf(buf, size, "%s-%ld", host, (long)getpid());
+}
+
+static int sync_start(struct app *app)
+{
+	const struct config *cfg = app->cfg;
+	char node[192];
+	node_name(cfg, node, sizeof node);
+	struct screen_sync_config sync = {.node = node, .poll_ms = cfg->screen_sync_poll_ms,
+					  .partials_ms = cfg->screen_partials_interval_s * 1000,
+					  .default_cc = app->screen->default_cc, .applied = sync_applied,
+					  .arg = app->screen};
+	return screen_sync_start(app->store, app->screen->engine, &sync, &app->screen->sync);
+}
+
 static int feed_from_store(struct app *app, int64_t now, bool restored)
 {
 	int fed = 0, rc = feed_registry(app);
@@ -517,6 +555,11 @@ int screening_open(struct app *app, char *errbuf, size_t errlen)
 	sc->next_merge_ms = now;
 	sc->next_feed_ms = now + sc->feed_every_ms;
 	sc->next_snapshot_ms = now + sc->snapshot_every_ms;
+	if ((rc = sync_start(app)) != OMB_OK) {
+		snprintf(errbuf, errlen, "screen: cannot start the thread that syncs with other nodes");
+		screening_free(app, false);
+		return rc;
+	}
 	struct screen_stats st;
 	screen_stats(sc->engine, &st);
 	log_info(LOG_MSG("screening ready"), LOG_S("snapshot", sc->snapshot_path), LOG_I("restored", restored),
@@ -530,6 +573,7 @@ static void screening_free(struct app *app, bool save)
 	struct screening *sc = app->screen;
 	if (!sc)
 		return;
+	screen_sync_stop(sc->sync);
 	if (save && app->store)
 		snapshot_save(app);
 	screen_destroy(sc->engine);
@@ -630,7 +674,10 @@ static int block_record(struct app *app, const struct block_row_in *in, int64_t 
 		return rc;
 	*block_id = id;
 	if (rc == 0)
-		return OMB_OK; /* recorded before (a restart without its snapshot) */
+		return OMB_OK; /* recorded before (a restart without its snapshot, or another node's) */
+	rc = store_exec(app->store, STORE_Q_SCREEN_CHANGE_ADD, SV_ARGS(SV_INT(id), SV_INT(now)), NULL, NULL);
+	if (rc < 0)
+		return rc;
 	rc = evidence_insert(app, id, in->ev, in->key, now, &ev_id);
 	if (rc == OMB_OK && in->warn)
 		rc = warn_callees(app, in->ev, id);
@@ -952,7 +999,7 @@ static int evidence_step_row(void *ctx, const struct store_row *row)
 		.verdict = (uint8_t)(!strcmp(verdict, "block") ? SCREEN_BLOCK : !strcmp(verdict, "warn") ? SCREEN_WARN
 												   : SCREEN_ALLOW),
 		.score = (uint8_t)store_row_int(row, 2),
-		.reasons = reasons_parse(store_row_text(row, 3)),
+		.reasons = screening_reasons_parse(store_row_text(row, 3)),
 	};
 	return 0;
 }
@@ -1152,6 +1199,8 @@ static int lift_in_tx(struct app *app, const struct phone *p, const char *by, co
 		rc = store_exec(app->store, STORE_Q_SCREEN_BLOCK_LIFT,
 				SV_ARGS(SV_INT(now), SV_TEXT(by), SV_TEXT(reason), SV_INT((int64_t)key), SV_INT(now)), NULL, NULL);
 	*lifted = rc > 0;
+	if (rc > 0)  /* for the other nodes */
+		rc = store_exec(app->store, STORE_Q_SCREEN_CHANGE_LIFTS, SV_ARGS(SV_INT(now), SV_INT((int64_t)key)), NULL, NULL);
 	return rc < 0 ? rc : OMB_OK;
 }
 

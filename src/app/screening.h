@@ -54,6 +54,9 @@ void screening_close(struct app *app);
  * and saves the periodic snapshot. Returns the items acted on or a code. */
 int screening_sweep(struct app *app, int64_t now);
 
+/* Reason codes "a;b" (as recorded) back to their bits; unknown ones are left out. */
+uint32_t screening_reasons_parse(const char *s);
+
 /* One attempt as the SIP proxy sends it; strings borrowed. */
 struct screening_attempt_in {
 	const char *call_id, *caller, *callee, *origin, *trunk, *cell, *attestation;

@@ -108,6 +108,12 @@ static const struct setting settings[] = {
 	  "callers the engine tracks (80 bytes each)"),
 	I("screen", "feed_interval_s", screen_feed_interval_s, "60", 1, 86400,
 	  "how often the telemarketing registry and reports are re-read from the store"),
+	S("screen", "node", screen_node, "",
+	  "this node's name among nodes sharing one database; empty = host name and server.port"),
+	I("screen", "sync_poll_ms", screen_sync_poll_ms, "5000", 100, 3600000,
+	  "read other nodes' blocks and lifts this often even without a notice (SQLite: the only way)"),
+	I("screen", "partials_interval_s", screen_partials_interval_s, "10", 1, 3600,
+	  "how often per-cell and per-trunk partials are exchanged with the other nodes"),
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])
