@@ -13,10 +13,18 @@ own so that it can be restarted under them.
   opens loses no acknowledged case;
 - `ombud backup` is pg_dump's archive and says how to restore it; restored
   that way into a new database, every case is there and every chain verifies.
+- screening across nodes: an operator's block on node A answers `block` on
+  node B, and its lift `allow` (each time printed); a block made while B's
+  listener is cut off (pg_terminate_backend) is caught up when it is back;
+  SIM-box traffic split over both nodes flags the cell on both, which
+  neither half does alone, and the block the engine then sets on one node
+  holds on the other.
 """
+import json
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -31,6 +39,9 @@ CASES = 24
 # an SMS contact: every message goes to the gateway sink
 BODY = {'category': 'CARD', 'name': '김영희', 'contact': '010-3456-7890', 'subject': '이중 결제',
         'text': '같은 결제가 두 번 청구되었습니다.'}
+# screening across nodes: how long a test waits for the other node (generous; the times are printed)
+SYNC_LIMIT_S = 30
+SIM_CELL = 'CELL-SIMBOX-7'
 
 
 class TwoNodes(unittest.TestCase):
@@ -42,9 +53,17 @@ class TwoNodes(unittest.TestCase):
         try:
             url = pg_cluster.create_db(cls.cluster.url)
             net = ('--set', 'outbox.sender=net', '--set', 'gateway.url=http://127.0.0.1:%d/v1/send' % cls.sink.port)
-            cls.a = harness.Server(*net, db=url)
-            cls.b = harness.Server(*net, db=url, secret_file=cls.a.secret_file)
+            # the poll is long, so that a block is seen through a notice or the catch-up on reconnect;
+            # partials every second and merges every half second, so that the aggregate test is quick
+            fd, cls.rules = tempfile.mkstemp(suffix='.conf', prefix='ombud-rules-')
+            with os.fdopen(fd, 'w') as f:
+                f.write('agg_merge_ms = 500\n')
+            sync = ('--set', 'screen.sync_poll_ms=600000', '--set', 'screen.partials_interval_s=1',
+                    '--set', 'screen.config=' + cls.rules)
+            cls.a = harness.Server(*net, *sync, '--set', 'screen.node=A', db=url)
+            cls.b = harness.Server(*net, *sync, '--set', 'screen.node=B', db=url, secret_file=cls.a.secret_file)
             cls.passwords = harness.demo_accounts(cls.a)
+            cls.a.add_user('KA', 'k.scr', 'screener', 'carrier')
             cls.a.start()
             cls.b.start()
         except Exception:
@@ -65,6 +84,7 @@ class TwoNodes(unittest.TestCase):
             n.cleanup()
         cls.cluster.destroy()
         cls.sink.stop()
+        os.unlink(cls.rules)
         if any(c not in (0, None) for c in codes):
             raise AssertionError('a node exited %s:\n%s\n---\n%s' % (codes, logs[0], logs[1]))
 
@@ -306,6 +326,120 @@ class TwoNodes(unittest.TestCase):
         finally:
             restored.cleanup()
             pg_cluster.drop_db(url)
+
+    # -- screening across nodes --
+
+    seq = 0
+
+    def setUp(self):
+        self.scr = self.a.login('k.scr') if self._testMethodName.startswith('test_7') else None  # after test_2's day
+
+    def call_id(self):
+        type(self).seq += 1
+        return 'mn-call-%d' % self.seq
+
+    def check(self, node, caller, callee='010-7100-0001', **extra):
+        body = dict(call_id=self.call_id(), caller=caller, callee=callee, origin='domestic', trunk='KT-GW1', **extra)
+        r = node.request('POST', '/v1/screen/check', body, token=self.scr)
+        self.assertEqual(r.status, 200, r)
+        return r.json
+
+    def sync_metric(self, node, name):
+        for line in node.request('GET', '/metrics').raw.splitlines():
+            if line.startswith('ombud_screen_sync_%s ' % name):
+                return int(line.rsplit(' ', 1)[1])
+        raise AssertionError('no ombud_screen_sync_%s in /metrics' % name)
+
+    def until(self, what, test, limit=SYNC_LIMIT_S):
+        """Polls test() until true; returns the seconds it took (printed by the caller)."""
+        start = time.monotonic()
+        while not test():
+            self.assertLess(time.monotonic() - start, limit, what + ': not seen in time')
+            time.sleep(0.02)
+        return time.monotonic() - start
+
+    def test_7a_operator_block_on_a_answers_block_on_b_then_lift(self):
+        number = '010-4100-0001'
+        self.assertEqual(self.check(self.b, number)['verdict'], 'allow')
+        r = self.a.request('POST', '/v1/screen/blocks', {'number': number, 'reason': 'police request'}, token=self.scr)
+        self.assertEqual(r.status, 201, r)
+        took = self.until('the block on node B', lambda: self.check(self.b, number)['verdict'] == 'block')
+        self.assertIn('operator_block', self.check(self.b, number)['reasons'])
+        r = self.b.request('POST', '/v1/screen/blocks/%s/lift' % number, {'reason': 'holder verified'}, token=self.scr)
+        self.assertEqual(r.status, 200, r)
+        lifted = self.until('the lift on node A', lambda: self.check(self.a, number)['verdict'] == 'allow')
+        print('block made on A answered block on B after %.3f s; lift made on B answered allow on A after %.3f s '
+              '(from commit to applied, as the nodes measure it: B %d ms, A %d ms)'
+              % (took, lifted, self.sync_metric(self.b, 'lag_ms'), self.sync_metric(self.a, 'lag_ms')))
+        self.assertGreater(self.sync_metric(self.b, 'applied_total'), 0)
+        self.assertEqual(self.sync_metric(self.b, 'listening'), 1)
+
+    def listener_pid(self, node_name):
+        out = subprocess.run([os.path.join(pg_cluster.pg_bin(), 'psql'), '-X', '-q', '-A', '-t', '-d', self.cluster.url,
+                              '-c', "SELECT pid FROM pg_stat_activity WHERE application_name = 'ombud listener %s'"
+                              % node_name], capture_output=True, text=True, check=True).stdout.split()
+        self.assertEqual(len(out), 1, out)
+        return int(out[0])
+
+    def test_7b_block_made_while_b_is_cut_off_is_caught_up(self):
+        number = '010-4100-0002'
+        self.assertEqual(self.check(self.b, number)['verdict'], 'allow')
+        reconnects = self.sync_metric(self.b, 'reconnects_total')
+        subprocess.run([os.path.join(pg_cluster.pg_bin(), 'psql'), '-X', '-q', '-d', self.cluster.url, '-c',
+                        'SELECT pg_terminate_backend(%d)' % self.listener_pid('B')], check=True, capture_output=True)
+        self.until('node B losing its listener', lambda: self.sync_metric(self.b, 'listening') == 0, limit=5)
+        r = self.a.request('POST', '/v1/screen/blocks', {'number': number, 'reason': 'while B was away'},
+                           token=self.scr)
+        self.assertEqual(r.status, 201, r)
+        self.assertEqual(self.sync_metric(self.b, 'listening'), 0, 'B was back before the block: nothing to catch up')
+        took = self.until('the block on node B', lambda: self.check(self.b, number)['verdict'] == 'block')
+        self.assertEqual(self.sync_metric(self.b, 'reconnects_total'), reconnects + 1)
+        self.assertEqual(self.sync_metric(self.b, 'listening'), 1)
+        self.listener_pid('B')  # one listener again
+        print('block made while B was cut off answered block on B %.3f s later (after its reconnect)' % took)
+
+    def feed(self, node, lines):
+        """Each line: three calls to distinct callees in SIM_CELL, the first two ending unanswered."""
+        now = node.request('POST', '/v1/test/clock', {'advance_ms': 0}).json['now_ms']
+        events = []
+        for i, line in enumerate(lines):
+            for k in range(3):
+                base = dict(caller=line, callee='010-72%02d-%04d' % (i, k), origin='domestic', trunk='SKT-9',
+                            cell=SIM_CELL)
+                cid = self.call_id()
+                events.append(dict(base, ts_ms=now, call_id=cid, event='attempt'))
+                if k < 2:
+                    events.append(dict(base, ts_ms=now, call_id=cid, event='end', duration_ms=0, answered=0))
+        r = node.request('POST', '/v1/screen/events', raw=''.join(json.dumps(e) + '\n' for e in events).encode(),
+                         token=self.scr, headers={'Content-Type': 'application/x-ndjson'})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json['bad'], 0, r)
+
+    def fresh_line_flagged(self, node, line):
+        v = self.check(node, line, callee='010-7300-%04d' % (self.seq % 10000), cell=SIM_CELL)
+        return 'simbox_cell' in v['reasons']
+
+    def test_7c_simbox_traffic_split_over_both_nodes_is_seen_in_the_merged_cell(self):
+        a_lines = ['010-6100-%04d' % i for i in range(5)]
+        b_lines = ['010-6200-%04d' % i for i in range(5)]
+        self.feed(self.a, a_lines)
+        time.sleep(2.5)   # two exchanges of partials and several merges: A's half is all there is
+        for node in self.nodes:
+            self.assertFalse(self.fresh_line_flagged(node, '010-6900-0001'), 'half the SIM box flags the cell')
+        self.feed(self.b, b_lines)
+        took = [self.until('the merged cell on node %s' % name,
+                           lambda node=node: self.fresh_line_flagged(node, '010-6900-0002'))
+                for name, node in zip('AB', self.nodes)]
+        print('SIM-box lines split 5 + 5 over A and B: the cell flagged on A after %.3f s, on B after %.3f s more'
+              % tuple(took))
+        self.assertGreater(self.sync_metric(self.a, 'partials_in_total'), 0)
+        # a SIM line of A's calls again: A's engine blocks it (its own block), and B enforces it
+        v = self.check(self.a, a_lines[0], callee='010-7400-0001', cell=SIM_CELL)
+        self.assertEqual(v['verdict'], 'block', v)
+        self.assertIn('simbox_cell', v['reasons'])
+        took = self.until('the engine\'s block on node B',
+                          lambda: self.check(self.b, a_lines[0], callee='010-7400-0002')['verdict'] == 'block')
+        print('the block A\'s engine set answered block on B after %.3f s (one sweep records it)' % took)
 
 
 if __name__ == '__main__':
