@@ -68,7 +68,8 @@ int screen_partials_export(struct screen_engine *e, int64_t now_ms, struct scree
 		}
 		pthread_spin_unlock(&s->lock);
 	}
-	qsort(all, count, sizeof *all, by_key);
+	if (count)
+		qsort(all, count, sizeof *all, by_key);
 	struct screen_partial *parts = xmalloc((2 * count + 1) * sizeof *parts);
 	size_t np = 0;
 	for (size_t i = 0; i < count;) {
