@@ -552,6 +552,43 @@ static void lost_sessions_are_replaced(void **state)
 	assert_true(store_schema_version(st) >= 1);
 }
 
+static void pg_run(const char *url, const char *sql)
+{
+	PGconn *pg = PQconnectdb(url);
+	PGresult *res = PQexec(pg, sql);
+	ExecStatusType st = PQresultStatus(res);
+	assert_true(st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK);
+	PQclear(res);
+	PQfinish(pg);
+}
+
+/* A listener hears what is sent on its channel after the commit (PostgreSQL)
+ * or only times out (SQLite); a listener whose session is killed says so. */
+static void listener_hears_notices(void **state)
+{
+	struct fixture *f = *state;
+	struct store *st = migrated(state);
+	struct store_listener *l = NULL;
+	assert_int_equal(store_listener_open(st, "unit_chan", "unit listener", &l), OMB_OK);
+	assert_int_equal(store_listener_wait(l, 50), 0);
+	if (!test_db_postgres()) {
+		store_listener_close(l);
+		return;
+	}
+	pg_run(f->db.url, "BEGIN; NOTIFY unit_chan, 'a'; NOTIFY other_chan; COMMIT");
+	int heard = 0;
+	for (int i = 0; i < 50 && !heard; i++)
+		heard = store_listener_wait(l, 100);
+	assert_int_equal(heard, 1);
+	assert_int_equal(store_listener_wait(l, 50), 0);
+	pg_run(f->db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'unit listener'");
+	int rc = 0;
+	for (int i = 0; i < 50 && rc == 0; i++)
+		rc = store_listener_wait(l, 100);
+	assert_int_equal(rc, OMB_EAGAIN);
+	store_listener_close(l);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -568,6 +605,7 @@ int main(void)
 		T(null_and_blob_round_trip),
 		T(concurrent_units_commit_together),
 		T(numbered_parameters_and_wide_integers),
+		T(listener_hears_notices),
 		T(nodes_take_turns_on_locked_rows),
 		T(nodes_never_claim_one_message_twice),
 		T(lost_sessions_are_replaced),
