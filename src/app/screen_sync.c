@@ -270,7 +270,7 @@ static void step(struct screen_sync *s)
 			log_warn(LOG_MSG("screen changes not read"), LOG_S("error", omb_err_name(rc)));
 		s->next_poll_ms = now + s->cfg.poll_ms;
 	}
-	if (now >= s->next_partials_ms) {
+	if (s->cfg.partials_ms && now >= s->next_partials_ms) {
 		int rc = publish_partials(s, now);
 		if (rc == OMB_OK)
 			rc = merge_partials(s, now);

@@ -28,7 +28,7 @@
 struct screen_sync_config {
 	const char *node;            /* this node's name (copied) */
 	int64_t poll_ms;             /* catch-up reads without a notice */
-	int64_t partials_ms;         /* partials written and read */
+	int64_t partials_ms;         /* partials written and read; 0 = never (one node) */
 	uint16_t default_cc;         /* for the numbers of the rows */
 	/* told of each block applied, so the sweep does not record it again;
 	 * may be NULL */

@@ -112,8 +112,8 @@ static const struct setting settings[] = {
 	  "this node's name among nodes sharing one database; empty = host name and server.port"),
 	I("screen", "sync_poll_ms", screen_sync_poll_ms, "5000", 100, 3600000,
 	  "read other nodes' blocks and lifts this often even without a notice (SQLite: the only way)"),
-	I("screen", "partials_interval_s", screen_partials_interval_s, "10", 1, 3600,
-	  "how often per-cell and per-trunk partials are exchanged with the other nodes"),
+	I("screen", "partials_interval_s", screen_partials_interval_s, "10", 0, 3600,
+	  "how often per-cell and per-trunk partials are exchanged with the other nodes; 0 = never (one node)"),
 };
 
 #define NSETTINGS (sizeof settings / sizeof settings[0])

@@ -85,7 +85,7 @@ struct config {
 	int64_t screen_feed_interval_s;  /* how often the registry and reports are re-read from the store */
 	char *screen_node;               /* this node's name among nodes on one database; "" = host:port */
 	int64_t screen_sync_poll_ms;     /* catch-up read of other nodes' blocks when no notice came */
-	int64_t screen_partials_interval_s; /* how often cell/trunk partials are exchanged between nodes */
+	int64_t screen_partials_interval_s; /* how often cell/trunk partials are exchanged between nodes; 0 = never */
 };
 
 /* Where a value came from, for error messages. */
