@@ -7,7 +7,9 @@
 # each), their rates summed. The PostgreSQL cluster is the tests' throw-away
 # one (tests/pg_cluster.py: fsync off, like SQLite's synchronous=NORMAL,
 # which does not sync at commit either), started and stopped around this
-# script.
+# script. Last, block propagation: two screening nodes on a fresh database,
+# an operator's block (and its lift) on one, the other asked until it
+# answers it (bench/propagation.py; PROPAGATIONS, default 200, of each).
 # usage: bench/nodes.sh BUILD_DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,6 +19,7 @@ fi
 BUILD=$(cd "${1:-build}" && pwd)
 CASES=${CASES:-20000}
 DURATION=${DURATION:-10s}
+PROPAGATIONS=${PROPAGATIONS:-200}
 source "$here/lib.sh"
 CASES_URL=http://127.0.0.1
 export OMBUD_SECURITY_SECRET_FILE=$SCRATCH/secret OMBUD_SCREEN_SNAPSHOT=$SCRATCH/node.screen
@@ -96,3 +99,21 @@ node "$PG_URL"
 B=$NODE_PORT
 run_wrk2 "$A" "$B" "PostgreSQL, 2 nodes: case reads" "$SCRATCH/read_pg.lua"
 run_wrk2 "$A" "$B" "PostgreSQL, 2 nodes: case opens" "$SCRATCH/open.lua"
+
+# screening nodes: each its own snapshot and name, a small engine
+screen_node() {  # screen_node DB NAME
+  rm -f "$SCRATCH/port"
+  start_ombud "$1" --set security.lookup_per_min=1000000000 --set security.login_per_min=1000 \
+    --set screen.max_callers=100000 --set screen.node="$2" --set screen.snapshot="$SCRATCH/$2.screen"
+  NODE_PORT=$PORT
+}
+PROP_URL=$(pg_db)
+"$BUILD/ombud" user add --db "$PROP_URL" --org KA --org-kind carrier --org-name "KA carrier" --login bench.scr \
+  --role screener --password-stdin <<< "correct-horse-battery" >/dev/null
+screen_node "$PROP_URL" A
+A=$NODE_PORT
+screen_node "$PROP_URL" B
+B=$NODE_PORT
+echo
+echo "# block propagation, node A to node B on one PostgreSQL database (LISTEN/NOTIFY), $PROPAGATIONS of each"
+python3 "$here/propagation.py" "$CASES_URL:$A" "$CASES_URL:$B" bench.scr correct-horse-battery "$PROPAGATIONS"
