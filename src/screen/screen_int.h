@@ -1,5 +1,5 @@
-/* screen_int.h — the engine's private structures, shared by engine.c and
- * snapshot.c only. Nothing outside src/screen/ includes this. */
+/* screen_int.h — the engine's private structures, shared by engine.c,
+ * snapshot.c and partials.c only. Nothing outside src/screen/ includes this. */
 #ifndef OMBUD_SCREEN_SCREEN_INT_H
 #define OMBUD_SCREEN_SCREEN_INT_H
 
