@@ -369,7 +369,7 @@ class TwoNodes(unittest.TestCase):
         self.assertEqual(r.status, 200, r)
         lifted = self.until('the lift on node A', lambda: self.check(self.a, number)['verdict'] == 'allow')
         print('block made on A answered block on B after %.3f s; lift made on B answered allow on A after %.3f s '
-              '(from commit to applied, as the nodes measure it: B %d ms, A %d ms)'
+              '(from written to applied, as the nodes measure it: B %d ms, A %d ms)'
               % (took, lifted, self.sync_metric(self.b, 'lag_ms'), self.sync_metric(self.a, 'lag_ms')))
         self.assertGreater(self.sync_metric(self.b, 'applied_total'), 0)
         self.assertEqual(self.sync_metric(self.b, 'listening'), 1)
