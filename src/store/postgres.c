@@ -622,6 +622,12 @@ static void pg_listen_close(void *listener)
 
 const struct store_driver store_postgres_driver = {
 	.name = "postgres",
+	/* Each unit is a transaction of its own: in a shared one, a unit's row
+	 * locks would be held through the units after it, and two nodes' groups
+	 * could each wait for a row the other holds (a deadlock PostgreSQL
+	 * breaks by failing a whole group). The server batches concurrent
+	 * commits into one WAL flush by itself. */
+	.shared_writer = false,
 	.connect = pg_connect,
 	.disconnect = pg_disconnect,
 	.exec = pg_exec,

@@ -341,6 +341,7 @@ static void sq_listen_close(void *listener)
 
 const struct store_driver store_sqlite_driver = {
 	.name = "sqlite",
+	.shared_writer = true, /* one writer per file anyway, and a commit is the cost: units share one */
 	.connect = sq_connect,
 	.disconnect = sq_disconnect,
 	.exec = sq_exec,

@@ -7,7 +7,9 @@
  * leaves the transaction open for them and waits; the last one of the group
  * commits it for all, and each learns the outcome before it returns. So a
  * write is acknowledged only once committed, a failed unit is undone alone,
- * and many writers pay for one commit (group commit). */
+ * and many writers pay for one commit (group commit). A driver without a
+ * shared writer (PostgreSQL, where several nodes write at once) runs each
+ * unit as a transaction on the thread's own connection instead. */
 #include "store/store.h"
 
 #include <stdatomic.h>
@@ -20,6 +22,7 @@
 #include "store/store_int.h"
 
 #define GROUP_MAX 64   /* units committed together at most */
+
 
 struct conn_node {
 	void *conn;
@@ -135,7 +138,8 @@ int store_open(const char *url, struct store **out, char *errbuf, size_t errlen)
 	pthread_key_create(&st->key, on_thread_exit);
 	pthread_mutex_init(&st->wlock, NULL);
 	pthread_cond_init(&st->committed, NULL);
-	/* The writer connects now, so a bad path fails at start, not on the first request. */
+	/* The writer connects now, so a bad path fails at start, not on the first
+	 * request (without a shared writer, that is all it is for). */
 	int rc = st->driver->connect(st->target, &st->writer, errbuf, errlen);
 	if (rc != OMB_OK) {
 		store_close(st);
@@ -255,6 +259,11 @@ static int begin_unit(struct store *st, struct conn_node *node)
 {
 	if (node->writing)
 		return OMB_ESTORE; /* units do not nest */
+	if (!st->driver->shared_writer) {
+		int rc = st->driver->begin(node->conn, true);
+		node->writing = rc == OMB_OK;
+		return rc;
+	}
 	atomic_fetch_add(&st->queued, 1);
 	pthread_mutex_lock(&st->wlock);
 	atomic_fetch_sub(&st->queued, 1);
@@ -283,6 +292,8 @@ static int begin_unit(struct store *st, struct conn_node *node)
 static int keep_unit(struct store *st, struct conn_node *node)
 {
 	node->writing = false;
+	if (!st->driver->shared_writer)
+		return st->driver->commit(node->conn);
 	int rc = st->driver->unit(st->writer, STORE_UNIT_KEEP);
 	if (rc != OMB_OK) {
 		st->driver->unit(st->writer, STORE_UNIT_UNDO);
@@ -304,6 +315,10 @@ static int keep_unit(struct store *st, struct conn_node *node)
 static void undo_unit(struct store *st, struct conn_node *node)
 {
 	node->writing = false;
+	if (!st->driver->shared_writer) {
+		st->driver->rollback(node->conn);
+		return;
+	}
 	st->driver->unit(st->writer, STORE_UNIT_UNDO);
 	if (atomic_load(&st->queued) == 0)
 		end_group(st);   /* commits the units kept before this one */
@@ -318,14 +333,15 @@ int store_exec(struct store *st, enum store_query q, const struct store_val *arg
 	struct conn_node *node = thread_node(st, &rc);
 	if (!node)
 		return rc;
+	void *writer = st->driver->shared_writer ? st->writer : node->conn;
 	if (node->writing)
-		return st->driver->exec(st->writer, q, args, nargs, fn, ctx);
+		return st->driver->exec(writer, q, args, nargs, fn, ctx);
 	if (!st->driver->writes(node->conn, q))
 		return st->driver->exec(node->conn, q, args, nargs, fn, ctx);
 	/* a write outside a transaction is a unit of its own */
 	if ((rc = begin_unit(st, node)) != OMB_OK)
 		return rc;
-	int result = st->driver->exec(st->writer, q, args, nargs, fn, ctx);
+	int result = st->driver->exec(writer, q, args, nargs, fn, ctx);
 	if (result < 0) {
 		undo_unit(st, node);
 		return result;

@@ -11,6 +11,10 @@ enum store_unit { STORE_UNIT_BEGIN, STORE_UNIT_KEEP, STORE_UNIT_UNDO };
 /* One connection's operations. conn is the driver's own per-thread object. */
 struct store_driver {
 	const char *name;
+	/* True: every write runs on one writer connection, units grouped into
+	 * shared commits (store.c). False: each thread writes in a transaction
+	 * of its own on its own connection, and the server orders them. */
+	bool shared_writer;
 	int (*connect)(const char *target, void **conn, char *errbuf, size_t errlen);
 	void (*disconnect)(void *conn);
 	int (*exec)(void *conn, enum store_query q, const struct store_val *args, size_t nargs,
