@@ -653,19 +653,64 @@ int phone_parse(const char *s, size_t len, uint16_t default_cc, struct phone *ou
  *               (keeps "+39 06..." apart from "+39 6...")
  *   bits 46-0   decimal value of those digits, < 10^14 < 2^47
  * Canonical text determines these fields and they determine it back, so the
- * key is collision-free over valid numbers. */
+ * key is collision-free over valid numbers.
+ *
+ * The screening engine computes two keys per call, so the digits are read
+ * eight at a time (SWAR) rather than one by one: canon is PHONE_CANON_MAX
+ * bytes and the digits start at most 4 bytes in, so two 8-byte loads stay
+ * inside it; whatever follows the first non-digit is masked off. */
+_Static_assert(PHONE_CANON_MAX >= 4 + 16, "phone_key reads 16 bytes after the country code");
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "phone_key reads digits little-endian");
+
+static uint64_t load8(const char *s)
+{
+	uint64_t w;
+	memcpy(&w, s, sizeof w);
+	return w;
+}
+
+/* Count of leading ASCII digits among the 8 bytes of w (first byte lowest). */
+static unsigned digits_lead(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+	/* a byte of t is non-zero exactly when that byte is not '0'..'9': high
+	 * nibble other than 3, or low nibble of 10 or more (+6 carries to bit 4) */
+	uint64_t t = ((w & 0xf0f0f0f0f0f0f0f0ULL) ^ 0x30 * ones) |
+		     (((w & 0x0f0f0f0f0f0f0f0fULL) + 6 * ones) & 0x1010101010101010ULL);
+	uint64_t nondigit = (((t & low7) + low7) | t) & ~low7; /* bit 7 of each non-zero byte */
+	return nondigit ? (unsigned)__builtin_ctzll(nondigit) / 8 : 8;
+}
+
+/* Decimal value of the first k (0-8) digit bytes of w. */
+static uint64_t digits_value(uint64_t w, unsigned k)
+{
+	if (k == 0)
+		return 0;
+	/* digits to the top bytes, zeros (leading zero digits) below them */
+	uint64_t v = (w & 0x0f0f0f0f0f0f0f0fULL) << (8 * (8 - k));
+	v = (v * 10 + (v >> 8)) & 0x00ff00ff00ff00ffULL;
+	v = (v * 100 + (v >> 16)) & 0x0000ffff0000ffffULL;
+	return (v * 10000 + (v >> 32)) & 0xffffffffULL;
+}
+
 uint64_t phone_key(const struct phone *p)
 {
+	static const uint64_t pow10[7] = {1, 10, 100, 1000, 10000, 100000, 1000000};
 	if (p == NULL || p->kind == PHONE_WITHHELD || p->kind >= PHONE_KIND_COUNT)
 		return PHONE_KEY_WITHHELD;
 
 	const int is_short = p->kind == PHONE_SHORT;
 	const char *c = p->canon + (is_short ? 0 : 1 + cc_digits(p->country));
-	uint64_t v = 0;
-	unsigned n = 0;
-	while (n < 14 && c[n] >= '0' && c[n] <= '9') {
-		v = v * 10 + (uint64_t)(c[n] - '0');
-		n++;
+	uint64_t w0 = load8(c);
+	unsigned n = digits_lead(w0);
+	uint64_t v = digits_value(w0, n);
+	if (n == 8) {
+		uint64_t w1 = load8(c + 8);
+		unsigned n1 = digits_lead(w1);
+		if (n1 > 6)
+			n1 = 6; /* at most 14 digits */
+		v = v * pow10[n1] + digits_value(w1, n1);
+		n += n1;
 	}
 	return (uint64_t)(p->country & 0x3ffu) << 52 | (uint64_t)is_short << 51 |
 	       (uint64_t)n << 47 | v;
