@@ -185,9 +185,15 @@ void screen_destroy(struct screen_engine *e)
 	free(e);
 }
 
+/* The shard of a caller whose screen_mix64(key) is mixed. */
+static struct shard *shard_of_mixed(struct screen_engine *e, uint64_t mixed)
+{
+	return &e->shards[range(mixed ^ 0x5bd1e995ULL, e->nshards)];
+}
+
 struct shard *screen_shard_of(struct screen_engine *e, uint64_t key)
 {
-	return &e->shards[range(screen_mix64(key) ^ 0x5bd1e995ULL, e->nshards)];
+	return shard_of_mixed(e, screen_mix64(key));
 }
 
 /* ---- caller table: linear probing, backward-shift deletion ---- */
@@ -265,9 +271,10 @@ static void sweep_idle(struct shard *s, uint32_t now_s, uint32_t idle_s)
 	}
 }
 
-static struct caller *caller_find(struct shard *s, uint64_t key)
+/* Probes from home, the key's caller_home() when the caller knows it. */
+static struct caller *caller_find_from(struct shard *s, uint64_t key, uint64_t home)
 {
-	for (uint64_t i = caller_home(s, key);;) {
+	for (uint64_t i = home;;) {
 		struct caller *c = &s->callers[i];
 		if (c->key == key)
 			return c;
@@ -275,6 +282,11 @@ static struct caller *caller_find(struct shard *s, uint64_t key)
 			return NULL;
 		i = i + 1 == s->nslots ? 0 : i + 1;
 	}
+}
+
+static struct caller *caller_find(struct shard *s, uint64_t key)
+{
+	return caller_find_from(s, key, caller_home(s, key));
 }
 
 static struct caller *caller_slot_for(struct shard *s, uint64_t key)
@@ -587,12 +599,12 @@ static struct agg *agg_find_create(struct shard *s, uint64_t key)
 	return g;
 }
 
-static struct agg *agg_touch(struct shard *s, uint64_t key, const char *name, int64_t now_ms)
+static struct agg *agg_touch(struct shard *s, uint64_t key, const char *name, int64_t epoch)
 {
 	struct agg *g = agg_find_create(s, key);
 	if (!g->name[0])
 		snprintf(g->name, sizeof g->name, "%s", name);
-	agg_roll(g, now_ms / AGG_EPOCH_MS);
+	agg_roll(g, epoch);
 	return g;
 }
 
@@ -803,6 +815,8 @@ struct check_ctx {
 	const struct cfg_snap *cs;
 	uint64_t key, callee_key, call_h;
 	uint64_t caller_h, trunk_h, cell_h;
+	uint64_t home;                 /* caller_home() of key */
+	int64_t epoch;                 /* aggregate epoch of the attempt */
 	uint32_t now_s;
 	struct agg *cell, *trunk;      /* this shard's partials, NULL without a name */
 };
@@ -811,9 +825,9 @@ struct check_ctx {
  * is read, so that this work overlaps the record's cache miss. */
 static void aggs_find(struct shard *s, const struct screen_attempt *a, struct check_ctx *x)
 {
-	x->cell = x->cell_h ? agg_touch(s, x->cell_h, a->cell, a->ts_ms) : NULL;
+	x->cell = x->cell_h ? agg_touch(s, x->cell_h, a->cell, x->epoch) : NULL;
 	size_t slots = s->agg_slots;
-	x->trunk = x->trunk_h ? agg_touch(s, x->trunk_h, a->trunk, a->ts_ms) : NULL;
+	x->trunk = x->trunk_h ? agg_touch(s, x->trunk_h, a->trunk, x->epoch) : NULL;
 	if (x->cell && s->agg_slots != slots)
 		x->cell = screen_agg_get(s, x->cell_h, false); /* the trunk's insert rehashed */
 }
@@ -894,7 +908,7 @@ static void check_locked(struct screen_engine *e, struct shard *s, const struct 
 	struct rules_signals sig = {0};
 	sig.cell_level = agg_level(x->cell);
 	sig.trunk_level = agg_level(x->trunk);
-	struct caller *c = caller_find(s, key);
+	struct caller *c = caller_find_from(s, key, x->home);
 	/* only numbers with a list entry probe the lists; a new caller probes
 	 * them once, and its record remembers the answer */
 	bool listed = c ? (c->flags & CF_LISTED) != 0 : s->nums_count != 0;
@@ -947,26 +961,28 @@ static uint32_t pending_ttl_s(const struct screen_config *cfg)
 void screen_check(struct screen_engine *e, const struct screen_attempt *a, struct screen_verdict *out)
 {
 	const struct cfg_snap *cs = atomic_load_explicit(&e->cfg, memory_order_acquire);
+	uint64_t key = phone_key(&a->caller);
+	uint64_t call_h = XXH3_64bits(a->call_id, a->call_id_len);
+	uint64_t caller_h = screen_mix64(key); /* one mix: shard, slot and sketches */
+	/* withheld callers share no state, so their calls spread by call_id */
+	struct shard *s = key == PHONE_KEY_WITHHELD ? &e->shards[range(call_h, e->nshards)]
+						    : shard_of_mixed(e, caller_h);
+	/* the cache lines every check needs are requested as soon as their
+	 * addresses are known, so that the callee's key, the emergency test
+	 * and the hashes below run while they are on their way (a prefetch
+	 * changes no state: an emergency call is still never counted) */
+	uint64_t home = range(caller_h, s->nslots);
+	__builtin_prefetch(&s->callers[home], 1);
+	__builtin_prefetch(&s->callers[home + 1 < s->nslots ? home + 1 : 0], 1);
+	__builtin_prefetch(&s->pending[call_h & s->pending_mask], 1);
 	uint64_t callee_key = phone_key(&a->callee);
 	if (is_emergency(cs, &a->callee, callee_key)) {
 		*out = (struct screen_verdict){SCREEN_ALLOW, 0, BIT(SR_EMERGENCY), 0};
 		return; /* never counted, so no lock and no state */
 	}
-	uint64_t key = phone_key(&a->caller);
-	uint64_t call_h = XXH3_64bits(a->call_id, a->call_id_len);
-	/* withheld callers share no state, so their calls spread by call_id */
-	struct shard *s = key == PHONE_KEY_WITHHELD ? &e->shards[range(call_h, e->nshards)]
-						    : screen_shard_of(e, key);
-	uint64_t caller_h = screen_mix64(key);
-	/* the cache lines every check needs, fetched together; what follows
-	 * until their first use does not depend on them */
-	uint64_t home = range(caller_h, s->nslots);
-	__builtin_prefetch(&s->callers[home], 1);
-	__builtin_prefetch(&s->callers[home + 1 < s->nslots ? home + 1 : 0], 1);
-	__builtin_prefetch(&s->pending[call_h & s->pending_mask], 1);
 	__builtin_prefetch(&e->incoming[incoming_index(e, callee_key)], 1);
 	struct check_ctx x = {cs, key, callee_key, call_h, caller_h, str_hash(a->trunk, 2), str_hash(a->cell, 1),
-			      (uint32_t)(a->ts_ms / 1000), NULL, NULL};
+			      home, a->ts_ms / AGG_EPOCH_MS, (uint32_t)(a->ts_ms / 1000), NULL, NULL};
 	pthread_spin_lock(&s->lock);
 	aggs_find(s, a, &x);
 	struct pending *p = pending_find(s, call_h, x.now_s, pending_ttl_s(&cs->c));

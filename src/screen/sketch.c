@@ -15,15 +15,6 @@ double sketch_lc_estimate(uint64_t bits)
 	return -LC_BITS * log(zeros / LC_BITS);
 }
 
-void sketch_hll_add(uint8_t regs[SKETCH_HLL_REGS], uint64_t hash)
-{
-	unsigned idx = (unsigned)(hash >> 58);
-	uint64_t rest = (hash << 6) | (1ULL << 5); /* guard bit caps the rank at 59 */
-	uint8_t rank = (uint8_t)(__builtin_clzll(rest) + 1);
-	if (rank > regs[idx])
-		regs[idx] = rank;
-}
-
 void sketch_hll_merge(uint8_t dst[SKETCH_HLL_REGS], const uint8_t src[SKETCH_HLL_REGS])
 {
 	for (int i = 0; i < SKETCH_HLL_REGS; i++) /* branch-free so that it vectorises */

@@ -20,8 +20,16 @@ static inline uint64_t sketch_lc_add(uint64_t bits, uint64_t hash)
  * about 10% error near 100; a full bitmap reports the saturation value 270. */
 double sketch_lc_estimate(uint64_t bits);
 
-/* Adds hash to the registers; merge two sketches with sketch_hll_merge. */
-void sketch_hll_add(uint8_t regs[SKETCH_HLL_REGS], uint64_t hash);
+/* Adds hash to the registers; merge two sketches with sketch_hll_merge.
+ * Inline: every attempt adds its caller to the cell and trunk sketches. */
+static inline void sketch_hll_add(uint8_t regs[SKETCH_HLL_REGS], uint64_t hash)
+{
+	unsigned idx = (unsigned)(hash >> 58);
+	uint64_t rest = (hash << 6) | (1ULL << 5); /* guard bit caps the rank at 59 */
+	uint8_t rank = (uint8_t)(__builtin_clzll(rest) + 1);
+	if (rank > regs[idx])
+		regs[idx] = rank;
+}
 void sketch_hll_merge(uint8_t dst[SKETCH_HLL_REGS], const uint8_t src[SKETCH_HLL_REGS]);
 /* Estimate with linear counting for small cardinalities (13% std error above). */
 double sketch_hll_estimate(const uint8_t regs[SKETCH_HLL_REGS]);
