@@ -748,6 +748,46 @@ static void test_property_keys_collision_free(void **state)
 	free(all);
 }
 
+/* The key's fields (phone.c) read back from canonical text of every digit
+ * count, whatever bytes follow the terminating NUL: the digits are read
+ * eight at a time, so counts around 8 and the 14-digit cap matter. */
+static void test_key_fields_every_length(void **state)
+{
+	(void)state;
+	static const char digits[] = "9876543210123456";
+	for (unsigned cc_len = 1; cc_len <= 3; cc_len++) {
+		uint16_t cc = cc_len == 1 ? 7 : cc_len == 2 ? 44 : 262;
+		for (unsigned k = 1; k <= 15; k++) { /* 15: one past the 14-digit cap */
+			for (int junk = 0; junk < 3; junk++) {
+				struct phone p;
+				memset(&p, junk == 0 ? 0 : junk == 1 ? '5' : 0xff, sizeof p);
+				p.kind = PHONE_FOREIGN;
+				p.country = cc;
+				int len = snprintf(p.canon, sizeof p.canon, "+%u%.*s", cc, (int)k, digits);
+				assert_true(len < (int)sizeof p.canon);
+				unsigned n = k < 14 ? k : 14;
+				uint64_t v = 0;
+				for (unsigned i = 0; i < n; i++)
+					v = v * 10 + (uint64_t)(digits[i] - '0');
+				uint64_t key = phone_key(&p);
+				assert_int_equal(key >> 52, cc);
+				assert_int_equal((key >> 51) & 1, 0);
+				assert_int_equal((key >> 47) & 0xf, n);
+				assert_int_equal(key & ((1ULL << 47) - 1), v);
+			}
+		}
+	}
+	struct phone sc;
+	memset(&sc, '1', sizeof sc);
+	sc.kind = PHONE_SHORT;
+	sc.country = PHONE_CC_KOREA;
+	snprintf(sc.canon, sizeof sc.canon, "112");
+	uint64_t key = phone_key(&sc);
+	assert_int_equal((key >> 51) & 1, 1);
+	assert_int_equal((key >> 47) & 0xf, 3);
+	assert_int_equal(key & ((1ULL << 47) - 1), 112);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -765,6 +805,7 @@ int main(void)
 		cmocka_unit_test(test_country_code_table),
 		cmocka_unit_test(test_property_mobile_round_trip),
 		cmocka_unit_test(test_property_keys_collision_free),
+		cmocka_unit_test(test_key_fields_every_length),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
