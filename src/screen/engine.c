@@ -599,9 +599,26 @@ static struct agg *agg_find_create(struct shard *s, uint64_t key)
 	return g;
 }
 
+/* screen_agg_get(s, key, false), inline: every attempt looks up its cell
+ * and its trunk, and they are nearly always known already. */
+static struct agg *agg_probe(struct shard *s, uint64_t key)
+{
+	if (!s->agg_slots)
+		return NULL;
+	for (size_t j = range(screen_mix64(key), s->agg_slots);; j = j + 1 == s->agg_slots ? 0 : j + 1) {
+		struct agg *g = &s->aggs[j];
+		if (g->key == key)
+			return g;
+		if (!g->key)
+			return NULL;
+	}
+}
+
 static struct agg *agg_touch(struct shard *s, uint64_t key, const char *name, int64_t epoch)
 {
-	struct agg *g = agg_find_create(s, key);
+	struct agg *g = agg_probe(s, key);
+	if (!g)
+		g = agg_find_create(s, key);
 	if (!g->name[0])
 		snprintf(g->name, sizeof g->name, "%s", name);
 	agg_roll(g, epoch);
