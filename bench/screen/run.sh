@@ -1,6 +1,7 @@
 #!/bin/sh
-# Screening engine figures: the engine beside the plain hashlimit loop (same
-# binary, same flags, same run), then the reference hashlimit.c itself built
+# Screening engine figures: the engine beside the plain hashlimit loop and a
+# record-and-lock loop, the bound of any one-at-a-time check (same binary,
+# same flags, same run), then the reference hashlimit.c itself built
 # with the project's flags, then replay throughput on a simulated world.
 #   bench/screen/run.sh BUILD_DIR   (BUILD_DIR holds the ombud binary)
 set -eu
@@ -8,7 +9,7 @@ BUILD=${1:-build}
 OMBUD=$BUILD/ombud
 SCRATCH=$(mktemp -d)
 trap 'rm -rf "$SCRATCH"' EXIT
-echo "== engine vs plain loop (ombud screen bench)"
+echo "== engine vs plain loop and record-and-lock loop (ombud screen bench)"
 "$OMBUD" screen bench --callers 1000000,10000000 --events 10000000
 echo "== reference hashlimit.c (a copy of the machine's reference loop), -O2 -g (the project's debugoptimized flags)"
 cc -std=c17 -D_GNU_SOURCE -O2 -g -o "$SCRATCH/hashlimit" "$(dirname "$0")/hashlimit.c" -lm
