@@ -74,6 +74,7 @@ struct api_req {
 	/* response */
 	unsigned status;
 	json_t *json;                   /* owned; sent as the body */
+	char *json_text;                /* owned; or the body already written as JSON */
 	struct MHD_Response *raw;       /* or a ready response (HTML, text, files) */
 	const char *err_code;           /* overrides the code's default name */
 	const char *err_field;
@@ -86,6 +87,7 @@ struct api_req {
 struct api {
 	struct app *app;
 	struct MHD_Daemon *daemon;
+	size_t *literal;                /* per route: length of its pattern before the first '{' */
 	atomic_int in_flight;           /* requests begun and not completed */
 	atomic_bool draining;
 	bool tls;                       /* HTTPS: session cookies are Secure */
@@ -116,6 +118,9 @@ int api_path_id(struct api_req *r, int i, int64_t *id);
 json_t *api_iso_or_null(int64_t ms);
 /* Sets status and takes over json. */
 int api_reply(struct api_req *r, unsigned status, json_t *json);
+/* Sets status and takes over text, a JSON document the handler wrote
+ * itself (a hot path's small fixed shape, saving the build and the dump). */
+int api_reply_text(struct api_req *r, unsigned status, char *text);
 /* {"items": items, "next_after": last id or null} */
 int api_reply_page(struct api_req *r, json_t *items, int64_t last_id, int limit);
 const char *api_header(struct api_req *r, const char *name);

@@ -46,6 +46,8 @@ void api_fail(struct api_req *r, int code)
 	if (r->err_field)
 		json_object_set_new(err, "field", json_string(r->err_field));
 	json_decref(r->json);
+	free(r->json_text);
+	r->json_text = NULL;
 	r->json = json_pack("{s:o}", "error", err);
 	r->status = api_status_of(code);
 }

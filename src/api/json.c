@@ -86,8 +86,17 @@ int api_page(struct api_req *r, int64_t *after, int *limit)
 int api_reply(struct api_req *r, unsigned status, json_t *json)
 {
 	json_decref(r->json);
+	free(r->json_text);
+	r->json_text = NULL;
 	r->status = status;
 	r->json = json;
+	return OMB_OK;
+}
+
+int api_reply_text(struct api_req *r, unsigned status, char *text)
+{
+	api_reply(r, status, NULL);
+	r->json_text = text;
 	return OMB_OK;
 }
 
