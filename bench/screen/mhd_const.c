@@ -1,6 +1,6 @@
 /* mhd_const.c — the floor of any libmicrohttpd service on this machine: the
  * same daemon settings as ombud's server (internal epoll thread pool, one
- * thread per core), answering every request with a constant JSON verdict
+ * thread per core, 8 KiB of memory per connection), answering every request with a constant JSON verdict
  * and reading nothing. The HTTP check benchmark runs it beside ombud.
  * usage: mhd_const PORT */
 #include <microhttpd.h>
@@ -42,7 +42,8 @@ int main(int argc, char **argv)
 	struct MHD_Daemon *d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC,
 						(uint16_t)atoi(argv[1]), NULL, NULL, answer, NULL,
 						MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cores > 0 ? cores : 1),
-						MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096, MHD_OPTION_END);
+						MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
+						MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(8u << 10), MHD_OPTION_END);
 	if (!d) {
 		perror("mhd_const: MHD_start_daemon");
 		return 1;
