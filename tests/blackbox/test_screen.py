@@ -119,6 +119,22 @@ class ScreenTest(harness.ServerTest):
         self.check('010-5555-0003')
         self.assertEqual(self.number('010-5555-0003').json['counts']['attempts'], 2)
 
+    def test_check_answer_is_json_with_the_call_id_as_sent(self):
+        # the answer is written straight into a buffer, not dumped from an
+        # object: a call_id that JSON must escape comes back as sent
+        cid = 'q"\\/한 ' + self.call_id()
+        r = self.check(FRAUD, call_id=cid, origin='international')
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.headers['Content-Type'], 'application/json; charset=utf-8')
+        self.assertIsNotNone(r.json, r.raw)
+        self.assertEqual(r.json['call_id'], cid)
+        self.assertEqual(sorted(r.json), ['call_id', 'reasons', 'repeated', 'score', 'verdict'])
+        self.assertEqual(r.json['verdict'], 'block')
+        self.assertIsInstance(r.json['score'], int)
+        self.assertGreaterEqual(len(r.json['reasons']), 2, r.raw)
+        self.assertIn('confirmed_fraud', r.json['reasons'])
+        self.assertIs(r.json['repeated'], False)
+
     def test_emergency_callee_never_blocked(self):
         r = self.check(FRAUD, callee='112')
         self.assertEqual(r.json['verdict'], 'allow', r)
