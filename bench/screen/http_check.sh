@@ -99,3 +99,6 @@ echo "|-------------------------------------------|--------|----------|---------
 fixed_row 18085 "libmicrohttpd constant answer (reference)" "$MHD_PID" "$rate"
 fixed_row "$PORT" "ombud POST /v1/screen/check" "$OMBUD_PID" "$rate"
 echo "# access log: $(grep -c 'route=/v1/screen/check' "$SCRATCH/access.log") check lines"
+# Runnable tasks waiting for a core (other work on the machine) stretch the
+# fixed-rate tail more than anything the servers do: say how much there was.
+[ -r /proc/pressure/cpu ] && echo "# CPU pressure at the end (share of time some task waited for a core): $(awk '/some/ {print $2, $3}' /proc/pressure/cpu)"

@@ -230,7 +230,7 @@ int main(int argc, char **argv)
 		t = now_ns();
 		for (int i = 0; i < n; i++)
 			on_readable(evs[i].data.ptr, ep, t);
-		if (t >= g.end_ns) {
+		if (t >= g.end_ns && due_of(g.sent) >= g.end_ns) { /* all sent: wait for the answers */
 			bool idle = true;
 			for (int i = 0; i < nconn; i++)
 				idle &= cs[i].due_ns == 0;
