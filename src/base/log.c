@@ -138,7 +138,7 @@ static void put_value(struct line *l, const char *v, bool always_quote)
 		put(l, "\"", 1);
 }
 
-/* A number's digits: printf's machinery cost more than the rest of a line. */
+/* A number's digits, without printf's format parsing on every access line. */
 static size_t format_int(char out[24], int64_t v)
 {
 	char rev[20];
