@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "app/accounts.h"
+#include "app/admin.h"
 #include "app/app.h"
 #include "app/demo.h"
 #include "app/screen_cli.h"
@@ -322,7 +323,7 @@ static int user_add(struct app *app, char **v)
 		fprintf(stderr, "ombud: no password on standard input\n");
 		return 2;
 	}
-	struct staff_new s = {v[U_ORG], v[U_LOGIN], password, ROLE_ADMIN, v[U_DEPT], v[U_NAME], false};
+	struct staff_new s = {v[U_ORG], v[U_LOGIN], password, ROLE_ADMIN, v[U_DEPT], v[U_NAME], false, NULL};
 	if (v[U_ROLE] && role_parse(v[U_ROLE], &s.role) != OMB_OK) {
 		fprintf(stderr, "ombud: --role: unknown role %s\n", v[U_ROLE]);
 		return 2;
@@ -359,6 +360,73 @@ static int cmd_user(int argc, char **argv)
 	if (open_app(&app, &cli.cfg) != OMB_OK)
 		return finish(&cli, 1);
 	rc = user_add(&app, cli.extra_val);
+	app_close(&app);
+	return finish(&cli, rc);
+}
+
+/* ---- org add: an organisation and its first admin, from nothing ---- */
+
+enum { O_CODE, O_KIND, O_NAME, O_NAME_EN, O_ADMIN, O_PASSWORD_STDIN, O_COUNT };
+
+static int org_add(struct app *app, char **v)
+{
+	struct org_new o = {v[O_CODE], v[O_NAME], v[O_NAME_EN], ORG_COMPANY, false};
+	if (v[O_KIND] && org_kind_parse(v[O_KIND], &o.kind) != OMB_OK) {
+		fprintf(stderr, "ombud: --kind: one of company, vendor, regulator, carrier, police, telemarketer\n");
+		return 2;
+	}
+	struct case_error err;
+	int64_t id;
+	int rc = admin_org_create(app, NULL, &o, &id, &err);
+	if (rc != OMB_OK) {
+		fprintf(stderr, "ombud: cannot create organisation: %s %s\n", err.field ? err.field : "store",
+			err.reason ? err.reason : omb_err_name(rc));
+		return 1;
+	}
+	printf("created organisation %s (%s)\n", o.code, org_kind_name(o.kind));
+	if (!v[O_ADMIN])
+		return 0;
+	char password[258] = "", code[STAFF_CODE_MAX];
+	bool generated = !v[O_PASSWORD_STDIN];
+	if (generated)
+		cred_code_alnum(password, 20);
+	else if (read_password(password, sizeof password) != OMB_OK) {
+		fprintf(stderr, "ombud: no password on standard input\n");
+		return 2;
+	}
+	struct staff_new s = {.org_code = o.code, .login = v[O_ADMIN], .password = password, .role = ROLE_ADMIN};
+	if ((rc = admin_staff_create(app, NULL, &s, &id, code, &err)) != OMB_OK) {
+		fprintf(stderr, "ombud: cannot create the admin: %s %s\n", err.field ? err.field : "store",
+			err.reason ? err.reason : omb_err_name(rc));
+		return 1;
+	}
+	printf("created %s (admin, %s)\n", s.login, code);
+	if (generated)
+		printf("password (shown once): %s\n", password);
+	return 0;
+}
+
+static int cmd_org(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "add") != 0) {
+		usage_of("org");
+		return argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) ? 0 : 2;
+	}
+	static const char *names[O_COUNT] = {"code", "kind", "name", "name-en", "admin", "password-stdin"};
+	struct cli cli = {.nextra = O_COUNT};
+	for (int i = 0; i < O_COUNT; i++)
+		cli.extra[i] = (struct option){names[i], i == O_PASSWORD_STDIN ? no_argument : required_argument, NULL, 0};
+	int rc = parse_cli(&cli, "org", argc - 1, argv + 1);
+	if (rc)
+		return finish(&cli, rc == 1 ? 0 : rc);
+	if (!cli.extra_val[O_CODE] || !cli.extra_val[O_NAME]) {
+		fprintf(stderr, "ombud: org add needs --code and --name\n");
+		return finish(&cli, 2);
+	}
+	struct app app;
+	if (open_app(&app, &cli.cfg) != OMB_OK)
+		return finish(&cli, 1);
+	rc = org_add(&app, cli.extra_val);
 	app_close(&app);
 	return finish(&cli, rc);
 }
@@ -471,6 +539,10 @@ static const struct command commands[] = {
 	{"user", cmd_user, "user add --org CODE --login LOGIN [--role ROLE] [--org-kind KIND] [--org-name NAME]\n"
 	 "            [--dept CODE] [--name NAME] [--password-stdin] [--db FILE]",
 	 "create a staff account (and its organisation if new); without --password-stdin a password is generated and printed once"},
+	{"org", cmd_org, "org add --code CODE --name NAME [--name-en NAME] [--kind KIND] [--admin LOGIN [--password-stdin]]\n"
+	 "            [--db FILE]",
+	 "create an organisation (recorded in its audit trail) and, with --admin, its first admin; without\n"
+	 "            --password-stdin the admin's password is generated and printed once"},
 	{"demo", cmd_demo, "demo [--db FILE]", "fill an empty database with the demo organisations and accounts"},
 	{"screen", app_screen_cli, "screen replay|simulate|evaluate|bench [OPTIONS] (ombud screen help)",
 	 "the call-screening engine on files: replay events, simulate a world, evaluate verdicts, benchmark"},
@@ -491,7 +563,7 @@ static void usage_of(const char *name)
 			continue;
 		printf("usage: ombud %s\n\n%s\n", commands[i].usage, commands[i].summary);
 		if (!strcmp(name, "serve") || !strcmp(name, "migrate") || !strcmp(name, "user") || !strcmp(name, "demo") ||
-		    !strcmp(name, "backup") || !strcmp(name, "restore")) {
+		    !strcmp(name, "org") || !strcmp(name, "backup") || !strcmp(name, "restore")) {
 			printf("\nSettings (flag --section.key via --set, file [section] key, or env OMBUD_SECTION_KEY):\n");
 			config_print_help(stdout);
 		}

@@ -146,6 +146,12 @@ bool ratelimit_allow(const char *remote, unsigned cls, int64_t limit_per_min, in
 /* static.c: a file under web_root, or NULL (404). */
 struct MHD_Response *static_file(const char *web_root, const char *path, unsigned *status);
 
+/* JSON of what several handler files show. */
+struct case_key;
+json_t *api_key_json(const struct case_key *k);       /* h_cases.c */
+json_t *api_staff_json(const struct staff *s);        /* h_accounts.c */
+json_t *api_dept_json(const struct dept *d);          /* h_accounts.c */
+
 /* Handlers, by file. */
 int h_healthz(struct api_req *r);
 int h_metrics(struct api_req *r);
@@ -189,6 +195,18 @@ int h_staff_attachment(struct api_req *r);
 int h_staff_draft_check(struct api_req *r);
 int h_queue(struct api_req *r);
 int h_heads(struct api_req *r);
+/* h_admin.c */
+int h_audit_list(struct api_req *r);
+int h_dept_update(struct api_req *r);
+int h_category_update(struct api_req *r);
+int h_staff_update(struct api_req *r);
+int h_staff_leave(struct api_req *r);
+int h_desk_settings_get(struct api_req *r);
+int h_desk_settings_put(struct api_req *r);
+int h_contracts_list(struct api_req *r);
+int h_contract_put(struct api_req *r);
+int h_contract_end(struct api_req *r);
+int h_key_rotate(struct api_req *r);
 int h_figures(struct api_req *r);
 int h_categories(struct api_req *r);
 int h_category_add(struct api_req *r);

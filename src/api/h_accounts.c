@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "app/admin.h"
 #include "base/err.h"
 #include "base/mem.h"
 
@@ -98,7 +99,7 @@ int h_org_settings(struct api_req *r)
 	if (!json_is_boolean(v))
 		return api_invalid(r, "show_staff_names", "must be true or false");
 	show = json_is_true(v);
-	int rc = accounts_org_set_show_names(r->app, r->who.org_id, show);
+	int rc = admin_org_set_show_names(r->app, &r->who, show);
 	struct org o;
 	if (rc == OMB_OK)
 		rc = accounts_org_get(r->app, r->who.org_code, &o);
@@ -155,7 +156,7 @@ int h_org_get(struct api_req *r)
 	return rc != OMB_OK ? rc : api_reply(r, MHD_HTTP_OK, org_json(&o));
 }
 
-static json_t *dept_json(const struct dept *d)
+json_t *api_dept_json(const struct dept *d)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", d->code, "name", d->name, "name_en", d->name_en,
 			 "contact_line", d->contact_line, "manager_title", d->manager_title);
@@ -177,7 +178,7 @@ int h_depts_list(struct api_req *r)
 		return rc;
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, dept_json(&depts[i]));
+		json_array_append_new(items, api_dept_json(&depts[i]));
 	int64_t last = n ? depts[n - 1].id : 0;
 	free(depts);
 	return api_reply_page(r, items, last, limit);
@@ -200,25 +201,25 @@ int h_dept_create(struct api_req *r)
 		rc = api_body_str(r, "manager_title", false, 120, &d.manager_title);
 	if (rc != OMB_OK)
 		return rc;
-	const char *field = NULL;
+	struct case_error err;
 	int64_t id;
-	rc = accounts_dept_create(r->app, o.id, &d, &id, &field);
+	rc = admin_dept_create(r->app, &r->who, &d, &id, &err);
 	if (rc != OMB_OK)
-		return field_error(r, rc, field);
+		return field_error(r, rc, err.field);
 	struct dept made = {.id = id};
 	snprintf(made.code, sizeof made.code, "%s", d.code);
 	snprintf(made.name, sizeof made.name, "%s", d.name);
 	snprintf(made.name_en, sizeof made.name_en, "%s", d.name_en ? d.name_en : "");
 	snprintf(made.contact_line, sizeof made.contact_line, "%s", d.contact_line ? d.contact_line : "");
 	snprintf(made.manager_title, sizeof made.manager_title, "%s", d.manager_title ? d.manager_title : "");
-	return api_reply(r, MHD_HTTP_CREATED, dept_json(&made));
+	return api_reply(r, MHD_HTTP_CREATED, api_dept_json(&made));
 }
 
-static json_t *staff_json(const struct staff *s)
+json_t *api_staff_json(const struct staff *s)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "login", s->login, "role", role_name(s->role),
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:o}", "login", s->login, "role", role_name(s->role),
 			 "staff_code", s->staff_code, "display_name", s->display_name, "show_name", s->show_name,
-			 "active", s->active, "dept", s->dept_code);
+			 "active", s->active, "dept", s->dept_code, "left", api_iso_or_null(s->left_ms));
 }
 
 int h_staff_list(struct api_req *r)
@@ -234,7 +235,7 @@ int h_staff_list(struct api_req *r)
 		return rc;
 	json_t *items = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(items, staff_json(&staff[i]));
+		json_array_append_new(items, api_staff_json(&staff[i]));
 	int64_t last = n ? staff[n - 1].id : 0;
 	free(staff);
 	return api_reply_page(r, items, last, limit);
@@ -261,19 +262,19 @@ int h_staff_create(struct api_req *r)
 		rc = api_body_bool(r, "show_name", &s.show_name);
 	if (rc != OMB_OK)
 		return rc;
-	const char *field = NULL;
+	struct case_error err;
 	int64_t id;
 	struct staff made = {.role = s.role, .show_name = s.show_name, .active = true};
-	rc = accounts_staff_create(r->app, &s, &id, made.staff_code, &field);
-	if (rc == OMB_EINVAL && field && !strcmp(field, "role"))
+	rc = admin_staff_create(r->app, &r->who, &s, &id, made.staff_code, &err);
+	if (rc == OMB_EINVAL && err.field && !strcmp(err.field, "role"))
 		return api_invalid(r, "role", "this kind of organisation has no such role");
 	if (rc != OMB_OK)
-		return field_error(r, rc, field);
+		return field_error(r, rc, err.field);
 	made.id = id;
 	snprintf(made.login, sizeof made.login, "%s", s.login);
 	snprintf(made.display_name, sizeof made.display_name, "%s", s.display_name ? s.display_name : "");
 	snprintf(made.dept_code, sizeof made.dept_code, "%s", s.dept_code ? s.dept_code : "");
-	return api_reply(r, MHD_HTTP_CREATED, staff_json(&made));
+	return api_reply(r, MHD_HTTP_CREATED, api_staff_json(&made));
 }
 
 int h_apikey_create(struct api_req *r)
@@ -285,10 +286,10 @@ int h_apikey_create(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	char token[CRED_TOKEN_MAX];
-	const char *field = NULL;
-	rc = accounts_apikey_create(r->app, r->who.org_id, r->who.staff_id, name, scopes, token, &field);
+	struct case_error err;
+	rc = admin_apikey_create(r->app, &r->who, name, scopes, token, &err);
 	if (rc != OMB_OK)
-		return field_error(r, rc, field);
+		return field_error(r, rc, err.field);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:s, s:s, s:s, s:s}", "key", token, "name", name,
 							"scopes", scopes, "org", r->who.org_code));
 }

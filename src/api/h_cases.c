@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/api_int.h"
+#include "app/admin.h"
 #include "app/attachments.h"
 #include "app/cases.h"
 #include "app/protect.h"
@@ -117,16 +118,17 @@ static void erased_json(const struct case_view *v, json_t *j)
 static json_t *case_json(const struct case_view *v)
 {
 	const struct desk_case *s = &v->state;
-	json_t *events = json_array();
+	json_t *events = json_array(), *head = head_json(&v->head, v->public_key);
 	for (size_t i = 0; i < v->n_events; i++)
 		json_array_append_new(events, event_json(&v->events[i]));
+	json_object_set_new(head, "key_id", json_integer(v->head_key));
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:o, s:o}, s:b, s:b, s:b, s:o, s:o}",
 			 "receipt", v->receipt, "org", v->org_code, "category", v->category, "subject", v->subject,
 			 "text", v->text, "name", v->name, "contact", v->contact, "level", ladder_level_name(s->level), "status",
 			 desk_status_name(s->status), "channel", desk_channel_name(s->channel), "deadlines", "answer",
 			 deadline_json(&s->answer), "final", deadline_json(&s->final), "about_center", s->about_center,
 			 "dispute_open", s->dispute_open, "awaiting_responsible", s->awaiting_responsible, "events",
-			 events, "head", head_json(&v->head, v->public_key));
+			 events, "head", head);
 	if (v->erasure.erased)
 		erased_json(v, j);
 	return j;
@@ -473,27 +475,45 @@ static int day_param(struct api_req *r, const char *key, int64_t *ms, bool requi
 	return OMB_OK;
 }
 
+json_t *api_key_json(const struct case_key *k)
+{
+	char key[2 * CHAIN_PK_BYTES + 1];
+	hexify(k->public_key, CHAIN_PK_BYTES, key);
+	return json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)k->id, "public_key", key, "valid_from",
+			 api_iso_or_null(k->created_ms), "valid_until", api_iso_or_null(k->retired_ms));
+}
+
+/* The day's heads, each naming the key that signed it, and every key the
+ * organisation ever had: old heads stay checkable after a rotation.
+ * public_key is the current key (kept for readers of one key). */
 int h_heads(struct api_req *r)
 {
 	int64_t day = 0;
 	int rc = day_param(r, "day", &day, true);
 	struct case_head_item *items = NULL;
-	size_t n = 0;
-	uint8_t pk[CHAIN_PK_BYTES];
+	struct case_key *keys = NULL;
+	size_t n = 0, n_keys = 0;
 	if (rc == OMB_OK)
-		rc = cases_heads_of_day(r->app, r->params[0], day, &items, &n, pk);
+		rc = cases_heads_of_day(r->app, r->params[0], day, &items, &n, &keys, &n_keys);
 	if (rc != OMB_OK)
 		return rc;
-	json_t *list = json_array();
+	json_t *list = json_array(), *key_list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		json_t *h = head_json(&items[i].head, NULL);
 		json_object_set_new(h, "receipt", json_string(items[i].receipt));
+		json_object_set_new(h, "key_id", json_integer(items[i].key));
 		json_array_append_new(list, h);
 	}
+	char current[2 * CHAIN_PK_BYTES + 1] = "";
+	for (size_t i = 0; i < n_keys; i++) {
+		json_array_append_new(key_list, api_key_json(&keys[i]));
+		if (!keys[i].retired_ms)
+			hexify(keys[i].public_key, CHAIN_PK_BYTES, current);
+	}
 	free(items);
-	char key[2 * CHAIN_PK_BYTES + 1];
-	hexify(pk, CHAIN_PK_BYTES, key);
-	return api_reply(r, MHD_HTTP_OK, json_pack("{s:s, s:s, s:o}", "org", r->params[0], "public_key", key, "heads", list));
+	free(keys);
+	return api_reply(r, MHD_HTTP_OK, json_pack("{s:s, s:s, s:o, s:o}", "org", r->params[0], "public_key", current,
+						   "keys", key_list, "heads", list));
 }
 
 static json_t *spread_json(const struct figures_spread *s)
@@ -624,7 +644,7 @@ int h_category_add(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct case_error err;
-	if ((rc = cases_category_add(r->app, r->who.org_id, code, name, name_en, dept, about, &err)) != OMB_OK)
+	if ((rc = admin_category_add(r->app, &r->who, code, name, name_en, dept, about, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:s, s:s, s:s, s:s, s:b}", "code", code, "name", name,
 							"name_en", name_en ? name_en : "", "dept", dept, "about_center", about));
@@ -660,7 +680,7 @@ int h_template_add(struct api_req *r)
 		return rc;
 	struct case_error err;
 	int64_t id = 0;
-	if ((rc = cases_template_add(r->app, r->who.org_id, title, body, &id, &err)) != OMB_OK)
+	if ((rc = admin_template_add(r->app, &r->who, title, body, &id, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "title", title, "body", body));
 }
@@ -674,7 +694,7 @@ int h_referral_add(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct case_error err;
-	if ((rc = cases_referral_add(r->app, r->who.org_id, name, contact, &err)) != OMB_OK)
+	if ((rc = admin_referral_add(r->app, &r->who, name, contact, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:s, s:s}", "name", name, "contact", contact));
 }

@@ -190,7 +190,7 @@ static bool serves(struct api_req *r, const char *org_code)
 	struct org client;
 	return r->route->org == ORG_SERVED && r->who.org_kind == ORG_VENDOR &&
 	       accounts_org_get(r->app, org_code, &client) == OMB_OK &&
-	       accounts_vendor_acts_for(r->app, r->who.org_id, client.id);
+	       accounts_vendor_acts_for(r->app, r->who.org_id, r->who.staff_id, client.id, 0);
 }
 
 /* Returns 0, or an error already written to r (code, message). */

@@ -214,11 +214,49 @@ int accounts_org_set_show_names(struct app *app, int64_t org_id, bool show)
 	return rc < 0 ? rc : OMB_OK;
 }
 
-bool accounts_vendor_acts_for(struct app *app, int64_t vendor_id, int64_t client_id)
+static int contract_row(void *ctx, const struct store_row *row)
 {
-	int64_t one = 0;
-	return store_exec(app->store, STORE_Q_VENDOR_ACTS_FOR, SV_ARGS(SV_INT(vendor_id), SV_INT(client_id)),
-			  store_row_first_int, &one) > 0;
+	struct desk_contract *c = ctx;
+	c->exists = true;
+	c->all_categories = store_row_int(row, 0) != 0;
+	c->all_agents = store_row_int(row, 1) != 0;
+	return 1;
+}
+
+static int contract_category_row(void *ctx, const struct store_row *row)
+{
+	struct desk_contract *c = ctx;
+	c->categories[c->n_categories++] = store_row_int(row, 0);
+	return c->n_categories == CONTRACT_CATEGORIES_MAX;
+}
+
+static int contract_agent_row(void *ctx, const struct store_row *row)
+{
+	struct desk_contract *c = ctx;
+	c->agents[c->n_agents++] = store_row_int(row, 0);
+	return c->n_agents == CONTRACT_AGENTS_MAX;
+}
+
+int accounts_vendor_contract(struct app *app, int64_t vendor_id, int64_t client_id, struct desk_contract *out)
+{
+	memset(out, 0, sizeof *out);
+	int rc = store_exec(app->store, STORE_Q_CONTRACT_GET, SV_ARGS(SV_INT(vendor_id), SV_INT(client_id)),
+			    contract_row, out);
+	if (rc >= 0 && out->exists && !out->all_categories)
+		rc = store_exec(app->store, STORE_Q_CONTRACT_CATEGORIES, SV_ARGS(SV_INT(vendor_id), SV_INT(client_id)),
+				contract_category_row, out);
+	if (rc >= 0 && out->exists && !out->all_agents)
+		rc = store_exec(app->store, STORE_Q_CONTRACT_AGENTS, SV_ARGS(SV_INT(vendor_id), SV_INT(client_id)),
+				contract_agent_row, out);
+	return rc < 0 ? rc : OMB_OK;
+}
+
+bool accounts_vendor_acts_for(struct app *app, int64_t vendor_id, int64_t staff_id, int64_t client_id,
+			      int64_t category_id)
+{
+	struct desk_contract c;
+	return accounts_vendor_contract(app, vendor_id, client_id, &c) == OMB_OK &&
+	       desk_contract_covers(&c, staff_id, category_id);
 }
 
 struct clients {
@@ -295,7 +333,7 @@ static int staff_validate(const struct staff_new *in, const char **field)
 	if (!in->login || !valid_login(in->login))
 		FAIL("login");
 	size_t pw = in->password ? strlen(in->password) : 0;
-	if (pw < 10 || pw > 256)
+	if (!in->pw_hash && (pw < 10 || pw > 256))
 		FAIL("password");
 	if (!valid_text(in->display_name, 120, false))
 		FAIL("display_name");
@@ -350,7 +388,9 @@ int accounts_staff_create(struct app *app, const struct staff_new *in, int64_t *
 		       store_row_first_int, &dept_id) <= 0)
 		FAIL("dept");
 	char pw_hash[CRED_PWHASH_MAX];
-	if (cred_password_hash(in->password, pw_hash) != OMB_OK)
+	if (in->pw_hash)
+		snprintf(pw_hash, sizeof pw_hash, "%s", in->pw_hash);
+	else if (cred_password_hash(in->password, pw_hash) != OMB_OK)
 		FAIL("password");
 	char code[STAFF_CODE_MAX];
 	rc = staff_insert(app, &org, dept_id, in, pw_hash, id, code);
@@ -372,6 +412,7 @@ static void fill_staff(const struct store_row *row, void *item)
 	s->show_name = store_row_int(row, 5) != 0;
 	s->active = store_row_int(row, 6) != 0;
 	snprintf(s->dept_code, sizeof s->dept_code, "%s", store_row_text(row, 7));
+	s->left_ms = store_row_int(row, 8);
 }
 
 int accounts_staff_list(struct app *app, int64_t org_id, int64_t after, int limit, struct staff **items,
@@ -503,6 +544,7 @@ struct key_slot {
 
 struct key_cache {
 	pthread_mutex_t lock;
+	uint64_t generation;       /* moves on each flush */
 	struct key_slot slot[KEY_CACHE_SLOTS];
 };
 
@@ -522,6 +564,25 @@ void accounts_key_cache_free(struct key_cache *c)
 	free(c);
 }
 
+void accounts_key_cache_flush(struct key_cache *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	for (size_t i = 0; i < KEY_CACHE_SLOTS; i++)
+		c->slot[i].until_ms = 0;
+	c->generation++;
+	pthread_mutex_unlock(&c->lock);
+}
+
+static uint64_t key_generation(struct key_cache *c)
+{
+	pthread_mutex_lock(&c->lock);
+	uint64_t g = c->generation;
+	pthread_mutex_unlock(&c->lock);
+	return g;
+}
+
 static struct key_slot *key_slot_of(struct key_cache *c, const uint8_t *hash)
 {
 	return &c->slot[hash[0] % KEY_CACHE_SLOTS];
@@ -539,12 +600,14 @@ static bool key_cached(struct key_cache *c, const uint8_t *hash, int64_t now, st
 }
 
 /* Keeps who for the key until until_ms; who == NULL forgets the key (it
- * failed in the store: revoked). */
-static void key_remember(struct key_cache *c, const uint8_t *hash, int64_t until_ms, const struct principal *who)
+ * failed in the store: revoked). A key read from the store before a flush
+ * (generation moved since) is not kept: the flush may be its revocation. */
+static void key_remember(struct key_cache *c, const uint8_t *hash, int64_t until_ms, const struct principal *who,
+			 uint64_t generation)
 {
 	pthread_mutex_lock(&c->lock);
 	struct key_slot *s = key_slot_of(c, hash);
-	if (who) {
+	if (who && generation == c->generation) {
 		memcpy(s->hash, hash, CRED_HASH_BYTES);
 		s->until_ms = until_ms;
 		s->who = *who;
@@ -566,13 +629,14 @@ int accounts_authenticate(struct app *app, const char *token, int64_t now, struc
 	bool cacheable = !session && app->keys && app->cfg->key_cache_ms > 0;
 	if (cacheable && key_cached(app->keys, hash, now, out))
 		return OMB_OK;
+	uint64_t generation = cacheable ? key_generation(app->keys) : 0;
 	struct auth_ctx a = {hash, now, out, OMB_EAUTH};
 	int rc = store_exec(app->store, session ? STORE_Q_SESSION_PRINCIPAL : STORE_Q_APIKEY_PRINCIPAL,
 			    SV_ARGS(SV_TEXT(selector)), session ? session_cb : apikey_cb, &a);
 	if (rc < 0)
 		return rc;
 	if (cacheable)
-		key_remember(app->keys, hash, now + app->cfg->key_cache_ms, a.rc == OMB_OK ? out : NULL);
+		key_remember(app->keys, hash, now + app->cfg->key_cache_ms, a.rc == OMB_OK ? out : NULL, generation);
 	return a.rc;
 }
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "desk/contract.h"
 
 #define ACCOUNTS_PAGE_MAX 100
 #define ORG_CODE_MAX      16
@@ -74,7 +75,16 @@ int accounts_vendor_add_client(struct app *app, int64_t vendor_id, int64_t clien
 /* Whether the organisation lets its staff's personal names be shown at all
  * (each staff member must allow it too). */
 int accounts_org_set_show_names(struct app *app, int64_t org_id, bool show);
-bool accounts_vendor_acts_for(struct app *app, int64_t vendor_id, int64_t client_id);
+/* The contract of a vendor with a client company; out->exists is false when
+ * there is none. */
+int accounts_vendor_contract(struct app *app, int64_t vendor_id, int64_t client_id, struct desk_contract *out);
+/* The one check of a vendor's rights: whether staff member staff_id of
+ * vendor_id may act for client_id on cases of category_id (0: the client's
+ * desk as a whole: queue, templates), under their contract
+ * (desk_contract_covers). The dispatcher (ORG_SERVED routes), the desk
+ * (app/cases.c) and hand-overs ask it; false when the store fails. */
+bool accounts_vendor_acts_for(struct app *app, int64_t vendor_id, int64_t staff_id, int64_t client_id,
+			      int64_t category_id);
 /* The codes of the companies a vendor acts for, in code order, at most max
  * (the console's choice of desk). */
 #define ACCOUNTS_CLIENTS_MAX 32
@@ -103,6 +113,7 @@ struct staff_new {
 	const char *dept_code;      /* optional */
 	const char *display_name;   /* optional */
 	bool show_name;
+	const char *pw_hash;        /* optional: password already hashed (then password is not read) */
 };
 struct staff {
 	int64_t id;
@@ -112,6 +123,7 @@ struct staff {
 	char display_name[128];
 	bool show_name, active;
 	char dept_code[32];
+	int64_t left_ms;            /* 0 while they work here */
 };
 /* Creates a staff account; staff_code (out, may be NULL) is the stable public code. */
 int accounts_staff_create(struct app *app, const struct staff_new *in, int64_t *id,
@@ -132,6 +144,9 @@ int accounts_authenticate(struct app *app, const char *token, int64_t now, struc
 /* The cache of verified API keys that app_open makes and app_close frees. */
 struct key_cache *accounts_key_cache_new(void);
 void accounts_key_cache_free(struct key_cache *c);
+/* Forgets every cached key, so a key revoked in the store fails on its very
+ * next use on this node (staff leaving: app/admin.c). NULL is a no-op. */
+void accounts_key_cache_flush(struct key_cache *c);
 /* True when csrf matches the session's token, in constant time. */
 bool accounts_csrf_ok(struct app *app, const struct principal *who, const char *csrf);
 

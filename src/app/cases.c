@@ -7,6 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
+#include "app/admin.h"
 #include "app/outbox.h"
 #include "app/protect.h"
 #include "base/clock.h"
@@ -93,6 +96,7 @@ static int64_t next_due(const struct desk_case *c)
 
 struct keypair {
 	uint8_t pk[CHAIN_PK_BYTES], sk[CHAIN_SK_BYTES];
+	int64_t id;
 	bool found;
 };
 
@@ -104,13 +108,15 @@ static int key_row(void *ctx, const struct store_row *row)
 	if (np == CHAIN_PK_BYTES && ns == CHAIN_SK_BYTES) {
 		memcpy(k->pk, pk, np);
 		memcpy(k->sk, sk, ns);
+		k->id = store_row_int(row, 2);
 		k->found = true;
 	}
 	return 1;
 }
 
-/* The organisation's signing key, made on first use; inside the caller's
- * transaction, so two first signers agree on one key. */
+/* The organisation's current signing key, made on first use; inside the
+ * caller's transaction, so two first signers agree on one key (one current
+ * key per organisation is a unique index). */
 static int org_key(struct app *app, int64_t org_id, struct keypair *k)
 {
 	k->found = false;
@@ -123,10 +129,77 @@ static int org_key(struct app *app, int64_t org_id, struct keypair *k)
 			SV_ARGS(SV_INT(org_id), SV_BLOB(fresh.pk, CHAIN_PK_BYTES), SV_BLOB(fresh.sk, CHAIN_SK_BYTES),
 				SV_INT(clock_now_ms())),
 			NULL, NULL);
+	sodium_memzero(fresh.sk, sizeof fresh.sk);
 	if (rc < 0)
 		return rc;
 	rc = store_exec(app->store, STORE_Q_ORG_KEY_GET, SV_ARGS(SV_INT(org_id)), key_row, k);
 	return rc < 0 ? rc : k->found ? OMB_OK : OMB_ESTORE;
+}
+
+static int case_key_row(void *ctx, const struct store_row *row)
+{
+	struct case_key *k = ctx;
+	size_t n = 0;
+	const void *pk = store_row_blob(row, 1, &n);
+	k->id = store_row_int(row, 0);
+	memset(k->public_key, 0, sizeof k->public_key);
+	if (n == CHAIN_PK_BYTES)
+		memcpy(k->public_key, pk, n);
+	k->created_ms = store_row_int(row, 2);
+	k->retired_ms = store_row_int(row, 3);
+	return 0;
+}
+
+struct key_list {
+	struct case_key *items;
+	size_t n;
+};
+
+static int key_list_row(void *ctx, const struct store_row *row)
+{
+	struct key_list *l = ctx;
+	case_key_row(&l->items[l->n++], row);
+	return l->n == CASE_KEYS_MAX;
+}
+
+static int org_keys(struct app *app, int64_t org_id, struct key_list *out)
+{
+	out->items = xcalloc(CASE_KEYS_MAX, sizeof *out->items);
+	out->n = 0;
+	int rc = store_exec(app->store, STORE_Q_ORG_KEYS_LIST, SV_ARGS(SV_INT(org_id)), key_list_row, out);
+	if (rc < 0) {
+		free(out->items);
+		out->items = NULL;
+	}
+	return rc < 0 ? rc : OMB_OK;
+}
+
+int cases_key_rotate(struct app *app, int64_t org_id, int64_t now, struct case_key *old_key,
+		     struct case_key *new_key)
+{
+	struct keypair k;
+	int rc = org_key(app, org_id, &k);
+	if (rc != OMB_OK)
+		return rc;
+	sodium_memzero(k.sk, sizeof k.sk);
+	int64_t old_id = k.id;
+	if ((rc = store_exec(app->store, STORE_Q_ORG_KEY_RETIRE, SV_ARGS(SV_INT(now), SV_INT(org_id)), NULL, NULL)) < 0 ||
+	    (rc = org_key(app, org_id, &k)) != OMB_OK)
+		return rc < 0 ? rc : OMB_ESTORE;
+	sodium_memzero(k.sk, sizeof k.sk);
+	struct key_list l;
+	if ((rc = org_keys(app, org_id, &l)) != OMB_OK)
+		return rc;
+	memset(old_key, 0, sizeof *old_key);
+	memset(new_key, 0, sizeof *new_key);
+	for (size_t i = 0; i < l.n; i++) {
+		if (l.items[i].id == k.id)
+			*new_key = l.items[i];
+		else if (l.items[i].id == old_id)
+			*old_key = l.items[i];
+	}
+	free(l.items);
+	return new_key->id ? OMB_OK : OMB_ESTORE;
 }
 
 /* ---- loading a case ---- */
@@ -138,6 +211,7 @@ struct loaded {
 	uint8_t head[CHAIN_HASH_BYTES];
 	char org_code[ORG_CODE_MAX];
 	char category[32];
+	int64_t category_id;
 	struct desk_case state;
 	bool found;
 };
@@ -159,6 +233,7 @@ static int case_row(void *ctx, const struct store_row *row)
 	snprintf(l->org_code, sizeof l->org_code, "%s", store_row_text(row, 5));
 	snprintf(l->category, sizeof l->category, "%s", store_row_text(row, 6));
 	state_read(row, 7, &l->state);
+	l->category_id = store_row_int(row, 7 + STORE_CASE_STATE_NCOLS);
 	l->found = true;
 	return 1;
 }
@@ -200,11 +275,13 @@ static enum ladder_org_kind ladder_org_of(enum org_kind k)
 	return k == ORG_COMPANY ? LADDER_ORG_COMPANY : k == ORG_VENDOR ? LADDER_ORG_VENDOR : LADDER_ORG_OTHER;
 }
 
-/* The acting person, from the authenticated account only. */
+/* The acting person, from the authenticated account only; for a vendor's
+ * staff, the contract with the case's organisation. */
 struct acting {
 	struct ladder_actor who;
 	const char *org_code, *staff_code;
 	char dept_code[32];
+	struct desk_contract contract;
 };
 
 static int text_row(void *ctx, const struct store_row *row)
@@ -213,9 +290,12 @@ static int text_row(void *ctx, const struct store_row *row)
 	return 1;
 }
 
-/* Fills who for staff acting on a case of org_id. OMB_EPERM when the account
- * has no desk role or its organisation neither owns the case nor acts for it. */
-static int staff_acting(struct app *app, const struct principal *p, int64_t case_org_id, struct acting *a)
+/* Fills who for staff acting on a case of org_id in category_id (0: the
+ * organisation's desk, no one case). OMB_EPERM when the account has no desk
+ * role or its organisation neither owns the case nor acts for it under a
+ * contract that covers this staff member and the category. */
+static int staff_acting(struct app *app, const struct principal *p, int64_t case_org_id, int64_t category_id,
+			struct acting *a)
 {
 	memset(a, 0, sizeof *a);
 	a->who.role = ladder_role_of(p->role);
@@ -228,7 +308,11 @@ static int staff_acting(struct app *app, const struct principal *p, int64_t case
 		return OMB_EPERM;
 	if (p->org_id == case_org_id)
 		a->who.rel = LADDER_REL_CASE_ORG;
-	else if (p->org_kind == ORG_VENDOR && accounts_vendor_acts_for(app, p->org_id, case_org_id))
+	else if (p->org_kind != ORG_VENDOR)
+		return OMB_EPERM;
+	else if (accounts_vendor_contract(app, p->org_id, case_org_id, &a->contract) != OMB_OK)
+		return OMB_ESTORE;
+	else if (desk_contract_covers(&a->contract, p->staff_id, category_id))
 		a->who.rel = LADDER_REL_VENDOR_FOR;
 	else
 		return OMB_EPERM;
@@ -361,9 +445,10 @@ static int persist(struct append *a, const struct desk_result *res, int64_t now)
 	struct chain_head h = {.seq = a->c->events - 1, .signed_at_ms = now};
 	memcpy(h.hash, a->c->head, CHAIN_HASH_BYTES);
 	chain_head_sign(a->receipt, &h, k.sk);
+	sodium_memzero(k.sk, sizeof k.sk);
 	rc = store_exec(a->app->store, STORE_Q_HEAD_INSERT,
 			SV_ARGS(SV_INT(a->c->id), SV_INT((int64_t)h.seq), SV_BLOB(h.hash, CHAIN_HASH_BYTES),
-				SV_INT(h.signed_at_ms), SV_BLOB(h.sig, CHAIN_SIG_BYTES)),
+				SV_INT(h.signed_at_ms), SV_BLOB(h.sig, CHAIN_SIG_BYTES), SV_INT(k.id)),
 			NULL, NULL);
 	return rc < 0 ? rc : OMB_OK;
 }
@@ -464,10 +549,16 @@ static int open_case(struct app *app, const struct case_open_in *in, const struc
 		return rc;
 	if (!cat.found)
 		ERR("category", "no such category in this organisation");
-	const struct desk_config *cfg = &app->desk;
+	if (by->who.rel == LADDER_REL_VENDOR_FOR && !desk_contract_covers(&by->contract, by->who.staff_id, cat.id)) {
+		err->reason = "the vendor's contract does not cover this category";
+		return OMB_EPERM;
+	}
+	struct admin_desk desk;
+	if ((rc = admin_desk_load(app, org->id, &desk)) != OMB_OK)
+		return rc;
 	struct desk_result res;
 	struct desk_category dc = {cat.dept_id, cat.about_center};
-	rc = desk_open(cfg, &dc, in->channel, &by->who, now, &res);
+	rc = desk_open(&desk.cfg, &dc, in->channel, &by->who, now, &res);
 	if (rc != OMB_OK) {
 		err->reason = res.reason;
 		return rc;
@@ -560,7 +651,7 @@ static int open_in_tx(struct app *app, const struct case_open_in *in, int64_t no
 	struct acting by;
 	struct case_loc at;
 	int rc = org_of(app, in->org_code, &org, err);
-	if (rc == OMB_OK && in->staff && (rc = staff_acting(app, in->staff, org.id, &by)) != OMB_OK)
+	if (rc == OMB_OK && in->staff && (rc = staff_acting(app, in->staff, org.id, 0, &by)) != OMB_OK)
 		err->reason = "this account may not open cases for this organisation";
 	else if (rc == OMB_OK && !in->staff)
 		customer_acting(&by);
@@ -709,7 +800,8 @@ static int assignee_of(struct app *app, const struct loaded *c, const char *code
 	*out = s.who;
 	if (s.org_id == c->org_id)
 		out->rel = LADDER_REL_CASE_ORG;
-	else if (out->org_kind == LADDER_ORG_VENDOR && accounts_vendor_acts_for(app, s.org_id, c->org_id))
+	else if (out->org_kind == LADDER_ORG_VENDOR &&
+		 accounts_vendor_acts_for(app, s.org_id, s.who.staff_id, c->org_id, c->category_id))
 		out->rel = LADDER_REL_VENDOR_FOR;
 	return OMB_OK;
 }
@@ -728,9 +820,12 @@ static bool is_customer_action(enum case_action a)
 static int transition(struct app *app, struct loaded *c, const struct acting *by, const struct case_action_in *in,
 		      int64_t now, struct desk_result *res, struct append *a, char **owned_text, struct case_error *err)
 {
-	const struct desk_config *cfg = &app->desk;
+	struct admin_desk desk;
+	int rc = admin_desk_load(app, c->org_id, &desk);
+	if (rc != OMB_OK)
+		return rc;
+	const struct desk_config *cfg = &desk.cfg;
 	struct similar_verdict v;
-	int rc;
 	switch (in->action) {
 	case CASE_ACT_MESSAGE: return desk_customer_message(cfg, &c->state, now, res);
 	case CASE_ACT_DEMAND: return desk_demand(cfg, &c->state, now, res);
@@ -788,7 +883,7 @@ static int act_in_tx(struct app *app, const char *receipt, const struct principa
 	if (rc != OMB_OK)
 		return rc;
 	struct acting by;
-	if (staff && (rc = staff_acting(app, staff, c.org_id, &by)) != OMB_OK) {
+	if (staff && (rc = staff_acting(app, staff, c.org_id, c.category_id, &by)) != OMB_OK) {
 		err->reason = "this account may not act on this organisation's cases";
 		return rc;
 	}
@@ -863,14 +958,17 @@ static int draft_in_tx(struct app *app, const char *receipt, const struct princi
 	int rc = load(app, receipt, &c);
 	if (rc != OMB_OK)
 		return rc;
-	if ((rc = staff_acting(app, staff, c.org_id, &by)) != OMB_OK) {
+	if ((rc = staff_acting(app, staff, c.org_id, c.category_id, &by)) != OMB_OK) {
 		err->reason = "this account may not act on this organisation's cases";
 		return rc;
 	}
 	if ((rc = classify(app, &c, in, &out->v)) != OMB_OK)
 		return rc;
 	struct desk_result res;
-	if ((rc = desk_reply(&app->desk, &c.state, &by.who, &out->v, now, &res)) != OMB_OK) {
+	struct admin_desk desk;
+	if ((rc = admin_desk_load(app, c.org_id, &desk)) != OMB_OK)
+		return rc;
+	if ((rc = desk_reply(&desk.cfg, &c.state, &by.who, &out->v, now, &res)) != OMB_OK) {
 		err->reason = res.reason;
 		return rc;
 	}
@@ -972,10 +1070,22 @@ static int personal_row(void *ctx, const struct store_row *row)
 	return 1;
 }
 
+/* Heads with the id of the key that signed each, and (HEAD_LIST) its public
+ * key, zero when the key is missing or another organisation's. */
 struct heads {
 	struct chain_head *items;
+	int64_t *keys;
+	uint8_t (*pks)[CHAIN_PK_BYTES];
 	size_t n, cap;
+	bool with_pk;
 };
+
+static void heads_free(struct heads *h)
+{
+	free(h->items);
+	free(h->keys);
+	free(h->pks);
+}
 
 static int head_row(void *ctx, const struct store_row *row)
 {
@@ -983,9 +1093,16 @@ static int head_row(void *ctx, const struct store_row *row)
 	if (h->n == h->cap) {
 		h->cap = h->cap ? h->cap * 2 : 16;
 		h->items = xrealloc(h->items, h->cap * sizeof *h->items);
+		h->keys = xrealloc(h->keys, h->cap * sizeof *h->keys);
+		h->pks = xrealloc(h->pks, h->cap * sizeof *h->pks);
 	}
-	struct chain_head *x = &h->items[h->n++];
+	h->keys[h->n] = store_row_int(row, 4);
+	memset(h->pks[h->n], 0, CHAIN_PK_BYTES);
 	size_t n = 0;
+	const void *pk = h->with_pk ? store_row_blob(row, 5, &n) : NULL;
+	if (n == CHAIN_PK_BYTES)
+		memcpy(h->pks[h->n], pk, n);
+	struct chain_head *x = &h->items[h->n++];
 	x->seq = (uint64_t)store_row_int(row, 0);
 	const void *b = store_row_blob(row, 1, &n);
 	memset(x->hash, 0, sizeof x->hash);
@@ -1045,7 +1162,7 @@ static int view_in_tx(struct app *app, const char *receipt, const struct reader 
 	struct acting by;
 	if (staff) {
 		const char *why = NULL;
-		if ((rc = staff_acting(app, staff, c.org_id, &by)) == OMB_OK)
+		if ((rc = staff_acting(app, staff, c.org_id, c.category_id, &by)) == OMB_OK)
 			rc = ladder_check_staff(&by.who, c.state.dept_id, &why);
 		if (rc != OMB_OK) {
 			err->reason = why ? why : "this account may not read this organisation's cases";
@@ -1059,19 +1176,22 @@ static int view_in_tx(struct app *app, const char *receipt, const struct reader 
 	v->state = c.state;
 	struct events_ctx x = {v, staff == NULL, 0};
 	struct heads h = {0};
-	struct keypair k;
+	struct key_list keys = {0};
 	if ((rc = store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(c.id)), personal_row, v)) >= 0 &&
 	    (rc = store_exec(app->store, STORE_Q_EVENT_LIST, SV_ARGS(SV_INT(c.id)), event_row, &x)) >= 0 &&
 	    (rc = staff_names(app, v)) == OMB_OK &&
 	    (rc = store_exec(app->store, STORE_Q_HEAD_LAST, SV_ARGS(SV_INT(c.id)), head_row, &h)) >= 0 &&
 	    (rc = attachments_of_case(app, c.id, &v->attachments, &v->n_attachments)) == OMB_OK &&
 	    (rc = privacy_erasure_of(app, c.id, &v->erasure)) == OMB_OK &&
-	    (rc = org_key(app, c.org_id, &k)) == OMB_OK) {
-		if (h.n)
-			v->head = h.items[h.n - 1];
-		memcpy(v->public_key, k.pk, CHAIN_PK_BYTES);
+	    (rc = org_keys(app, c.org_id, &keys)) == OMB_OK && h.n) {
+		v->head = h.items[h.n - 1];
+		v->head_key = h.keys[h.n - 1];
+		for (size_t i = 0; i < keys.n; i++)
+			if (keys.items[i].id == v->head_key)
+				memcpy(v->public_key, keys.items[i].public_key, CHAIN_PK_BYTES);
 	}
-	free(h.items);
+	free(keys.items);
+	heads_free(&h);
 	return rc < 0 ? rc : OMB_OK;
 }
 
@@ -1128,14 +1248,15 @@ int cases_verify(struct app *app, const char *receipt, struct chain_report *rep,
 	memset(&v, 0, sizeof v);
 	struct reader ombud = {NULL, NULL, true};
 	rc = view_in_tx(app, receipt, &ombud, &v, &err);
-	struct heads h = {0};
+	struct heads h = {.with_pk = true};
 	struct loaded c;
 	struct chain_event *evs = NULL;
 	uint64_t bad_file = 0;
 	int files = OMB_OK;
 	if (rc == OMB_OK && (rc = load(app, receipt, &c)) == OMB_OK)
-		rc = store_exec(app->store, STORE_Q_HEAD_LIST, SV_ARGS(SV_INT(c.id)), head_row, &h) < 0 ? OMB_ESTORE
-													 : OMB_OK;
+		rc = store_exec(app->store, STORE_Q_HEAD_LIST, SV_ARGS(SV_INT(c.id), SV_INT(c.org_id)), head_row, &h) < 0
+			     ? OMB_ESTORE
+			     : OMB_OK;
 	if (rc == OMB_OK) {
 		evs = view_chain(&v);
 		files = attachments_verify(app, c.id, evs, v.n_events, &bad_file);
@@ -1146,8 +1267,8 @@ int cases_verify(struct app *app, const char *receipt, struct chain_report *rep,
 		uint8_t (*stored)[CHAIN_HASH_BYTES] = xcalloc(v.n_events ? v.n_events : 1, CHAIN_HASH_BYTES);
 		for (size_t i = 0; i < v.n_events; i++)
 			memcpy(stored[i], v.events[i].hash, CHAIN_HASH_BYTES);
-		chain_verify(receipt, evs, (const uint8_t(*)[CHAIN_HASH_BYTES])stored, v.n_events, h.items, h.n,
-			     v.public_key, rep);
+		chain_verify_keyed(receipt, evs, (const uint8_t(*)[CHAIN_HASH_BYTES])stored, v.n_events, h.items, h.n,
+				   (const uint8_t(*)[CHAIN_PK_BYTES])h.pks, rep);
 		/* the chain's own faults first: a file can only be judged against an intact event */
 		if (rep->fault == CHAIN_INTACT && files == OMB_ECONFLICT)
 			*rep = (struct chain_report){.fault = CHAIN_DATA_ALTERED, .event = bad_file};
@@ -1156,7 +1277,7 @@ int cases_verify(struct app *app, const char *receipt, struct chain_report *rep,
 		free(stored);
 	}
 	free(evs);
-	free(h.items);
+	heads_free(&h);
 	case_view_free(&v);
 	return rc;
 }
@@ -1181,9 +1302,11 @@ static int sweep_one(struct app *app, const char *receipt, int64_t now)
 	int rc = load(app, receipt, &c);
 	if (rc != OMB_OK)
 		return rc;
-	const struct desk_config *cfg = &app->desk;
+	struct admin_desk desk;
+	if ((rc = admin_desk_load(app, c.org_id, &desk)) != OMB_OK)
+		return rc;
 	struct desk_result res;
-	if ((rc = desk_sweep(cfg, &c.state, now, &res)) != OMB_OK)
+	if ((rc = desk_sweep(&desk.cfg, &c.state, now, &res)) != OMB_OK)
 		return rc;
 	struct acting system;
 	customer_acting(&system); /* sweep events are the system's: no organisation, no staff code */
@@ -1265,6 +1388,9 @@ static int queue_row(void *ctx, const struct store_row *row)
 	const char *why;
 	if (ladder_check_staff(&q->by->who, store_row_int(row, 9), &why) != OMB_OK)
 		return 0; /* another department's case */
+	if (q->by->who.rel == LADDER_REL_VENDOR_FOR &&
+	    !desk_contract_covers(&q->by->contract, q->by->who.staff_id, store_row_int(row, 11)))
+		return 0; /* a category the vendor's contract leaves out */
 	struct case_queue_item *it = &q->items[q->n++];
 	snprintf(it->receipt, sizeof it->receipt, "%s", store_row_text(row, 0));
 	snprintf(it->subject, sizeof it->subject, "%s", store_row_text(row, 1));
@@ -1290,7 +1416,7 @@ int cases_queue(struct app *app, const char *org_code, const struct principal *s
 	if (rc != OMB_OK)
 		return rc;
 	struct acting by;
-	if ((rc = staff_acting(app, staff, org.id, &by)) != OMB_OK)
+	if ((rc = staff_acting(app, staff, org.id, 0, &by)) != OMB_OK)
 		return rc;
 	enum ladder_level lo = ladder_role_level(by.who.role), hi = lo;
 	if (by.who.role == LADDER_ROLE_ADMIN || by.who.role == LADDER_ROLE_COMPLAINTS)
@@ -1334,11 +1460,12 @@ static int day_head_row(void *ctx, const struct store_row *row)
 	b = store_row_blob(row, 4, &n);
 	if (n == CHAIN_SIG_BYTES)
 		memcpy(it->head.sig, b, n);
+	it->key = store_row_int(row, 5);
 	return 0;
 }
 
 int cases_heads_of_day(struct app *app, const char *org_code, int64_t day_ms, struct case_head_item **items,
-		       size_t *n, uint8_t public_key[CHAIN_PK_BYTES])
+		       size_t *n, struct case_key **keys, size_t *n_keys)
 {
 	struct org org;
 	int rc = accounts_org_get(app, org_code, &org);
@@ -1346,21 +1473,27 @@ int cases_heads_of_day(struct app *app, const char *org_code, int64_t day_ms, st
 		return rc;
 	struct keypair k;
 	struct heads_ctx h = {0};
+	struct key_list l = {0};
 	if ((rc = store_begin(app->store, true)) != OMB_OK)
 		return rc;
-	rc = org_key(app, org.id, &k);
+	rc = org_key(app, org.id, &k); /* an organisation with no case yet publishes its first key */
+	sodium_memzero(k.sk, sizeof k.sk);
 	if (rc == OMB_OK)
 		rc = store_exec(app->store, STORE_Q_HEADS_OF_DAY,
 				SV_ARGS(SV_INT(org.id), SV_INT(day_ms), SV_INT(day_ms + CLOCK_MS_PER_DAY), SV_INT(100000)),
 				day_head_row, &h);
+	if (rc >= 0)
+		rc = org_keys(app, org.id, &l);
 	rc = in_tx(app, rc < 0 ? rc : OMB_OK);
 	if (rc != OMB_OK) {
 		free(h.items);
+		free(l.items);
 		return rc;
 	}
-	memcpy(public_key, k.pk, CHAIN_PK_BYTES);
 	*items = h.items;
 	*n = h.n;
+	*keys = l.items;
+	*n_keys = l.n;
 	return OMB_OK;
 }
 
@@ -1735,7 +1868,10 @@ static int assign_in_tx(struct app *app, struct loaded *c, const char *receipt, 
 		return rc;
 	struct desk_result res;
 	memset(&res, 0, sizeof res);
-	if ((rc = desk_assign(&app->desk, &c->state, &by->who, to_staff_code ? &to : NULL, now, &res)) != OMB_OK) {
+	struct admin_desk desk;
+	if ((rc = admin_desk_load(app, c->org_id, &desk)) != OMB_OK)
+		return rc;
+	if ((rc = desk_assign(&desk.cfg, &c->state, &by->who, to_staff_code ? &to : NULL, now, &res)) != OMB_OK) {
 		err->reason = res.reason;
 		return rc;
 	}
@@ -1754,7 +1890,7 @@ int cases_handover(struct app *app, const char *receipt, const struct principal 
 	struct loaded c;
 	struct acting by;
 	int rc = load(app, receipt, &c);
-	if (rc == OMB_OK && (rc = staff_acting(app, from, c.org_id, &by)) != OMB_OK)
+	if (rc == OMB_OK && (rc = staff_acting(app, from, c.org_id, c.category_id, &by)) != OMB_OK)
 		err->reason = "this account may not act on this organisation's cases";
 	return rc != OMB_OK ? rc : assign_in_tx(app, &c, receipt, &by, to_staff_code, now, err);
 }

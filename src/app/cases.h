@@ -135,7 +135,8 @@ struct case_view {
 	struct case_event_view *events;         /* owned */
 	size_t n_events;
 	struct chain_head head;                 /* the latest signed head */
-	uint8_t public_key[CHAIN_PK_BYTES];
+	int64_t head_key;                       /* the id of the key that signed it */
+	uint8_t public_key[CHAIN_PK_BYTES];     /* that key's public half */
 	struct attachment_item *attachments;    /* the case's files, in event order */
 	size_t n_attachments;
 	struct privacy_erasure erasure;         /* erased: the personal data above is gone ("") */
@@ -160,8 +161,9 @@ struct doc *cases_document(const struct case_view *v);
  * frees *out with doc_free. */
 int cases_referral_package(struct app *app, const struct case_view *v, struct doc **out);
 
-/* Recomputes the chain and checks it against every signed head; then, when
- * the chain is intact, every attachment against its event's commitment
+/* Recomputes the chain and checks every signed head with the key that
+ * signed it (keys rotate; admin_key_rotate); then, when the chain is
+ * intact, every attachment against its event's commitment
  * (attachments_verify): a changed file or attachment row is
  * CHAIN_DATA_ALTERED naming the event. */
 int cases_verify(struct app *app, const char *receipt, struct chain_report *rep, size_t *n_events,
@@ -192,14 +194,28 @@ struct case_queue_item {
 int cases_queue(struct app *app, const char *org_code, const struct principal *staff, int limit,
 		struct case_queue_item **items, size_t *n);
 
-/* A signed head as published. */
+/* A signed head as published, with the id of the key that signed it. */
 struct case_head_item {
 	char receipt[RECEIPT_LEN_MAX + 1];
 	struct chain_head head;
+	int64_t key;
 };
-/* The day's last signed head of each case of org (day = [day_ms, +24 h)). */
+/* One of an organisation's signing keys: every key it ever had is kept, the
+ * current one has retired_ms 0. */
+#define CASE_KEYS_MAX 100
+struct case_key {
+	int64_t id;
+	uint8_t public_key[CHAIN_PK_BYTES];
+	int64_t created_ms, retired_ms;
+};
+/* The day's last signed head of each case of org (day = [day_ms, +24 h)),
+ * and every public key of the organisation, oldest first (*keys malloc'd). */
 int cases_heads_of_day(struct app *app, const char *org_code, int64_t day_ms, struct case_head_item **items,
-		       size_t *n, uint8_t public_key[CHAIN_PK_BYTES]);
+		       size_t *n, struct case_key **keys, size_t *n_keys);
+/* Inside the caller's write transaction (admin_key_rotate): retires the
+ * current key (made first if there was none) and makes the next one. */
+int cases_key_rotate(struct app *app, int64_t org_id, int64_t now, struct case_key *old_key,
+		     struct case_key *new_key);
 
 /* Categories, templates and referral options of an organisation. */
 struct case_category {

@@ -128,7 +128,7 @@ static int seed_people(struct app *app, FILE *out)
 		char password[17], code[STAFF_CODE_MAX];
 		cred_code_alnum(password, 16);
 		struct staff_new s = {people[i].org, people[i].login, password, ROLE_NONE, people[i].dept,
-				      people[i].name, false};
+				      people[i].name, false, NULL};
 		role_parse(people[i].role, &s.role);
 		const char *field = NULL;
 		int64_t id;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/admin.h"
 #include "app/cases.h"
 #include "app/outbox.h"
 #include "base/clock.h"
@@ -348,6 +349,23 @@ static int settings_put_in_tx(struct app *app, const struct principal *who, cons
 	return rc;
 }
 
+/* The replacement with its audit row (app/admin.h), before and after read
+ * in the same transaction. */
+static int settings_audited_in_tx(struct app *app, const struct principal *who, const struct protect_config *cfg,
+				  const char *const *seniors, size_t n_seniors, int64_t now, struct protection_error *err)
+{
+	struct protection_settings *was = xmalloc(2 * sizeof *was), *is = was + 1;
+	int rc = protection_settings_get(app, who->org_id, was);
+	if (rc == OMB_OK)
+		rc = settings_put_in_tx(app, who, cfg, seniors, n_seniors, now, err);
+	if (rc == OMB_OK)
+		rc = protection_settings_get(app, who->org_id, is);
+	if (rc == OMB_OK)
+		rc = admin_audit_protection(app, who, was, is);
+	free(was);
+	return rc;
+}
+
 int protection_settings_put(struct app *app, const struct principal *who, const struct protect_config *cfg,
 			    const char *const *seniors, size_t n_seniors, int64_t now, struct protection_error *err)
 {
@@ -358,7 +376,7 @@ int protection_settings_put(struct app *app, const struct principal *who, const 
 	if (n_seniors > PROTECTION_SENIORS_MAX)
 		ERR("senior_handlers", "at most 100");
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, settings_put_in_tx(app, who, cfg, seniors, n_seniors, now, err));
+	return rc != OMB_OK ? rc : finish(app, settings_audited_in_tx(app, who, cfg, seniors, n_seniors, now, err));
 }
 
 /* ---- routing a repeatedly abusive customer to a senior handler ---- */

@@ -174,12 +174,12 @@ static int fault(struct chain_report *rep, enum chain_fault what, uint64_t event
  * head before it. */
 static int check_heads(const char *receipt, const uint8_t (*hashes)[CHAIN_HASH_BYTES], size_t n,
                        const struct chain_head *heads, size_t n_heads,
-                       const uint8_t pk[CHAIN_PK_BYTES], struct chain_report *rep)
+                       const uint8_t (*pks)[CHAIN_PK_BYTES], size_t pk_step, struct chain_report *rep)
 {
 	size_t bad = n_heads;
 	for (size_t j = 0; j < n_heads; j++) {
 		const struct chain_head *h = &heads[j];
-		if (!chain_head_verify(receipt, h, pk))
+		if (!chain_head_verify(receipt, h, pks[j * pk_step]))
 			return fault(rep, CHAIN_HEAD_FORGED, h->seq, j);
 		if (h->seq >= n)
 			return fault(rep, CHAIN_HEAD_BEYOND_END, h->seq, j);
@@ -199,10 +199,11 @@ static int check_heads(const char *receipt, const uint8_t (*hashes)[CHAIN_HASH_B
 	return fault(rep, CHAIN_HEAD_MISMATCH, heads[bad].seq, bad);
 }
 
-int chain_verify(const char *receipt, const struct chain_event *events,
-                 const uint8_t (*stored)[CHAIN_HASH_BYTES], size_t n,
-                 const struct chain_head *heads, size_t n_heads,
-                 const uint8_t pk[CHAIN_PK_BYTES], struct chain_report *rep)
+/* pk_step 0: one key for every head; 1: a key per head. */
+static int verify(const char *receipt, const struct chain_event *events,
+                  const uint8_t (*stored)[CHAIN_HASH_BYTES], size_t n,
+                  const struct chain_head *heads, size_t n_heads,
+                  const uint8_t (*pks)[CHAIN_PK_BYTES], size_t pk_step, struct chain_report *rep)
 {
 	*rep = (struct chain_report){ .fault = CHAIN_INTACT };
 	uint8_t (*hashes)[CHAIN_HASH_BYTES] = xmalloc((n ? n : 1) * sizeof *hashes);
@@ -217,9 +218,26 @@ int chain_verify(const char *receipt, const struct chain_event *events,
 			rc = fault(rep, CHAIN_EVENT_ALTERED, i, 0);
 	}
 	if (rc == 0)
-		rc = check_heads(receipt, (const uint8_t(*)[CHAIN_HASH_BYTES])hashes, n, heads, n_heads, pk, rep);
+		rc = check_heads(receipt, (const uint8_t(*)[CHAIN_HASH_BYTES])hashes, n, heads, n_heads, pks, pk_step,
+				 rep);
 	free(hashes);
 	return rc;
+}
+
+int chain_verify(const char *receipt, const struct chain_event *events,
+                 const uint8_t (*stored)[CHAIN_HASH_BYTES], size_t n,
+                 const struct chain_head *heads, size_t n_heads,
+                 const uint8_t pk[CHAIN_PK_BYTES], struct chain_report *rep)
+{
+	return verify(receipt, events, stored, n, heads, n_heads, (const uint8_t(*)[CHAIN_PK_BYTES])pk, 0, rep);
+}
+
+int chain_verify_keyed(const char *receipt, const struct chain_event *events,
+                       const uint8_t (*stored)[CHAIN_HASH_BYTES], size_t n,
+                       const struct chain_head *heads, size_t n_heads,
+                       const uint8_t (*pks)[CHAIN_PK_BYTES], struct chain_report *rep)
+{
+	return verify(receipt, events, stored, n, heads, n_heads, pks, 1, rep);
 }
 
 const char *chain_fault_name(enum chain_fault f)

@@ -156,6 +156,14 @@ int chain_verify(const char *receipt, const struct chain_event *events,
                  const struct chain_head *heads, size_t n_heads,
                  const uint8_t pk[CHAIN_PK_BYTES], struct chain_report *rep);
 
+/* The same, with each head checked against its own key: pks[j] is the
+ * public key of the organisation's key that signed heads[j] (keys rotate;
+ * every head keeps the key it was signed with). */
+int chain_verify_keyed(const char *receipt, const struct chain_event *events,
+                       const uint8_t (*stored)[CHAIN_HASH_BYTES], size_t n,
+                       const struct chain_head *heads, size_t n_heads,
+                       const uint8_t (*pks)[CHAIN_PK_BYTES], struct chain_report *rep);
+
 /* Stable name of a fault ("intact", "event_altered", ...); never NULL. */
 const char *chain_fault_name(enum chain_fault fault);
 

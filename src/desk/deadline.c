@@ -1,6 +1,9 @@
 /* deadline.c — due times over calendar or business hours. */
 #include "desk/deadline.h"
 
+#include <stdio.h>
+#include <string.h>
+
 #include "base/clock.h"
 #include "base/err.h"
 
@@ -175,6 +178,31 @@ int64_t deadline_for(const struct deadline_policy *p, enum deadline_kind kind,
 		return DEADLINE_NEVER;
 	}
 	return deadline_due(&p->cal, start_ms, hours * CLOCK_MS_PER_HOUR);
+}
+
+int deadline_hours_parse(const char *s, struct deadline_hours *out)
+{
+	if (strcmp(s, "closed") == 0) {
+		*out = (struct deadline_hours){0, 0};
+		return 0;
+	}
+	int oh, om, ch, cm, used = 0;
+	if (strlen(s) != 11 || sscanf(s, "%2d:%2d-%2d:%2d%n", &oh, &om, &ch, &cm, &used) != 4 || used != 11)
+		return OMB_EINVAL;
+	int open = oh * 60 + om, close = ch * 60 + cm;
+	if (oh < 0 || oh > 23 || om < 0 || om > 59 || ch < 0 || cm < 0 || cm > 59 || close > 24 * 60 || close <= open)
+		return OMB_EINVAL;
+	*out = (struct deadline_hours){(int16_t)open, (int16_t)close};
+	return 0;
+}
+
+void deadline_hours_format(const struct deadline_hours *h, char out[DEADLINE_HOURS_TEXT])
+{
+	if (h->open_min >= h->close_min)
+		snprintf(out, DEADLINE_HOURS_TEXT, "closed");
+	else
+		snprintf(out, DEADLINE_HOURS_TEXT, "%02d:%02d-%02d:%02d", h->open_min / 60, h->open_min % 60,
+			 h->close_min / 60, h->close_min % 60);
 }
 
 const char *deadline_kind_name(enum deadline_kind kind)

@@ -75,6 +75,13 @@ int64_t deadline_due_days(const struct deadline_calendar *cal, int64_t start_ms,
 int64_t deadline_for(const struct deadline_policy *p, enum deadline_kind kind,
                      enum ladder_level level, int64_t start_ms);
 
+/* One weekday's hours as text: "HH:MM-HH:MM" (24:00 allowed as a close) or
+ * "closed". Parse returns 0 or OMB_EINVAL for anything else, or a close not
+ * after the open; format writes at most DEADLINE_HOURS_TEXT bytes with the NUL. */
+#define DEADLINE_HOURS_TEXT 24
+int deadline_hours_parse(const char *s, struct deadline_hours *out);
+void deadline_hours_format(const struct deadline_hours *h, char out[DEADLINE_HOURS_TEXT]);
+
 /* Stable lower-case name ("first_answer", ...); never NULL. */
 const char *deadline_kind_name(enum deadline_kind kind);
 

@@ -146,14 +146,14 @@ static void staff_codes_and_errors(void **state)
 		int rc;
 		const char *field;
 	} bad[] = {
-		{{"HB", "kim.agent", PASSWORD, ROLE_AGENT, NULL, NULL, false}, OMB_EEXIST, "login"},
-		{{"HB", "park", PASSWORD, ROLE_SUPERVISOR, NULL, NULL, false}, OMB_EINVAL, "role"},
-		{{"HB", "park", PASSWORD, ROLE_MACHINE, NULL, NULL, false}, OMB_EINVAL, "role"},
-		{{"ZZ", "park", PASSWORD, ROLE_AGENT, NULL, NULL, false}, OMB_ENOTFOUND, "org"},
-		{{"HB", "Park", PASSWORD, ROLE_AGENT, NULL, NULL, false}, OMB_EINVAL, "login"},
-		{{"HB", "pa", PASSWORD, ROLE_AGENT, NULL, NULL, false}, OMB_EINVAL, "login"},
-		{{"HB", "park", "short", ROLE_AGENT, NULL, NULL, false}, OMB_EINVAL, "password"},
-		{{"HB", "park", PASSWORD, ROLE_AGENT, "NODEPT", NULL, false}, OMB_EINVAL, "dept"},
+		{{"HB", "kim.agent", PASSWORD, ROLE_AGENT, NULL, NULL, false, NULL}, OMB_EEXIST, "login"},
+		{{"HB", "park", PASSWORD, ROLE_SUPERVISOR, NULL, NULL, false, NULL}, OMB_EINVAL, "role"},
+		{{"HB", "park", PASSWORD, ROLE_MACHINE, NULL, NULL, false, NULL}, OMB_EINVAL, "role"},
+		{{"ZZ", "park", PASSWORD, ROLE_AGENT, NULL, NULL, false, NULL}, OMB_ENOTFOUND, "org"},
+		{{"HB", "Park", PASSWORD, ROLE_AGENT, NULL, NULL, false, NULL}, OMB_EINVAL, "login"},
+		{{"HB", "pa", PASSWORD, ROLE_AGENT, NULL, NULL, false, NULL}, OMB_EINVAL, "login"},
+		{{"HB", "park", "short", ROLE_AGENT, NULL, NULL, false, NULL}, OMB_EINVAL, "password"},
+		{{"HB", "park", PASSWORD, ROLE_AGENT, "NODEPT", NULL, false, NULL}, OMB_EINVAL, "dept"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		const char *field = NULL;

@@ -258,6 +258,42 @@ static void case_events_chain_end_to_end(void **state)
 	assert_int_equal(rep.event, 2);
 }
 
+static void rotated_keys_each_verify_their_own_heads(void **state)
+{
+	(void)state;
+	struct history h;
+	build(&h);
+	uint8_t pk2[CHAIN_PK_BYTES], sk2[CHAIN_SK_BYTES];
+	chain_keypair(pk2, sk2);
+	uint8_t pks[N][CHAIN_PK_BYTES];
+	for (size_t i = 0; i < N; i++) {
+		bool rotated = i >= N / 2; /* the second half is signed after a rotation */
+		if (rotated)
+			sign_head(&h, i, sk2);
+		memcpy(pks[i], rotated ? pk2 : pk, CHAIN_PK_BYTES);
+	}
+	struct chain_report rep;
+	assert_int_equal(chain_verify_keyed(RECEIPT, h.ev, (const uint8_t(*)[32])h.stored, N, h.heads, N,
+					    (const uint8_t(*)[32])pks, &rep), 0);
+	/* One key for all heads no longer does: the first head signed by the new key is named. */
+	assert_int_equal(chain_verify(RECEIPT, h.ev, (const uint8_t(*)[32])h.stored, N, h.heads, N, pk, &rep),
+			 OMB_ECONFLICT);
+	assert_int_equal(rep.fault, CHAIN_HEAD_FORGED);
+	assert_int_equal(rep.head, N / 2);
+	/* A head claimed by the wrong key fails. */
+	memcpy(pks[0], pk2, CHAIN_PK_BYTES);
+	assert_int_equal(chain_verify_keyed(RECEIPT, h.ev, (const uint8_t(*)[32])h.stored, N, h.heads, N,
+					    (const uint8_t(*)[32])pks, &rep), OMB_ECONFLICT);
+	assert_int_equal(rep.fault, CHAIN_HEAD_FORGED);
+	assert_int_equal(rep.head, 0);
+	/* Tampering still shows with the right keys. */
+	memcpy(pks[0], pk, CHAIN_PK_BYTES);
+	h.ev[1].at_ms++;
+	assert_int_equal(chain_verify_keyed(RECEIPT, h.ev, (const uint8_t(*)[32])h.stored, N, h.heads, N,
+					    (const uint8_t(*)[32])pks, &rep), OMB_ECONFLICT);
+	assert_int_equal(rep.fault, CHAIN_EVENT_ALTERED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +306,7 @@ int main(void)
 		cmocka_unit_test(forged_or_moved_head_is_caught),
 		cmocka_unit_test(personal_data_erasable_without_breaking_chain),
 		cmocka_unit_test(case_events_chain_end_to_end),
+		cmocka_unit_test(rotated_keys_each_verify_their_own_heads),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -131,6 +131,27 @@ static void durations_per_kind_and_level(void **state)
 	assert_string_equal(deadline_kind_name(DEADLINE_RESPONSIBLE_CONTACT), "responsible_contact");
 }
 
+static void weekday_hours_read_and_written_as_text(void **state)
+{
+	(void)state;
+	struct deadline_hours h;
+	char text[DEADLINE_HOURS_TEXT];
+	assert_int_equal(deadline_hours_parse("09:00-18:00", &h), 0);
+	assert_int_equal(h.open_min, 540);
+	assert_int_equal(h.close_min, 1080);
+	deadline_hours_format(&h, text);
+	assert_string_equal(text, "09:00-18:00");
+	assert_int_equal(deadline_hours_parse("00:00-24:00", &h), 0);
+	assert_int_equal(h.close_min, 1440);
+	assert_int_equal(deadline_hours_parse("closed", &h), 0);
+	deadline_hours_format(&h, text);
+	assert_string_equal(text, "closed");
+	const char *bad[] = {"", "9:00-18:00", "18:00-09:00", "09:00-09:00", "24:00-24:30", "09:60-18:00",
+			     "09:00-18:00x", "09:00 18:00", "open"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_int_equal(deadline_hours_parse(bad[i], &h), OMB_EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +163,7 @@ int main(void)
 		cmocka_unit_test(closed_calendar_never_falls_due),
 		cmocka_unit_test(policy_check_names_bad_fields),
 		cmocka_unit_test(durations_per_kind_and_level),
+		cmocka_unit_test(weekday_hours_read_and_written_as_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
