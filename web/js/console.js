@@ -62,6 +62,7 @@ async function enterDesk(me) {
 	renderWho();
 	$('care-section').hidden = !HANDLERS.includes(me.role);
 	$('team-section').hidden = !REVIEWERS.includes(me.role);
+	$('admin-link').hidden = me.role !== 'admin';
 	const orgs = servedOrgs(me);
 	const select = $('desk-org');
 	select.replaceChildren(...orgs.map((code) => el('option', { value: code }, dir.orgName(code))));

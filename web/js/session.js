@@ -27,15 +27,20 @@ function sessionLost() {
 	showLogin(t('login.expired'));
 }
 
-/* A cookie-authenticated write: always with the session's CSRF token. An
- * expired session sends the reader back to the login form. */
-export async function post(path, body) {
+/* A cookie-authenticated write (POST, PUT, PATCH, DELETE): always with the
+ * session's CSRF token. An expired session sends the reader back to the
+ * login form. */
+export async function send(method, path, body) {
 	try {
-		return await api('POST', path, { body, headers: { 'X-CSRF-Token': csrf() } });
+		return await api(method, path, { body, headers: { 'X-CSRF-Token': csrf() } });
 	} catch (e) {
 		if (e instanceof ApiError && (e.code === 'unauthorized' || e.code === 'csrf')) sessionLost();
 		throw e;
 	}
+}
+
+export async function post(path, body) {
+	return send('POST', path, body);
 }
 
 /* A read; an expired session goes back to the login form. */
