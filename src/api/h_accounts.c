@@ -110,7 +110,8 @@ int h_org_settings(struct api_req *r)
 	return api_reply(r, MHD_HTTP_OK, j);
 }
 
-/* Who am I, and for a vendor's staff the companies it acts for (their desks). */
+/* Who am I, and for a vendor's staff the companies they act for under the
+ * vendor's contracts (their desks). */
 int h_me(struct api_req *r)
 {
 	json_t *j = principal_json(&r->who);
@@ -123,8 +124,11 @@ int h_me(struct api_req *r)
 			return rc;
 		}
 		json_t *list = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(list, json_string(codes[i]));
+		struct org client;
+		for (size_t i = 0; i < n; i++) /* only the desks the contract lets this staff member at */
+			if (accounts_org_get(r->app, codes[i], &client) == OMB_OK &&
+			    accounts_vendor_acts_for(r->app, r->who.org_id, r->who.staff_id, client.id, 0))
+				json_array_append_new(list, json_string(codes[i]));
 		json_object_set_new(j, "acts_for", list);
 	}
 	return api_reply(r, MHD_HTTP_OK, j);

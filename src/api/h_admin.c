@@ -8,6 +8,7 @@
 #include "api/api_int.h"
 #include "app/admin.h"
 #include "base/err.h"
+#include "base/mem.h"
 #include "base/text.h"
 
 static int use_case(struct api_req *r, int rc, const struct case_error *err)
@@ -240,11 +241,9 @@ int h_desk_settings_put(struct api_req *r)
 		return rc;
 	p->final_answer_days = (int32_t)days;
 	p->cal.utc_offset_min = (int32_t)offset;
-	struct admin_holiday *holidays = calloc(ADMIN_HOLIDAYS_MAX, sizeof *holidays);
+	struct admin_holiday *holidays = xcalloc(ADMIN_HOLIDAYS_MAX, sizeof *holidays);
 	size_t n = 0;
 	bool given = false;
-	if (!holidays)
-		return OMB_ELIMIT;
 	rc = holidays_field(r, holidays, &n, &given);
 	if (rc == OMB_OK && !given && now.own) {
 		free(holidays);

@@ -186,8 +186,14 @@ int deadline_hours_parse(const char *s, struct deadline_hours *out)
 		*out = (struct deadline_hours){0, 0};
 		return 0;
 	}
-	int oh, om, ch, cm, used = 0;
-	if (strlen(s) != 11 || sscanf(s, "%2d:%2d-%2d:%2d%n", &oh, &om, &ch, &cm, &used) != 4 || used != 11)
+	static const char shape[] = "99:99-99:99";
+	if (strlen(s) != sizeof shape - 1)
+		return OMB_EINVAL;
+	for (size_t i = 0; i < sizeof shape - 1; i++)
+		if (shape[i] == '9' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
+			return OMB_EINVAL;
+	int oh, om, ch, cm;
+	if (sscanf(s, "%2d:%2d-%2d:%2d", &oh, &om, &ch, &cm) != 4)
 		return OMB_EINVAL;
 	int open = oh * 60 + om, close = ch * 60 + cm;
 	if (oh < 0 || oh > 23 || om < 0 || om > 59 || ch < 0 || cm < 0 || cm > 59 || close > 24 * 60 || close <= open)

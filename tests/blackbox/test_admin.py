@@ -197,6 +197,7 @@ class Admin(harness.ServerTest):
         self.assertEqual(r.status, 403, r)
         self.assertEqual(self.staff('call.two', card).status, 403)           # agent not listed
         self.assertEqual(self.call('call.two', 'GET', '/v1/orgs/ACME/queue').status, 403)
+        self.assertEqual(self.call('call.two', 'GET', '/v1/me', expect=200).json['acts_for'], [])
         self.assertEqual(self.call('call.two', 'GET', '/v1/orgs/ACME/templates').status, 403)
         queue = self.call('call.one', 'GET', '/v1/orgs/ACME/queue?limit=100', expect=200).json['items']
         self.assertIn(card, [q['receipt'] for q in queue])

@@ -147,7 +147,7 @@ static void weekday_hours_read_and_written_as_text(void **state)
 	deadline_hours_format(&h, text);
 	assert_string_equal(text, "closed");
 	const char *bad[] = {"", "9:00-18:00", "18:00-09:00", "09:00-09:00", "24:00-24:30", "09:60-18:00",
-			     "09:00-18:00x", "09:00 18:00", "open"};
+			     "09:00-18:00x", "09:00 18:00", "open", " 9:00-18:00", "09:00-+8:00"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(deadline_hours_parse(bad[i], &h), OMB_EINVAL);
 }
