@@ -78,7 +78,7 @@ static bool is_manager_of(const struct principal *who, int64_t org_id)
 /* ---- the case and the contact ---- */
 
 struct case_ref {
-	int64_t id, org_id, dept_id;
+	int64_t id, org_id, dept_id, category_id;
 	int level;
 	char org_code[ORG_CODE_MAX];
 	bool found;
@@ -92,6 +92,7 @@ static int case_ref_row(void *ctx, const struct store_row *row)
 	snprintf(c->org_code, sizeof c->org_code, "%s", store_row_text(row, 2));
 	c->level = (int)store_row_int(row, 3);
 	c->dept_id = store_row_int(row, 4);
+	c->category_id = store_row_int(row, 5);
 	c->found = true;
 	return 1;
 }
@@ -233,13 +234,15 @@ static int case_customer_of(struct app *app, int64_t case_id, int64_t org_id, ui
 }
 
 /* Who could take the case over: staff of the case's organisation and of
- * vendors acting for it who may handle the case (ladder_check_staff), with
- * their level and whether they are on a break; ordered by open cases. */
+ * vendors acting for it under a contract that covers them and the case's
+ * category, who may handle the case (ladder_check_staff), with their level
+ * and whether they are on a break; ordered by open cases. */
 struct handlers {
 	struct protect_handler items[HANDLERS_MAX];
 	char codes[HANDLERS_MAX][STAFF_CODE_MAX];
 	size_t n;
 	const struct case_ref *c;
+	struct app *app;
 };
 
 static int handler_row(void *ctx, const struct store_row *row)
@@ -256,6 +259,8 @@ static int handler_row(void *ctx, const struct store_row *row)
 	const char *why;
 	int level = (int)ladder_role_level(a.role);
 	if (!a.role || level == LADDER_NONE || ladder_check_staff(&a, h->c->dept_id, &why) != OMB_OK)
+		return 0;
+	if (!own && !accounts_vendor_acts_for(h->app, store_row_int(row, 5), a.staff_id, h->c->org_id, h->c->category_id))
 		return 0;
 	h->items[h->n] = (struct protect_handler){a.staff_id, level, store_row_int(row, 7) == 0};
 	snprintf(h->codes[h->n], STAFF_CODE_MAX, "%s", store_row_text(row, 2));
@@ -413,6 +418,7 @@ static int route_case(struct app *app, const struct protect_config *cfg, uint64_
 {
 	struct handlers *h = xcalloc(1, sizeof *h);
 	h->c = &k->c;
+	h->app = app;
 	int rc = ran(store_exec(app->store, STORE_Q_PROTECT_SENIOR_HANDLERS, SV_ARGS(SV_INT(k->c.org_id), SV_INT(now)),
 				handler_row, h));
 	bool with_senior = false;
@@ -745,6 +751,7 @@ static int end_in_tx(struct app *app, const struct principal *who, const char *o
 	int rc = contact_load(app, who, org_code, receipt, &k, err);
 	struct handlers *h = xcalloc(1, sizeof *h);
 	h->c = &k.c;
+	h->app = app;
 	if (rc == OMB_OK)
 		rc = ran(store_exec(app->store, STORE_Q_PROTECT_HANDLERS, SV_ARGS(SV_INT(k.c.org_id), SV_INT(now)),
 				    handler_row, h));
