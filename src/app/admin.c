@@ -356,6 +356,26 @@ static json_t *protection_json(const struct protection_settings *p)
 			 "warning_en", p->warning_en, "support_contact", p->support_contact, "senior_handlers", seniors);
 }
 
+/* {"default_days": N or null, "categories": {"CARD": N, ...}} */
+static json_t *retention_json(const struct privacy_retention_item *items, size_t n)
+{
+	json_t *cats = json_object(), *def = json_null();
+	for (size_t i = 0; i < n; i++) {
+		if (items[i].category[0])
+			json_object_set_new(cats, items[i].category, json_integer(items[i].days));
+		else
+			def = json_integer(items[i].days);
+	}
+	return json_pack("{s:o, s:o}", "default_days", def, "categories", cats);
+}
+
+int admin_audit_retention(struct app *app, const struct principal *by, const struct privacy_retention_item *before,
+			  size_t n_before, const struct privacy_retention_item *after, size_t n_after)
+{
+	return audit_json(app, by, by->org_id, "privacy.retention", by->org_code, retention_json(before, n_before),
+			  retention_json(after, n_after));
+}
+
 int admin_audit_protection(struct app *app, const struct principal *by, const struct protection_settings *before,
 			   const struct protection_settings *after)
 {

@@ -22,6 +22,7 @@
 #include "app/accounts.h"
 #include "app/app.h"
 #include "app/cases.h"
+#include "app/privacy.h"
 #include "app/protect.h"
 #include "desk/case.h"
 
@@ -64,6 +65,11 @@ int admin_referral_add(struct app *app, const struct principal *by, const char *
  * settings in one): one audit row of org_id. before/after: JSON text or NULL. */
 int admin_audit(struct app *app, const struct principal *by, int64_t org_id, const char *action, const char *target,
 		const char *before, const char *after);
+
+/* Inside privacy_retention_put's transaction: its audit row, the periods
+ * before and after. */
+int admin_audit_retention(struct app *app, const struct principal *by, const struct privacy_retention_item *before,
+			  size_t n_before, const struct privacy_retention_item *after, size_t n_after);
 
 /* Inside protection_settings_put's transaction: its audit row. */
 int admin_audit_protection(struct app *app, const struct principal *by, const struct protection_settings *before,

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/admin.h"
 #include "base/err.h"
 #include "base/log.h"
 #include "base/mem.h"
@@ -201,9 +202,9 @@ int privacy_retention_get(struct app *app, int64_t org_id, struct privacy_retent
 	return OMB_OK;
 }
 
-static int retention_put_in_tx(struct app *app, const struct principal *who, int64_t default_days,
-			       const char *const *categories, const int64_t *days, size_t n, int64_t now,
-			       struct privacy_error *err)
+static int periods_set(struct app *app, const struct principal *who, int64_t default_days,
+		       const char *const *categories, const int64_t *days, size_t n, int64_t now,
+		       struct privacy_error *err)
 {
 	int rc = ran(store_exec(app->store, STORE_Q_RETENTION_CLEAR, SV_ARGS(SV_INT(who->org_id)), NULL, NULL));
 	if (rc == OMB_OK && default_days)
@@ -232,6 +233,24 @@ static int retention_put_in_tx(struct app *app, const struct principal *who, int
 		}
 		rc = ran(rc);
 	}
+	return rc;
+}
+
+/* The new periods replace the old ones, with an audit row of both. */
+static int retention_put_in_tx(struct app *app, const struct principal *who, int64_t default_days,
+			       const char *const *categories, const int64_t *days, size_t n, int64_t now,
+			       struct privacy_error *err)
+{
+	struct periods before = {0}, after = {0};
+	int rc = ran(store_exec(app->store, STORE_Q_RETENTION_LIST, SV_ARGS(SV_INT(who->org_id)), period_row, &before));
+	if (rc == OMB_OK)
+		rc = periods_set(app, who, default_days, categories, days, n, now, err);
+	if (rc == OMB_OK)
+		rc = ran(store_exec(app->store, STORE_Q_RETENTION_LIST, SV_ARGS(SV_INT(who->org_id)), period_row, &after));
+	if (rc == OMB_OK)
+		rc = admin_audit_retention(app, who, before.items, before.n, after.items, after.n);
+	free(before.items);
+	free(after.items);
 	return rc;
 }
 

@@ -278,6 +278,10 @@ class Erasure(PrivacyTest):
                          (30, {'CARD': 2}, 1095))
         self.assertEqual(self.staff('hb.admin', 'GET', '/v1/orgs/HB/retention').json['categories'], {'CARD': 2})
         self.assertEqual(self.staff('hb.agent', 'GET', '/v1/orgs/HB/retention').status, 403)
+        audit = [i for i in self.staff('hb.admin', 'GET', '/v1/orgs/HB/audit?limit=100').json['items']
+                 if i['action'] == 'privacy.retention']
+        self.assertEqual([(i['before'], i['after']) for i in audit],
+                         [({'default_days': None, 'categories': {}}, {'default_days': 30, 'categories': {'CARD': 2}})])
 
         card, card_code = self.open_case(name='정보존', subject='카드 보존기간')
         loan, loan_code = self.open_case(name='정대출', subject='대출 보존기간', category='LOAN')
