@@ -13,6 +13,8 @@ own so that it can be restarted under them.
   opens loses no acknowledged case;
 - `ombud backup` is pg_dump's archive and says how to restore it; restored
   that way into a new database, every case is there and every chain verifies.
+- a node killed (SIGKILL): the other reads its cases, opens new ones and
+  sweeps the killed node's deadlines alone;
 - screening across nodes: an operator's block on node A answers `block` on
   node B, and its lift `allow` (each time printed); a block made while B's
   listener is cut off (pg_terminate_backend) is caught up when it is back;
@@ -22,6 +24,7 @@ own so that it can be restarted under them.
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -440,6 +443,31 @@ class TwoNodes(unittest.TestCase):
         took = self.until('the engine\'s block on node B',
                           lambda: self.check(self.b, a_lines[0], callee='010-7400-0002')['verdict'] == 'block')
         print('the block A\'s engine set answered block on B after %.3f s (one sweep records it)' % took)
+
+    # -- a node killed --
+
+    def test_8_a_node_killed_the_other_serves_its_cases(self):
+        cases = [self.open_on(self.a) for _ in range(3)]
+        for receipt, code in cases:
+            r = self.a.request('POST', '/v1/cases/%s/demand' % receipt, {}, headers={'X-Access-Code': code})
+            self.assertEqual(r.status, 200, r)
+        self.a.stop(signal.SIGKILL)
+        try:
+            for receipt, code in cases:
+                self.assertEqual(self.case(self.b, receipt, code)['level'], 'L2')
+            opened_after = self.open_on(self.b)
+            r = self.b.request('POST', '/v1/test/clock', {'advance_ms': 25 * HOUR_MS}, timeout=120)
+            self.assertEqual(r.status, 200, r)
+            # B alone sweeps the killed node's cases past their deadline, once each
+            for receipt, code in cases:
+                case = self.case(self.b, receipt, code)
+                missed = [e for e in case['events'] if e['kind'] == 'deadline_missed']
+                self.assertEqual((case['level'], len(missed)), ('L3', 1), receipt)
+                self.verify(self.b, receipt, code)
+            self.verify(self.b, *opened_after)
+        finally:
+            os.remove(os.path.join(self.a.dir, 'port'))
+            self.a.start()   # the tests leave both nodes serving
 
 
 if __name__ == '__main__':
