@@ -213,6 +213,9 @@ int h_category_add(struct api_req *r);
 int h_template_add(struct api_req *r);
 int h_templates(struct api_req *r);
 int h_referral_add(struct api_req *r);
+int h_referrals(struct api_req *r);
+int h_template_retire(struct api_req *r);
+int h_referral_retire(struct api_req *r);
 /* h_outbox.c: delivery state */
 int h_outbox_list(struct api_req *r);
 int h_outbox_get(struct api_req *r);

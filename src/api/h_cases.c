@@ -694,9 +694,56 @@ int h_referral_add(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct case_error err;
-	if ((rc = admin_referral_add(r->app, &r->who, name, contact, &err)) != OMB_OK)
+	int64_t id = 0;
+	if ((rc = admin_referral_add(r->app, &r->who, name, contact, &id, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
-	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:s, s:s}", "name", name, "contact", contact));
+	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", name, "contact", contact));
+}
+
+int h_referrals(struct api_req *r)
+{
+	struct org o;
+	struct case_referral *items = NULL;
+	size_t n = 0;
+	int rc = org_of(r, &o);
+	if (rc == OMB_OK)
+		rc = cases_referrals(r->app, o.id, &items, &n);
+	if (rc != OMB_OK)
+		return rc;
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)items[i].id, "name",
+						      items[i].name, "contact", items[i].contact));
+	free(items);
+	return api_reply(r, MHD_HTTP_OK, json_pack("{s:o}", "items", list));
+}
+
+int h_template_retire(struct api_req *r)
+{
+	int64_t id;
+	struct case_template t;
+	int rc = api_path_id(r, 1, &id);
+	if (rc == OMB_OK && (rc = admin_template_retire(r->app, &r->who, id, &t)) == OMB_ENOTFOUND)
+		return api_fail_use_case(r, rc, "id", "no such template in use");
+	if (rc != OMB_OK)
+		return rc;
+	json_t *j = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)t.id, "title", t.title, "body", t.body, "retired",
+			      1);
+	free(t.body);
+	return api_reply(r, MHD_HTTP_OK, j);
+}
+
+int h_referral_retire(struct api_req *r)
+{
+	int64_t id;
+	struct case_referral o;
+	int rc = api_path_id(r, 1, &id);
+	if (rc == OMB_OK && (rc = admin_referral_retire(r->app, &r->who, id, &o)) == OMB_ENOTFOUND)
+		return api_fail_use_case(r, rc, "id", "no such referral option in use");
+	if (rc != OMB_OK)
+		return rc;
+	return api_reply(r, MHD_HTTP_OK, json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)o.id, "name", o.name,
+						   "contact", o.contact, "retired", 1));
 }
 
 /* ---- attachments ---- */

@@ -331,15 +331,48 @@ int admin_template_add(struct app *app, const struct principal *by, const char *
 }
 
 int admin_referral_add(struct app *app, const struct principal *by, const char *name, const char *contact,
-		       struct case_error *err)
+		       int64_t *id, struct case_error *err)
 {
 	int rc = begin(app);
 	if (rc != OMB_OK)
 		return rc;
-	rc = cases_referral_add(app, by->org_id, name, contact, err);
+	rc = cases_referral_add(app, by->org_id, name, contact, id, err);
 	if (rc == OMB_OK)
 		rc = audit_json(app, by, by->org_id, "referral.create", name, NULL,
-				json_pack("{s:s, s:s}", "name", name, "contact", contact));
+				json_pack("{s:I, s:s, s:s}", "id", (json_int_t)*id, "name", name, "contact", contact));
+	return end(app, rc);
+}
+
+int admin_template_retire(struct app *app, const struct principal *by, int64_t id, struct case_template *out)
+{
+	memset(out, 0, sizeof *out);
+	int rc = begin(app);
+	if (rc != OMB_OK)
+		return rc;
+	if ((rc = cases_template_retire(app, by->org_id, id, clock_now_ms(), out)) == OMB_OK) {
+		char target[24];
+		snprintf(target, sizeof target, "%lld", (long long)id);
+		rc = audit_json(app, by, by->org_id, "template.retire", target,
+				json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "title", out->title, "body", out->body),
+				NULL);
+	}
+	if ((rc = end(app, rc)) != OMB_OK) {
+		free(out->body);
+		out->body = NULL;
+	}
+	return rc;
+}
+
+int admin_referral_retire(struct app *app, const struct principal *by, int64_t id, struct case_referral *out)
+{
+	int rc = begin(app);
+	if (rc != OMB_OK)
+		return rc;
+	if ((rc = cases_referral_retire(app, by->org_id, id, clock_now_ms(), out)) == OMB_OK)
+		rc = audit_json(app, by, by->org_id, "referral.retire", out->name,
+				json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", out->name, "contact",
+					  out->contact),
+				NULL);
 	return end(app, rc);
 }
 

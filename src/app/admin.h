@@ -60,7 +60,11 @@ int admin_category_add(struct app *app, const struct principal *by, const char *
 int admin_template_add(struct app *app, const struct principal *by, const char *title, const char *body,
 		       int64_t *id, struct case_error *err);
 int admin_referral_add(struct app *app, const struct principal *by, const char *name, const char *contact,
-		       struct case_error *err);
+		       int64_t *id, struct case_error *err);
+/* Retiring (cases_template_retire, cases_referral_retire) with its audit
+ * row; OMB_ENOTFOUND for none in use. *out as those fill it. */
+int admin_template_retire(struct app *app, const struct principal *by, int64_t id, struct case_template *out);
+int admin_referral_retire(struct app *app, const struct principal *by, int64_t id, struct case_referral *out);
 /* Inside the caller's write transaction (app/protect.c replaces its
  * settings in one): one audit row of org_id. before/after: JSON text or NULL. */
 int admin_audit(struct app *app, const struct principal *by, int64_t org_id, const char *action, const char *target,

@@ -732,7 +732,7 @@ static int classify(struct app *app, const struct loaded *c, const struct case_a
 	struct texts earlier = {0}, templates = {0};
 	int rc = store_exec(app->store, STORE_Q_EVENT_LIST, SV_ARGS(SV_INT(c->id)), answer_row, &earlier);
 	if (rc >= 0)
-		rc = store_exec(app->store, STORE_Q_TEMPLATE_LIST, SV_ARGS(SV_INT(c->org_id)), template_row, &templates);
+		rc = store_exec(app->store, STORE_Q_TEMPLATE_TEXTS, SV_ARGS(SV_INT(c->org_id)), template_row, &templates);
 	if (rc >= 0) {
 		struct similar_reply reply = {in->text, in->template_id ? SIMILAR_FROM_TEMPLATE : SIMILAR_FROM_TYPED,
 					      in->template_id};
@@ -1616,7 +1616,7 @@ int cases_template_add(struct app *app, int64_t org_id, const char *title, const
 	return rc < 0 ? rc : OMB_OK;
 }
 
-int cases_referral_add(struct app *app, int64_t org_id, const char *name, const char *contact,
+int cases_referral_add(struct app *app, int64_t org_id, const char *name, const char *contact, int64_t *id,
 		       struct case_error *err)
 {
 	memset(err, 0, sizeof *err);
@@ -1624,11 +1624,64 @@ int cases_referral_add(struct app *app, int64_t org_id, const char *name, const 
 		ERR("name", "must be 1-120 bytes of text");
 	if (!valid_text_field(contact, 200, true))
 		ERR("contact", "must be 1-200 bytes of text");
-	int64_t id;
 	int rc = store_exec(app->store, STORE_Q_REFERRAL_INSERT,
 			    SV_ARGS(SV_INT(org_id), SV_TEXT(name), SV_TEXT(contact), SV_INT(clock_now_ms())),
-			    store_row_first_int, &id);
+			    store_row_first_int, id);
 	return rc < 0 ? rc : OMB_OK;
+}
+
+int cases_template_retire(struct app *app, int64_t org_id, int64_t id, int64_t now, struct case_template *out)
+{
+	struct template_list l = {0};
+	int rc = store_exec(app->store, STORE_Q_TEMPLATE_RETIRE, SV_ARGS(SV_INT(org_id), SV_INT(id), SV_INT(now)),
+			    template_item_row, &l);
+	if (rc < 0 || l.n != 1) {
+		cases_templates_free(l.items, l.n);
+		return rc < 0 ? rc : OMB_ENOTFOUND;
+	}
+	*out = l.items[0];
+	free(l.items); /* its one item's body now belongs to out */
+	return OMB_OK;
+}
+
+struct referral_list {
+	struct case_referral *items;
+	size_t n;
+};
+
+static int referral_item_row(void *ctx, const struct store_row *row)
+{
+	struct referral_list *l = ctx;
+	l->items = xrealloc(l->items, (l->n + 1) * sizeof *l->items);
+	struct case_referral *o = &l->items[l->n++];
+	o->id = store_row_int(row, 0);
+	snprintf(o->name, sizeof o->name, "%s", store_row_text(row, 1));
+	snprintf(o->contact, sizeof o->contact, "%s", store_row_text(row, 2));
+	return 0;
+}
+
+int cases_referrals(struct app *app, int64_t org_id, struct case_referral **items, size_t *n)
+{
+	struct referral_list l = {0};
+	int rc = store_exec(app->store, STORE_Q_REFERRAL_LIST, SV_ARGS(SV_INT(org_id)), referral_item_row, &l);
+	if (rc < 0) {
+		free(l.items);
+		return rc;
+	}
+	*items = l.items;
+	*n = l.n;
+	return OMB_OK;
+}
+
+int cases_referral_retire(struct app *app, int64_t org_id, int64_t id, int64_t now, struct case_referral *out)
+{
+	struct referral_list l = {0};
+	int rc = store_exec(app->store, STORE_Q_REFERRAL_RETIRE, SV_ARGS(SV_INT(org_id), SV_INT(id), SV_INT(now)),
+			    referral_item_row, &l);
+	if (rc >= 0 && l.n == 1)
+		*out = l.items[0];
+	free(l.items);
+	return rc < 0 ? rc : l.n == 1 ? OMB_OK : OMB_ENOTFOUND;
 }
 
 /* ---- the download ---- */

@@ -236,8 +236,24 @@ int cases_templates(struct app *app, int64_t org_id, struct case_template **item
 void cases_templates_free(struct case_template *items, size_t n);
 int cases_template_add(struct app *app, int64_t org_id, const char *title, const char *body, int64_t *id,
 		       struct case_error *err);
-int cases_referral_add(struct app *app, int64_t org_id, const char *name, const char *contact,
+int cases_referral_add(struct app *app, int64_t org_id, const char *name, const char *contact, int64_t *id,
 		       struct case_error *err);
+/* Retires a template in use: agents no longer get it, replies are still
+ * compared with it. *out receives it (free out->body); OMB_ENOTFOUND when
+ * org_id has no such template in use. */
+int cases_template_retire(struct app *app, int64_t org_id, int64_t id, int64_t now, struct case_template *out);
+
+struct case_referral {
+	int64_t id;
+	char name[128];
+	char contact[208];
+};
+
+/* The organisation's outward referral options in use (at most 50); caller frees *items. */
+int cases_referrals(struct app *app, int64_t org_id, struct case_referral **items, size_t *n);
+/* Retires an option: no longer listed nor added to final answers.
+ * OMB_ENOTFOUND when org_id has no such option in use. */
+int cases_referral_retire(struct app *app, int64_t org_id, int64_t id, int64_t now, struct case_referral *out);
 
 /* Inside the caller's write transaction (app/protect.c ends a contact and
  * hands the case over in one): hands the case from staff `from` to the

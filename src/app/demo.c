@@ -108,12 +108,12 @@ static int seed_desk(struct app *app, const int64_t org_ids[])
 	for (size_t i = 0; rc == OMB_OK && i < sizeof categories / sizeof categories[0]; i++)
 		rc = cases_category_add(app, org_ids[org_index(categories[i].org)], categories[i].code, categories[i].name,
 					categories[i].name_en, categories[i].dept, categories[i].about_center, &err);
-	for (size_t i = 0; rc == OMB_OK && i < sizeof referrals / sizeof referrals[0]; i++) {
-		rc = cases_referral_add(app, bank_id, referrals[i].name, referrals[i].contact, &err);
-		if (rc == OMB_OK)
-			rc = cases_referral_add(app, card_id, referrals[i].name, referrals[i].contact, &err);
-	}
 	int64_t id;
+	for (size_t i = 0; rc == OMB_OK && i < sizeof referrals / sizeof referrals[0]; i++) {
+		rc = cases_referral_add(app, bank_id, referrals[i].name, referrals[i].contact, &id, &err);
+		if (rc == OMB_OK)
+			rc = cases_referral_add(app, card_id, referrals[i].name, referrals[i].contact, &id, &err);
+	}
 	if (rc == OMB_OK)
 		rc = cases_template_add(app, bank_id, "카드 분실 안내",
 					"고객님, 카드 분실 신고는 홈페이지나 앱에서 24시간 가능합니다. 추가 문의는 고객센터로 연락 주십시오.",

@@ -310,6 +310,36 @@ class Admin(harness.ServerTest):
         self.assertEqual(self.audit('org.create')[0]['by'], 'operator')
         self.assertTrue(all(e['at'] for e in self.audit()))
 
+    def test_a_retired_template_is_not_offered_but_still_recognised(self):
+        a = 'acme.admin'
+        body = '고객님의 문의 내용을 확인하고 있습니다. 처리 결과는 확인되는 대로 다시 안내해 드리겠습니다.'
+        t = self.call(a, 'POST', '/v1/orgs/ACME/templates', {'title': '확인 중 안내', 'body': body}, 201).json
+        listed = lambda: [i['id'] for i in self.call('acme.card', 'GET', '/v1/orgs/ACME/templates', expect=200).json['items']]
+        self.assertIn(t['id'], listed())
+        self.call('acme.card', 'POST', '/v1/orgs/ACME/templates/%d/retire' % t['id'], {}, 403)
+        r = self.call(a, 'POST', '/v1/orgs/ACME/templates/%d/retire' % t['id'], {}, 200)
+        self.assertEqual((r.json['id'], r.json['retired']), (t['id'], True))
+        self.assertEqual(self.call(a, 'POST', '/v1/orgs/ACME/templates/%d/retire' % t['id'], {}, 404)
+                         .json['error']['field'], 'id')
+        self.assertNotIn(t['id'], listed())
+        # typed out by hand, the retired template is still a canned answer
+        receipt, _, _ = self.open_case()
+        draft = self.staff('acme.card', receipt, 'draft-check', {'text': body})
+        self.assertEqual((draft.status, draft.json['reply_class']), (200, 'template'), draft)
+        retired = self.audit('template.retire')
+        self.assertEqual([(e['target'], e['before']['body'], e['after']) for e in retired], [(str(t['id']), body, None)])
+
+    def test_a_retired_referral_option_is_no_longer_listed(self):
+        a = 'acme.admin'
+        options = lambda: [(i['name'], i['contact'])
+                           for i in self.server.request('GET', '/v1/orgs/ACME/referral-options').json['items']]
+        o = self.call(a, 'POST', '/v1/orgs/ACME/referral-options', {'name': '한국소비자원', 'contact': '1372'}, 201).json
+        self.assertEqual(options(), [('금융감독원', '1332'), ('한국소비자원', '1372')])
+        self.call(a, 'POST', '/v1/orgs/ACME/referral-options/%d/retire' % o['id'], {}, 200)
+        self.assertEqual(options(), [('금융감독원', '1332')])
+        self.call(a, 'POST', '/v1/orgs/ACME/referral-options/%d/retire' % o['id'], {}, 404)
+        self.assertEqual([e['before']['contact'] for e in self.audit('referral.retire')], ['1372'])
+
 
 if __name__ == '__main__':
     harness.main()
