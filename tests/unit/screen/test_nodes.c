@@ -96,7 +96,7 @@ static int64_t sim_lines(struct screen_engine *e, int64_t t, int first, int n)
 {
 	for (int k = 0; k < 3; k++)
 		for (int s = first; s < first + n; s++) {
-			char sim[16], victim[16];
+			char sim[24], victim[24]; /* room for any int, as -Wformat-truncation asks */
 			snprintf(sim, sizeof sim, "0107300%04d", s);
 			snprintf(victim, sizeof victim, "0109%03d%04d", k, s);
 			call(e, t, sim, victim, k < 2);
