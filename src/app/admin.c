@@ -28,13 +28,6 @@ static int begin(struct app *app)
 	return store_begin(app->store, true);
 }
 
-static int end(struct app *app, int rc)
-{
-	if (rc == OMB_OK)
-		return store_commit(app->store);
-	store_rollback(app->store);
-	return rc;
-}
 
 /* Takes j (NULL: JSON null) and returns malloc'd compact text. */
 static char *json_text(json_t *j)
@@ -149,8 +142,8 @@ int admin_org_create(struct app *app, const struct principal *by, const struct o
 	if (rc != OMB_OK)
 		return rc;
 	if ((rc = accounts_org_create(app, in, id, &field)) != OMB_OK)
-		return end(app, account_error(rc, field, err));
-	return end(app, audit_json(app, by, *id, "org.create", in->code, NULL,
+		return store_end(app->store, account_error(rc, field, err));
+	return store_end(app->store, audit_json(app, by, *id, "org.create", in->code, NULL,
 				   json_pack("{s:s, s:s, s:s, s:s}", "code", in->code, "kind", org_kind_name(in->kind),
 					     "name", in->name, "name_en", in->name_en ? in->name_en : "")));
 }
@@ -166,7 +159,7 @@ int admin_org_set_show_names(struct app *app, const struct principal *by, bool s
 		rc = audit_json(app, by, by->org_id, "org.settings", by->org_code,
 				json_pack("{s:b}", "show_staff_names", o.show_names),
 				json_pack("{s:b}", "show_staff_names", show));
-	return end(app, rc);
+	return store_end(app->store, rc);
 }
 
 int admin_dept_create(struct app *app, const struct principal *by, const struct dept_new *in, int64_t *id,
@@ -179,14 +172,14 @@ int admin_dept_create(struct app *app, const struct principal *by, const struct 
 		return rc;
 	rc = accounts_dept_create(app, by->org_id, in, id, &field);
 	if (rc != OMB_OK)
-		return end(app, account_error(rc, field, err));
+		return store_end(app->store, account_error(rc, field, err));
 	struct dept d = {.id = *id};
 	snprintf(d.code, sizeof d.code, "%s", in->code);
 	snprintf(d.name, sizeof d.name, "%s", in->name);
 	snprintf(d.name_en, sizeof d.name_en, "%s", in->name_en ? in->name_en : "");
 	snprintf(d.contact_line, sizeof d.contact_line, "%s", in->contact_line ? in->contact_line : "");
 	snprintf(d.manager_title, sizeof d.manager_title, "%s", in->manager_title ? in->manager_title : "");
-	return end(app, audit_json(app, by, by->org_id, "dept.create", d.code, NULL, dept_json(&d)));
+	return store_end(app->store, audit_json(app, by, by->org_id, "dept.create", d.code, NULL, dept_json(&d)));
 }
 
 static void fill_staff_row(const struct store_row *row, struct staff *s)
@@ -258,7 +251,7 @@ int admin_staff_create(struct app *app, const struct principal *by, const struct
 	char code[STAFF_CODE_MAX];
 	if ((rc = begin(app)) != OMB_OK)
 		return rc;
-	rc = end(app, staff_create_in_tx(app, by, &org, &hashed, id, code, err));
+	rc = store_end(app->store, staff_create_in_tx(app, by, &org, &hashed, id, code, err));
 	if (rc == OMB_OK && staff_code)
 		memcpy(staff_code, code, STAFF_CODE_MAX);
 	return rc;
@@ -274,9 +267,9 @@ int admin_apikey_create(struct app *app, const struct principal *by, const char 
 		return rc;
 	rc = accounts_apikey_create(app, by->org_id, by->staff_id, name, scopes, token, &field);
 	if (rc != OMB_OK)
-		return end(app, account_error(rc, field, err));
+		return store_end(app->store, account_error(rc, field, err));
 	/* never the key itself: it is shown once, to the admin who asked */
-	return end(app, audit_json(app, by, by->org_id, "apikey.create", name, NULL,
+	return store_end(app->store, audit_json(app, by, by->org_id, "apikey.create", name, NULL,
 				   json_pack("{s:s, s:s, s:s}", "name", name, "scopes", scopes, "issued_by",
 					     by->staff_code)));
 }
@@ -311,7 +304,7 @@ int admin_category_add(struct app *app, const struct principal *by, const char *
 	struct case_category c;
 	if (rc == OMB_OK && (rc = category_get(app, by->org_id, code, &c)) == OMB_OK)
 		rc = audit_json(app, by, by->org_id, "category.create", code, NULL, category_json(&c));
-	return end(app, rc);
+	return store_end(app->store, rc);
 }
 
 int admin_template_add(struct app *app, const struct principal *by, const char *title, const char *body,
@@ -327,7 +320,7 @@ int admin_template_add(struct app *app, const struct principal *by, const char *
 		rc = audit_json(app, by, by->org_id, "template.create", target, NULL,
 				json_pack("{s:I, s:s, s:s}", "id", (json_int_t)*id, "title", title, "body", body));
 	}
-	return end(app, rc);
+	return store_end(app->store, rc);
 }
 
 int admin_referral_add(struct app *app, const struct principal *by, const char *name, const char *contact,
@@ -340,7 +333,7 @@ int admin_referral_add(struct app *app, const struct principal *by, const char *
 	if (rc == OMB_OK)
 		rc = audit_json(app, by, by->org_id, "referral.create", name, NULL,
 				json_pack("{s:I, s:s, s:s}", "id", (json_int_t)*id, "name", name, "contact", contact));
-	return end(app, rc);
+	return store_end(app->store, rc);
 }
 
 int admin_template_retire(struct app *app, const struct principal *by, int64_t id, struct case_template *out)
@@ -356,7 +349,7 @@ int admin_template_retire(struct app *app, const struct principal *by, int64_t i
 				json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "title", out->title, "body", out->body),
 				NULL);
 	}
-	if ((rc = end(app, rc)) != OMB_OK) {
+	if ((rc = store_end(app->store, rc)) != OMB_OK) {
 		free(out->body);
 		out->body = NULL;
 	}
@@ -373,7 +366,7 @@ int admin_referral_retire(struct app *app, const struct principal *by, int64_t i
 				json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "name", out->name, "contact",
 					  out->contact),
 				NULL);
-	return end(app, rc);
+	return store_end(app->store, rc);
 }
 
 static json_t *protection_json(const struct protection_settings *p)
@@ -480,7 +473,7 @@ int admin_dept_update(struct app *app, const struct principal *by, const char *c
 	if (in->manager_title && !text_ok(in->manager_title, 120, false))
 		ERR("manager_title", "must be at most 120 bytes of text");
 	int rc = begin(app);
-	return rc != OMB_OK ? rc : end(app, dept_update_in_tx(app, by, code, in, out, err));
+	return rc != OMB_OK ? rc : store_end(app->store, dept_update_in_tx(app, by, code, in, out, err));
 }
 
 static int dept_id_of(struct app *app, int64_t org_id, const char *code, int64_t *id)
@@ -519,7 +512,7 @@ int admin_category_set_dept(struct app *app, const struct principal *by, const c
 {
 	memset(err, 0, sizeof *err);
 	int rc = begin(app);
-	return rc != OMB_OK ? rc : end(app, category_dept_in_tx(app, by, code, dept_code, out, err));
+	return rc != OMB_OK ? rc : store_end(app->store, category_dept_in_tx(app, by, code, dept_code, out, err));
 }
 
 static int staff_of_org(struct app *app, const struct principal *by, const char *code, struct staff *s,
@@ -567,7 +560,7 @@ int admin_staff_update(struct app *app, const struct principal *by, const char *
 	if (role != ROLE_NONE && (role == ROLE_MACHINE || !role_allowed_in(role, by->org_kind)))
 		ERR("role", "this kind of organisation has no such role");
 	int rc = begin(app);
-	return rc != OMB_OK ? rc : end(app, staff_update_in_tx(app, by, staff_code, dept_code, role, out, err));
+	return rc != OMB_OK ? rc : store_end(app->store, staff_update_in_tx(app, by, staff_code, dept_code, role, out, err));
 }
 
 static int leave_in_tx(struct app *app, const struct principal *by, const char *code, int64_t now,
@@ -606,7 +599,7 @@ int admin_staff_leave(struct app *app, const struct principal *by, const char *s
 	int rc = begin(app);
 	if (rc != OMB_OK)
 		return rc;
-	rc = end(app, leave_in_tx(app, by, staff_code, now, out, err));
+	rc = store_end(app->store, leave_in_tx(app, by, staff_code, now, out, err));
 	/* Sessions are read from the store on every request; API keys may be
 	 * cached, so the cache forgets them once the revocation is committed. */
 	if (rc == OMB_OK)
@@ -793,7 +786,7 @@ int admin_desk_put(struct app *app, const struct principal *by, const struct adm
 	memset(err, 0, sizeof *err);
 	int rc = desk_check(in, err);
 	if (rc == OMB_OK && (rc = begin(app)) == OMB_OK)
-		rc = end(app, desk_put_in_tx(app, by, in));
+		rc = store_end(app->store, desk_put_in_tx(app, by, in));
 	return rc;
 }
 
@@ -977,7 +970,7 @@ int admin_contract_put(struct app *app, const struct principal *by, const char *
 	if (rc == OMB_OK)
 		rc = contract_put_in_tx(app, by, in);
 	free(in);
-	return end(app, rc);
+	return store_end(app->store, rc);
 }
 
 static int contract_end_in_tx(struct app *app, const struct principal *by, const struct org *vendor,
@@ -1010,7 +1003,7 @@ int admin_contract_end(struct app *app, const struct principal *by, const char *
 	struct org vendor;
 	int rc = vendor_of(app, by, vendor_code, &vendor, err);
 	if (rc == OMB_OK && (rc = begin(app)) == OMB_OK)
-		rc = end(app, contract_end_in_tx(app, by, &vendor, err));
+		rc = store_end(app->store, contract_end_in_tx(app, by, &vendor, err));
 	return rc;
 }
 
@@ -1075,5 +1068,5 @@ int admin_key_rotate(struct app *app, const struct principal *by, int64_t now, s
 	if (rc == OMB_OK)
 		rc = audit_json(app, by, by->org_id, "key.rotate", by->org_code, old.id ? key_json(&old) : NULL,
 				key_json(out));
-	return end(app, rc);
+	return store_end(app->store, rc);
 }

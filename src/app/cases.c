@@ -453,14 +453,6 @@ static int persist(struct append *a, const struct desk_result *res, int64_t now)
 	return rc < 0 ? rc : OMB_OK;
 }
 
-/* Ends the write transaction the body ran in: commit, or roll back on any failure. */
-static int in_tx(struct app *app, int rc_of_body)
-{
-	if (rc_of_body == OMB_OK)
-		return store_commit(app->store);
-	store_rollback(app->store);
-	return rc_of_body;
-}
 
 /* ---- notifications ---- */
 
@@ -672,7 +664,7 @@ int cases_open(struct app *app, const struct case_open_in *in, int64_t now, stru
 		memset(view, 0, sizeof *view);
 	int rc = open_validate(in, err);
 	if (rc == OMB_OK && (rc = store_begin(app->store, true)) == OMB_OK)
-		rc = in_tx(app, open_in_tx(app, in, now, out, view, err));
+		rc = store_end(app->store, open_in_tx(app, in, now, out, view, err));
 	if (rc != OMB_OK && view)
 		case_view_free(view);
 	return rc;
@@ -944,7 +936,7 @@ int cases_act(struct app *app, const char *receipt, const struct principal *staf
 	int rc = store_begin(app->store, true);
 	if (rc != OMB_OK)
 		return rc;
-	return in_tx(app, act_in_tx(app, receipt, staff, in, now, err));
+	return store_end(app->store, act_in_tx(app, receipt, staff, in, now, err));
 }
 
 /* ---- a draft, checked without sending ---- */
@@ -1328,7 +1320,7 @@ int cases_sweep(struct app *app, int64_t now)
 		for (size_t i = 0; i < d.n; i++) {
 			if ((rc = store_begin(app->store, true)) != OMB_OK)
 				return rc;
-			if ((rc = in_tx(app, sweep_one(app, d.receipts[i], now))) != OMB_OK)
+			if ((rc = store_end(app->store, sweep_one(app, d.receipts[i], now))) != OMB_OK)
 				return rc;
 			moved++;
 		}
@@ -1484,7 +1476,7 @@ int cases_heads_of_day(struct app *app, const char *org_code, int64_t day_ms, st
 				day_head_row, &h);
 	if (rc >= 0)
 		rc = org_keys(app, org.id, &l);
-	rc = in_tx(app, rc < 0 ? rc : OMB_OK);
+	rc = store_end(app->store, rc < 0 ? rc : OMB_OK);
 	if (rc != OMB_OK) {
 		free(h.items);
 		free(l.items);
@@ -1849,7 +1841,7 @@ static int otp_send_in_tx(struct app *app, const char *receipt, int64_t now)
 int cases_otp_send(struct app *app, const char *receipt, int64_t now)
 {
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : in_tx(app, otp_send_in_tx(app, receipt, now));
+	return rc != OMB_OK ? rc : store_end(app->store, otp_send_in_tx(app, receipt, now));
 }
 
 struct otp_row {
@@ -1905,7 +1897,7 @@ int cases_otp_exchange(struct app *app, const char *receipt, const char *code, i
 		return rc;
 	rc = otp_exchange_in_tx(app, receipt, code, now, access_code);
 	/* a wrong code still commits its counted attempt */
-	int end = in_tx(app, rc == OMB_EAUTH ? OMB_OK : rc);
+	int end = store_end(app->store, rc == OMB_EAUTH ? OMB_OK : rc);
 	return end != OMB_OK ? end : rc == OMB_EAUTH ? OMB_ENOTFOUND : OMB_OK;
 }
 

@@ -19,19 +19,7 @@
 
 #define ERR(f, why) do { err->field = (f); err->reason = (why); return OMB_EINVAL; } while (0)
 
-static int ran(int n)
-{
-	return n < 0 ? n : OMB_OK;
-}
 
-/* Ends the write transaction the body ran in. */
-static int finish(struct app *app, int rc)
-{
-	if (rc == OMB_OK)
-		return store_commit(app->store);
-	store_rollback(app->store);
-	return rc;
-}
 
 /* ---- the case as privacy needs it ---- */
 
@@ -74,12 +62,12 @@ int privacy_log_read(struct app *app, const struct principal *who, const char *r
 		return rc;
 	if ((rc = store_begin(app->store, true)) != OMB_OK)
 		return rc;
-	rc = ran(store_exec(app->store, STORE_Q_READ_INSERT,
+	rc = store_status(store_exec(app->store, STORE_Q_READ_INSERT,
 			    SV_ARGS(SV_INT(c.id), SV_INT(c.org_id), SV_INT(now), SV_INT(who->staff_id),
 				    SV_TEXT(who->staff_code), SV_TEXT(role_name(who->role)), SV_TEXT(who->org_code),
 				    SV_TEXT(privacy_read_name(what)), SV_TEXT(privacy_purpose_name(why))),
 			    NULL, NULL));
-	return finish(app, rc);
+	return store_end(app->store, rc);
 }
 
 static int receipt_text(void *ctx, const struct store_row *row)
@@ -92,7 +80,8 @@ int privacy_log_dossier_read(struct app *app, const struct principal *who, int64
 			     enum privacy_purpose why, int64_t now)
 {
 	char receipt[RECEIPT_LEN_MAX + 1] = "";
-	int rc = ran(store_exec(app->store, STORE_Q_DOSSIER_RECEIPT, SV_ARGS(SV_INT(dossier_id)), receipt_text, receipt));
+	int rc = store_status(
+	    store_exec(app->store, STORE_Q_DOSSIER_RECEIPT, SV_ARGS(SV_INT(dossier_id)), receipt_text, receipt));
 	if (rc != OMB_OK)
 		return rc;
 	return *receipt ? privacy_log_read(app, who, receipt, PRIVACY_READ_DOSSIER, why, now) : OMB_ENOTFOUND;
@@ -206,16 +195,17 @@ static int periods_set(struct app *app, const struct principal *who, int64_t def
 		       const char *const *categories, const int64_t *days, size_t n, int64_t now,
 		       struct privacy_error *err)
 {
-	int rc = ran(store_exec(app->store, STORE_Q_RETENTION_CLEAR, SV_ARGS(SV_INT(who->org_id)), NULL, NULL));
+	int rc = store_status(store_exec(app->store, STORE_Q_RETENTION_CLEAR, SV_ARGS(SV_INT(who->org_id)), NULL, NULL));
 	if (rc == OMB_OK && default_days)
-		rc = ran(store_exec(app->store, STORE_Q_RETENTION_PUT,
+		rc = store_status(store_exec(app->store, STORE_Q_RETENTION_PUT,
 				    SV_ARGS(SV_INT(who->org_id), SV_INT(0), SV_INT(default_days), SV_INT(who->staff_id),
 					    SV_INT(now)),
 				    NULL, NULL));
 	for (size_t i = 0; rc == OMB_OK && i < n; i++) {
 		int64_t category_id = 0;
-		rc = ran(store_exec(app->store, STORE_Q_CATEGORY_BY_CODE, SV_ARGS(SV_INT(who->org_id), SV_TEXT(categories[i])), store_row_first_int,
-				    &category_id));
+		rc = store_status(store_exec(app->store, STORE_Q_CATEGORY_BY_CODE,
+					     SV_ARGS(SV_INT(who->org_id), SV_TEXT(categories[i])), store_row_first_int,
+					     &category_id));
 		if (rc == OMB_OK && !category_id) {
 			err->field = "categories";
 			err->reason = "names a category the organisation does not have";
@@ -231,7 +221,7 @@ static int periods_set(struct app *app, const struct principal *who, int64_t def
 			err->reason = "names a category twice";
 			return OMB_EINVAL;
 		}
-		rc = ran(rc);
+		rc = store_status(rc);
 	}
 	return rc;
 }
@@ -242,11 +232,12 @@ static int retention_put_in_tx(struct app *app, const struct principal *who, int
 			       struct privacy_error *err)
 {
 	struct periods before = {0}, after = {0};
-	int rc = ran(store_exec(app->store, STORE_Q_RETENTION_LIST, SV_ARGS(SV_INT(who->org_id)), period_row, &before));
+	int rc = store_status(
+	    store_exec(app->store, STORE_Q_RETENTION_LIST, SV_ARGS(SV_INT(who->org_id)), period_row, &before));
 	if (rc == OMB_OK)
 		rc = periods_set(app, who, default_days, categories, days, n, now, err);
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_RETENTION_LIST, SV_ARGS(SV_INT(who->org_id)), period_row, &after));
+		rc = store_status(store_exec(app->store, STORE_Q_RETENTION_LIST, SV_ARGS(SV_INT(who->org_id)), period_row, &after));
 	if (rc == OMB_OK)
 		rc = admin_audit_retention(app, who, before.items, before.n, after.items, after.n);
 	free(before.items);
@@ -265,7 +256,9 @@ int privacy_retention_put(struct app *app, const struct principal *who, int64_t 
 		if (!privacy_retention_days_ok(days[i]))
 			ERR("categories", "each period must be 1-3650 days");
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, retention_put_in_tx(app, who, default_days, categories, days, n, now, err));
+	if (rc == OMB_OK)
+		rc = store_end(app->store, retention_put_in_tx(app, who, default_days, categories, days, n, now, err));
+	return rc;
 }
 
 /* ---- erasure ---- */
@@ -284,7 +277,7 @@ static int erasure_row(void *ctx, const struct store_row *row)
 int privacy_erasure_of(struct app *app, int64_t case_id, struct privacy_erasure *out)
 {
 	memset(out, 0, sizeof *out);
-	return ran(store_exec(app->store, STORE_Q_ERASURE_GET, SV_ARGS(SV_INT(case_id)), erasure_row, out));
+	return store_status(store_exec(app->store, STORE_Q_ERASURE_GET, SV_ARGS(SV_INT(case_id)), erasure_row, out));
 }
 
 struct hashes {
@@ -310,11 +303,11 @@ static int hash_row(void *ctx, const struct store_row *row)
 static int erase_files(struct app *app, int64_t case_id)
 {
 	struct hashes *x = xcalloc(1, sizeof *x);
-	int rc = ran(store_exec(app->store, STORE_Q_ERASE_ATTACHMENT_HASHES, SV_ARGS(SV_INT(case_id)), hash_row, x));
+	int rc = store_status(store_exec(app->store, STORE_Q_ERASE_ATTACHMENT_HASHES, SV_ARGS(SV_INT(case_id)), hash_row, x));
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_ERASE_ATTACHMENTS, SV_ARGS(SV_INT(case_id)), NULL, NULL));
+		rc = store_status(store_exec(app->store, STORE_Q_ERASE_ATTACHMENTS, SV_ARGS(SV_INT(case_id)), NULL, NULL));
 	for (size_t i = 0; rc == OMB_OK && i < x->n; i++)
-		rc = ran(store_exec(app->store, STORE_Q_ERASE_BLOB_IF_UNUSED, SV_ARGS(SV_BLOB(x->h[i], CHAIN_HASH_BYTES)),
+		rc = store_status(store_exec(app->store, STORE_Q_ERASE_BLOB_IF_UNUSED, SV_ARGS(SV_BLOB(x->h[i], CHAIN_HASH_BYTES)),
 				    NULL, NULL));
 	free(x);
 	return rc;
@@ -325,21 +318,21 @@ static int erase_in_tx(struct app *app, const struct pcase *c, const char *recei
 		       const char *staff_code, const char *note, int64_t now)
 {
 	static const uint8_t no_salt[CHAIN_SALT_BYTES];
-	int rc = ran(store_exec(app->store, STORE_Q_ERASE_PERSONAL,
+	int rc = store_status(store_exec(app->store, STORE_Q_ERASE_PERSONAL,
 				SV_ARGS(SV_BLOB(no_salt, sizeof no_salt), SV_INT(c->id)), NULL, NULL));
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_ERASE_TEXTS, SV_ARGS(SV_INT(c->id)), NULL, NULL));
+		rc = store_status(store_exec(app->store, STORE_Q_ERASE_TEXTS, SV_ARGS(SV_INT(c->id)), NULL, NULL));
 	if (rc == OMB_OK)
 		rc = erase_files(app, c->id);
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_ERASE_CUSTOMER_KEY, SV_ARGS(SV_INT(c->id)), NULL, NULL));
+		rc = store_status(store_exec(app->store, STORE_Q_ERASE_CUSTOMER_KEY, SV_ARGS(SV_INT(c->id)), NULL, NULL));
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_ERASE_OTP, SV_ARGS(SV_INT(c->id)), NULL, NULL));
+		rc = store_status(store_exec(app->store, STORE_Q_ERASE_OTP, SV_ARGS(SV_INT(c->id)), NULL, NULL));
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_ERASE_OUTBOX, SV_ARGS(SV_INT(c->org_id), SV_TEXT(receipt)), NULL,
+		rc = store_status(store_exec(app->store, STORE_Q_ERASE_OUTBOX, SV_ARGS(SV_INT(c->org_id), SV_TEXT(receipt)), NULL,
 				    NULL));
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_ERASURE_INSERT,
+		rc = store_status(store_exec(app->store, STORE_Q_ERASURE_INSERT,
 				    SV_ARGS(SV_INT(c->id), SV_INT(now), SV_TEXT(privacy_erasure_cause_name(cause)),
 					    SV_TEXT(staff_code), SV_TEXT(note)),
 				    NULL, NULL));
@@ -373,7 +366,7 @@ int privacy_erase(struct app *app, const char *receipt, const struct principal *
 	if (admin && (len == 0 || len > PRIVACY_NOTE_MAX || !text_is_clean_utf8(note, len)))
 		ERR("verified_by", "must say in 1-200 bytes how the customer's request was verified");
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, erase_request_in_tx(app, receipt, admin, note, now, out, err));
+	return rc != OMB_OK ? rc : store_end(app->store, erase_request_in_tx(app, receipt, admin, note, now, out, err));
 }
 
 struct due {
@@ -414,8 +407,8 @@ static int sweep_one_in_tx(struct app *app, const char *receipt, int64_t now, bo
 	if (rc != OMB_OK || e.erased)
 		return rc;
 	int64_t set[2] = {0, 0};
-	rc = ran(store_exec(app->store, STORE_Q_RETENTION_OF, SV_ARGS(SV_INT(c.org_id), SV_INT(c.category_id)), two_ints,
-			    set));
+	rc = store_status(store_exec(app->store, STORE_Q_RETENTION_OF, SV_ARGS(SV_INT(c.org_id), SV_INT(c.category_id)),
+				     two_ints, set));
 	if (rc != OMB_OK)
 		return rc;
 	int64_t days = privacy_retention_days(app->cfg->privacy_retention_days, set[0], set[1]);
@@ -437,7 +430,7 @@ int privacy_sweep(struct app *app, int64_t now)
 	int rc = OMB_OK;
 	do {
 		d->n = 0;
-		rc = ran(store_exec(app->store, STORE_Q_CASES_RETENTION_DUE,
+		rc = store_status(store_exec(app->store, STORE_Q_CASES_RETENTION_DUE,
 				    SV_ARGS(SV_INT(now), SV_INT(app->cfg->privacy_retention_days), SV_INT(SWEEP_BATCH),
 					    SV_INT(after)),
 				    due_row, d));
@@ -445,7 +438,7 @@ int privacy_sweep(struct app *app, int64_t now)
 			bool done = false;
 			after = d->id[i];
 			if ((rc = store_begin(app->store, true)) == OMB_OK)
-				rc = finish(app, sweep_one_in_tx(app, d->receipt[i], now, &done));
+				rc = store_end(app->store, sweep_one_in_tx(app, d->receipt[i], now, &done));
 			if (rc == OMB_OK && done) {
 				erased++;
 				log_info(LOG_MSG("personal data erased at the end of retention"),
@@ -510,7 +503,7 @@ static int consent_set_in_tx(struct app *app, const char *receipt, enum privacy_
 		err->reason = "the case's personal data was erased: there is nobody to ask";
 		return OMB_ECONFLICT;
 	}
-	return ran(store_exec(app->store, STORE_Q_CONSENT_INSERT,
+	return store_status(store_exec(app->store, STORE_Q_CONSENT_INSERT,
 			      SV_ARGS(SV_INT(c.id), SV_TEXT(privacy_consent_name(purpose)), SV_INT(granted),
 				      SV_TEXT(wording), SV_INT(now)),
 			      NULL, NULL));
@@ -526,7 +519,7 @@ int privacy_consent_set(struct app *app, const char *receipt, const char *purpos
 	if (!privacy_wording_ok(wording))
 		ERR("wording_version", "must be 1-32 letters, digits, '.', '-' or '_'");
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, consent_set_in_tx(app, receipt, p, granted, wording, now, err));
+	return rc != OMB_OK ? rc : store_end(app->store, consent_set_in_tx(app, receipt, p, granted, wording, now, err));
 }
 
 struct consents {

@@ -41,20 +41,7 @@ static int reason_fail(struct protection_error *err, const char *reason, const c
 	return OMB_EINVAL;
 }
 
-/* A store_exec result as a status: rows seen count as success. */
-static int ran(int n)
-{
-	return n < 0 ? n : OMB_OK;
-}
 
-/* Ends the write transaction the body ran in. */
-static int finish(struct app *app, int rc)
-{
-	if (rc == OMB_OK)
-		return store_commit(app->store);
-	store_rollback(app->store);
-	return rc;
-}
 
 static enum ladder_role ladder_role_of(enum role r)
 {
@@ -221,14 +208,14 @@ static int case_customer(struct app *app, int64_t case_id, int64_t org_id, const
 	const char *why;
 	if (protect_customer_key(app->secret, contact, strlen(contact), key, &why) != OMB_OK)
 		*key = 0;
-	return ran(store_exec(app->store, STORE_Q_PROTECT_CASE_CUSTOMER_PUT,
+	return store_status(store_exec(app->store, STORE_Q_PROTECT_CASE_CUSTOMER_PUT,
 			      SV_ARGS(SV_INT(case_id), SV_INT(org_id), SV_INT((int64_t)*key)), NULL, NULL));
 }
 
 static int case_customer_of(struct app *app, int64_t case_id, int64_t org_id, uint64_t *key)
 {
 	char contact[128] = "";
-	int rc = ran(store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(case_id)), case_contact_row,
+	int rc = store_status(store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(case_id)), case_contact_row,
 				contact));
 	return rc != OMB_OK ? rc : case_customer(app, case_id, org_id, contact, key);
 }
@@ -298,10 +285,10 @@ static int senior_code_row(void *ctx, const struct store_row *row)
 int protection_settings_get(struct app *app, int64_t org_id, struct protection_settings *out)
 {
 	settings_default(out);
-	int rc = ran(store_exec(app->store, STORE_Q_PROTECT_SETTINGS_GET, SV_ARGS(SV_INT(org_id)), settings_row, out));
-	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_PROTECT_SENIORS_LIST, SV_ARGS(SV_INT(org_id)), senior_code_row,
-				    out));
+	int rc = store_exec(app->store, STORE_Q_PROTECT_SETTINGS_GET, SV_ARGS(SV_INT(org_id)), settings_row, out);
+	if (rc >= 0)
+		rc = store_exec(app->store, STORE_Q_PROTECT_SENIORS_LIST, SV_ARGS(SV_INT(org_id)), senior_code_row, out);
+	rc = store_status(rc);
 	out->cfg.warning_ko = *out->warning_ko ? out->warning_ko : NULL;
 	out->cfg.warning_en = *out->warning_en ? out->warning_en : NULL;
 	out->cfg.support_contact = *out->support_contact ? out->support_contact : NULL;
@@ -325,7 +312,7 @@ static int staff_ref_row(void *ctx, const struct store_row *row)
 static int settings_put_in_tx(struct app *app, const struct principal *who, const struct protect_config *cfg,
 			      const char *const *seniors, size_t n_seniors, int64_t now, struct protection_error *err)
 {
-	int rc = ran(store_exec(app->store, STORE_Q_PROTECT_SETTINGS_PUT,
+	int rc = store_status(store_exec(app->store, STORE_Q_PROTECT_SETTINGS_PUT,
 				SV_ARGS(SV_INT(who->org_id), SV_INT(cfg->warnings_required[PROTECT_VERBAL_ABUSE]),
 					SV_INT(cfg->warnings_required[PROTECT_THREAT]),
 					SV_INT(cfg->warnings_required[PROTECT_SEXUAL_HARASSMENT]),
@@ -337,16 +324,16 @@ static int settings_put_in_tx(struct app *app, const struct principal *who, cons
 					SV_INT(now)),
 				NULL, NULL));
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_PROTECT_SENIORS_CLEAR, SV_ARGS(SV_INT(who->org_id)), NULL, NULL));
+		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_SENIORS_CLEAR, SV_ARGS(SV_INT(who->org_id)), NULL, NULL));
 	for (size_t i = 0; rc == OMB_OK && i < n_seniors; i++) {
 		struct staff_ref s = {0, 0, ROLE_NONE};
-		if ((rc = ran(store_exec(app->store, STORE_Q_STAFF_BY_CODE, SV_ARGS(SV_TEXT(seniors[i])), staff_ref_row,
+		if ((rc = store_status(store_exec(app->store, STORE_Q_STAFF_BY_CODE, SV_ARGS(SV_TEXT(seniors[i])), staff_ref_row,
 					 &s))) != OMB_OK)
 			break;
 		if (s.org_id != who->org_id || ladder_role_level(ladder_role_of(s.role)) == LADDER_NONE)
 			ERR("senior_handlers", "each must be the staff code of an active handler (agent to complaints "
 					       "officer) of this organisation");
-		rc = ran(store_exec(app->store, STORE_Q_PROTECT_SENIOR_ADD, SV_ARGS(SV_INT(who->org_id), SV_INT(s.id)),
+		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_SENIOR_ADD, SV_ARGS(SV_INT(who->org_id), SV_INT(s.id)),
 				    NULL, NULL));
 		if (rc == OMB_ECONFLICT)
 			ERR("senior_handlers", "a staff code is listed twice");
@@ -381,7 +368,7 @@ int protection_settings_put(struct app *app, const struct principal *who, const 
 	if (n_seniors > PROTECTION_SENIORS_MAX)
 		ERR("senior_handlers", "at most 100");
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, settings_audited_in_tx(app, who, cfg, seniors, n_seniors, now, err));
+	return rc != OMB_OK ? rc : store_end(app->store, settings_audited_in_tx(app, who, cfg, seniors, n_seniors, now, err));
 }
 
 /* ---- routing a repeatedly abusive customer to a senior handler ---- */
@@ -419,8 +406,8 @@ static int route_case(struct app *app, const struct protect_config *cfg, uint64_
 	struct handlers *h = xcalloc(1, sizeof *h);
 	h->c = &k->c;
 	h->app = app;
-	int rc = ran(store_exec(app->store, STORE_Q_PROTECT_SENIOR_HANDLERS, SV_ARGS(SV_INT(k->c.org_id), SV_INT(now)),
-				handler_row, h));
+	int rc = store_status(store_exec(app->store, STORE_Q_PROTECT_SENIOR_HANDLERS,
+					 SV_ARGS(SV_INT(k->c.org_id), SV_INT(now)), handler_row, h));
 	bool with_senior = false;
 	for (size_t i = 0; i < h->n; i++)
 		with_senior = with_senior || h->items[i].id == k->handler;
@@ -453,7 +440,7 @@ static int route_customer(struct app *app, int64_t org_id, uint64_t key, int64_t
 					    SV_INT(now)),
 				    &inc);
 	if (rc == OMB_OK && inc.n >= s->cfg.senior_after_confirmed)
-		rc = ran(store_exec(app->store, STORE_Q_PROTECT_CUSTOMER_OPEN_CASES,
+		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_CUSTOMER_OPEN_CASES,
 				    SV_ARGS(SV_INT(org_id), SV_INT((int64_t)key)), customer_case_row, &cases));
 	for (size_t i = 0; rc == OMB_OK && i < cases.n; i++)
 		rc = route_case(app, &s->cfg, key, &cases.items[i], &inc, now);
@@ -501,7 +488,7 @@ static int backfill_row(void *ctx, const struct store_row *row)
 static int backfill_in_tx(struct app *app, struct backfill *b)
 {
 	b->n = 0;
-	int rc = ran(store_exec(app->store, STORE_Q_PROTECT_CASES_WITHOUT_CUSTOMER,
+	int rc = store_status(store_exec(app->store, STORE_Q_PROTECT_CASES_WITHOUT_CUSTOMER,
 				SV_ARGS(SV_INT(b->after), SV_INT(BACKFILL_BATCH)), backfill_row, b));
 	if (b->n)
 		b->after = b->case_id[b->n - 1];
@@ -520,7 +507,7 @@ int protection_backfill(struct app *app, size_t *filled)
 	do {
 		if ((rc = store_begin(app->store, true)) != OMB_OK)
 			break;
-		rc = finish(app, backfill_in_tx(app, b));
+		rc = store_end(app->store, backfill_in_tx(app, b));
 		*filled += b->n;
 	} while (rc == OMB_OK && b->n == BACKFILL_BATCH);
 	free(b);
@@ -584,7 +571,7 @@ int protection_flag(struct app *app, const struct principal *who, const char *or
 	int rc = store_begin(app->store, true);
 	if (rc != OMB_OK)
 		return rc;
-	rc = finish(app, flag_in_tx(app, who, org_code, receipt, in, kind, at, now, out));
+	rc = store_end(app->store, flag_in_tx(app, who, org_code, receipt, in, kind, at, now, out));
 	if (rc == OMB_ENOTFOUND)
 		err->reason = "no such case in this organisation";
 	return rc;
@@ -621,7 +608,7 @@ int protection_review(struct app *app, const struct principal *who, int64_t inci
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, review_in_tx(app, who, incident_id, confirm, now, out, err));
+	return rc != OMB_OK ? rc : store_end(app->store, review_in_tx(app, who, incident_id, confirm, now, out, err));
 }
 
 int protection_incidents(struct app *app, const struct principal *who, int status, int64_t after, int limit,
@@ -673,7 +660,7 @@ static int contact_load(struct app *app, const struct principal *who, const char
 	if (rc == OMB_OK)
 		rc = load_incidents(app, STORE_Q_PROTECT_INCIDENTS_OF_CONTACT, SV_ARGS(SV_INT(k->id)), &k->inc);
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_PROTECT_WARNINGS_OF_CONTACT, SV_ARGS(SV_INT(k->id)),
+		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_WARNINGS_OF_CONTACT, SV_ARGS(SV_INT(k->id)),
 					warning_row, &k->warn));
 	return rc;
 }
@@ -702,12 +689,12 @@ static int warn_in_tx(struct app *app, const struct principal *who, const char *
 	}
 	if (rc == OMB_OK) {
 		out->incident_id = k.inc.dom[latest].id;
-		rc = ran(store_exec(app->store, STORE_Q_PROTECT_WARNING_INSERT,
+		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_WARNING_INSERT,
 				    SV_ARGS(SV_INT(k.id), SV_INT(out->incident_id), SV_INT(now)), NULL, NULL));
 	}
 	char contact[128] = "";
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(k.c.id)), case_contact_row,
+		rc = store_status(store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(k.c.id)), case_contact_row,
 				    contact));
 	/* the case's organisation speaks to its customer; the agent's employer
 	 * decides how many warnings protect its agent */
@@ -741,7 +728,7 @@ int protection_warn(struct app *app, const struct principal *who, const char *or
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, warn_in_tx(app, who, org_code, receipt, now, out, err));
+	return rc != OMB_OK ? rc : store_end(app->store, warn_in_tx(app, who, org_code, receipt, now, out, err));
 }
 
 static int end_in_tx(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
@@ -753,7 +740,7 @@ static int end_in_tx(struct app *app, const struct principal *who, const char *o
 	h->c = &k.c;
 	h->app = app;
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_PROTECT_HANDLERS, SV_ARGS(SV_INT(k.c.org_id), SV_INT(now)),
+		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_HANDLERS, SV_ARGS(SV_INT(k.c.org_id), SV_INT(now)),
 				    handler_row, h));
 	struct protection_settings *mine = xcalloc(1, sizeof *mine);
 	if (rc == OMB_OK)
@@ -780,7 +767,7 @@ static int end_in_tx(struct app *app, const struct principal *who, const char *o
 					SV_INT(end.handover_level)),
 				NULL, NULL);
 	if (rc >= 0)
-		rc = ran(store_exec(app->store, STORE_Q_PROTECT_CONTACT_CLOSE, SV_ARGS(SV_INT(now), SV_INT(k.id)), NULL,
+		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_CONTACT_CLOSE, SV_ARGS(SV_INT(now), SV_INT(k.id)), NULL,
 				    NULL));
 	if (rc == OMB_OK) {
 		out->contact_id = k.id;
@@ -800,7 +787,7 @@ int protection_end_contact(struct app *app, const struct principal *who, const c
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, end_in_tx(app, who, org_code, receipt, now, out, err));
+	return rc != OMB_OK ? rc : store_end(app->store, end_in_tx(app, who, org_code, receipt, now, out, err));
 }
 
 /* ---- breaks and counselling ---- */
@@ -922,7 +909,7 @@ static int dossier_data(struct app *app, int64_t org_id, int64_t agent_id, int64
 	int rc = load_incidents(app, STORE_Q_PROTECT_INCIDENTS_OF_AGENT_CASE, SV_ARGS(SV_INT(agent_id), SV_INT(case_id)),
 				&d->inc);
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_PROTECT_WARNINGS_OF_AGENT_CASE,
+		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_WARNINGS_OF_AGENT_CASE,
 				    SV_ARGS(SV_INT(agent_id), SV_INT(case_id)), warning_row, &d->warn));
 	if (rc != OMB_OK)
 		return rc;
@@ -971,7 +958,7 @@ int protection_dossier_create(struct app *app, const struct principal *who, cons
 {
 	memset(err, 0, sizeof *err);
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, dossier_create_in_tx(app, who, receipt, now, id, err));
+	return rc != OMB_OK ? rc : store_end(app->store, dossier_create_in_tx(app, who, receipt, now, id, err));
 }
 
 struct dossier_row {

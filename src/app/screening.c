@@ -62,13 +62,6 @@ static int fail(struct screening_error *err, const char *field, const char *reas
 	return rc;
 }
 
-static int in_tx(struct app *app, int rc_of_body)
-{
-	if (rc_of_body == OMB_OK)
-		return store_commit(app->store);
-	store_rollback(app->store);
-	return rc_of_body;
-}
 
 static int parse_number(struct app *app, const char *text, const char *field, struct phone *out,
 			struct screening_error *err)
@@ -723,7 +716,7 @@ static int record_new_blocks(struct app *app, int64_t now)
 		rc = block_record(app, &in, now, &id);
 	}
 	if (nb.n)
-		rc = in_tx(app, rc);
+		rc = store_end(app->store, rc);
 	if (rc == OMB_OK)
 		for (size_t i = 0; i < nb.n; i++)
 			rec_mark(sc, nb.ev[i].number, nb.ev[i].block_from_ms, nb.ev[i].block_until_ms, now);
@@ -1165,7 +1158,7 @@ int screening_block_number(struct app *app, const struct principal *who, const c
 	rec_mark(sc, p.canon, now, now + ttl, now);
 	rc = store_begin(app->store, true);
 	if (rc == OMB_OK)
-		rc = in_tx(app, block_record(app, &in, now, &id));
+		rc = store_end(app->store, block_record(app, &in, now, &id));
 	free(ev);
 	if (rc == OMB_OK)
 		rc = screen_block(sc->engine, &p, now, ttl);
@@ -1217,7 +1210,7 @@ int screening_lift(struct app *app, const struct principal *who, const char *num
 	bool lifted = false;
 	rc = store_begin(app->store, true);
 	if (rc == OMB_OK)
-		rc = in_tx(app, lift_in_tx(app, &p, who->staff_code, reason, now, &lifted));
+		rc = store_end(app->store, lift_in_tx(app, &p, who->staff_code, reason, now, &lifted));
 	if (rc != OMB_OK)
 		return rc;
 	/* the engine may hold a block the sweep has not recorded yet */
@@ -1384,7 +1377,7 @@ int screening_appeal_open(struct app *app, const char *number, int64_t now, int6
 	if (rc != OMB_OK)
 		return rc;
 	rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : in_tx(app, appeal_open_in_tx(app, &p, now, id, err));
+	return rc != OMB_OK ? rc : store_end(app->store, appeal_open_in_tx(app, &p, now, id, err));
 }
 
 struct staff_notice {
@@ -1455,7 +1448,7 @@ int screening_appeal_confirm(struct app *app, int64_t id, const char *code, cons
 		return rc;
 	rc = appeal_confirm_in_tx(app, id, code, statement, now);
 	/* a wrong code still commits its counted attempt */
-	int end = in_tx(app, rc == OMB_EAUTH ? OMB_OK : rc);
+	int end = store_end(app->store, rc == OMB_EAUTH ? OMB_OK : rc);
 	if (end != OMB_OK)
 		return end == OMB_ENOTFOUND || end == OMB_EAUTH
 			? fail(err, "one_time_code", "no valid one-time code for this appeal", OMB_ENOTFOUND) : end;
@@ -1544,7 +1537,7 @@ int screening_appeal_decide(struct app *app, const struct principal *who, int64_
 	struct appeal_row *r = xmalloc(sizeof *r);
 	int rc = store_begin(app->store, true);
 	if (rc == OMB_OK)
-		rc = in_tx(app, appeal_decide_in_tx(app, who, id, lift, reason, now, r, err));
+		rc = store_end(app->store, appeal_decide_in_tx(app, who, id, lift, reason, now, r, err));
 	struct phone p;
 	if (rc == OMB_OK && lift && phone_parse(r->a.number, strlen(r->a.number), PHONE_CC_KOREA, &p, NULL) == OMB_OK)
 		screen_lift(sc->engine, &p, now);

@@ -19,18 +19,7 @@
 
 #define ERR(f, why) do { err->field = (f); err->reason = (why); return OMB_EINVAL; } while (0)
 
-static int ran(int n)
-{
-	return n < 0 ? n : OMB_OK;
-}
 
-static int finish(struct app *app, int rc)
-{
-	if (rc == OMB_OK)
-		return store_commit(app->store);
-	store_rollback(app->store);
-	return rc;
-}
 
 /* The field a domain reason names ("caller: ...") and the phrase after it. */
 static int reason_fail(struct telemarketing_error *err, const char *reason, const char *fallback_field)
@@ -102,7 +91,7 @@ static void businesses_free(struct businesses *b)
 static int load_businesses(struct app *app, enum store_query q, const struct store_val *args, size_t nargs,
 			   struct businesses *b)
 {
-	int rc = ran(store_exec(app->store, q, args, nargs, business_row, b));
+	int rc = store_status(store_exec(app->store, q, args, nargs, business_row, b));
 	businesses_link(b);
 	return rc;
 }
@@ -202,7 +191,7 @@ static int registry_for_key(struct app *app, uint64_t key, struct registry *g)
 	memset(g, 0, sizeof *g);
 	int rc = load_businesses(app, STORE_Q_TM_BUSINESSES, SV_ARGS(SV_INT(NUMBERS_MAX)), &g->b);
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_TM_NUMBERS_BY_KEY, SV_ARGS(SV_INT((int64_t)key)), number_row,
+		rc = store_status(store_exec(app->store, STORE_Q_TM_NUMBERS_BY_KEY, SV_ARGS(SV_INT((int64_t)key)), number_row,
 				    &g->nums));
 	numbers_link(&g->nums);
 	g->r = (struct tm_registry){g->b.dom, g->b.n, g->nums.dom, g->nums.n};
@@ -264,7 +253,7 @@ int telemarketing_number_add(struct app *app, const struct principal *who, const
 	if (!in->number)
 		ERR("number", "is required");
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, number_add_in_tx(app, who, in, now, out, err));
+	return rc != OMB_OK ? rc : store_end(app->store, number_add_in_tx(app, who, in, now, out, err));
 }
 
 int telemarketing_numbers(struct app *app, const struct principal *who, int64_t after, int limit,
@@ -274,7 +263,7 @@ int telemarketing_numbers(struct app *app, const struct principal *who, int64_t 
 	int rc = telemarketing_business_get(app, who->org_id, &biz);
 	struct numbers l = {0};
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_TM_NUMBERS_OF_BUSINESS,
+		rc = store_status(store_exec(app->store, STORE_Q_TM_NUMBERS_OF_BUSINESS,
 				    SV_ARGS(SV_INT(biz.id), SV_INT(after), SV_INT(limit)), number_row, &l));
 	free(l.dom);
 	if (rc != OMB_OK) {
@@ -334,7 +323,7 @@ static int disclose_check(struct app *app, const struct principal *who, const st
 {
 	struct registry g;
 	memset(&g, 0, sizeof g);
-	int rc = ran(store_exec(app->store, STORE_Q_TM_HOLDERS_OF_KEY, SV_ARGS(SV_INT((int64_t)phone_key(caller))),
+	int rc = store_status(store_exec(app->store, STORE_Q_TM_HOLDERS_OF_KEY, SV_ARGS(SV_INT((int64_t)phone_key(caller))),
 				holder_row, &g));
 	businesses_link(&g.b);
 	numbers_link(&g.nums);
@@ -362,7 +351,7 @@ static int disclose_in_tx(struct app *app, const struct principal *who, const st
 	int rc = disclose_check(app, who, from, now, &business_id, err);
 	struct dnc_list dnc = {0};
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_TM_DNC_BY_CALLEE, SV_ARGS(SV_INT((int64_t)phone_key(to))), dnc_row,
+		rc = store_status(store_exec(app->store, STORE_Q_TM_DNC_BY_CALLEE, SV_ARGS(SV_INT((int64_t)phone_key(to))), dnc_row,
 				    &dnc));
 	out->do_not_call = rc == OMB_OK && tm_dnc_find(dnc.items, dnc.n, phone_key(to), business_id, now);
 	free(dnc.items);
@@ -371,7 +360,7 @@ static int disclose_in_tx(struct app *app, const struct principal *who, const st
 	char from_s[PHONE_CANON_MAX], to_s[PHONE_CANON_MAX];
 	phone_format(from, from_s, sizeof from_s);
 	phone_format(to, to_s, sizeof to_s);
-	return ran(store_exec(app->store, STORE_Q_TM_DISCLOSURE_INSERT,
+	return store_status(store_exec(app->store, STORE_Q_TM_DISCLOSURE_INSERT,
 			      SV_ARGS(SV_INT(business_id), SV_TEXT(from_s), SV_INT((int64_t)phone_key(from)),
 				      SV_TEXT(to_s), SV_INT((int64_t)phone_key(to)), SV_INT(now), SV_TEXT(source)),
 			      store_row_first_int, &out->id));
@@ -399,7 +388,7 @@ int telemarketing_disclose(struct app *app, const struct principal *who, const c
 	int rc = disclosure_parse(&in, &from, &to, err);
 	if (rc == OMB_OK)
 		rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, disclose_in_tx(app, who, &from, &to, in.source, now, out, err));
+	return rc != OMB_OK ? rc : store_end(app->store, disclose_in_tx(app, who, &from, &to, in.source, now, out, err));
 }
 
 /* A line's own faults (bad input, a number not the business's) skip it;
@@ -427,7 +416,7 @@ int telemarketing_disclose_many(struct app *app, const struct principal *who,
 		if (lrc != OMB_OK && !line_fault(lrc))
 			rc = lrc;
 	}
-	return finish(app, rc);
+	return store_end(app->store, rc);
 }
 
 int telemarketing_dnc_add(struct app *app, const struct principal *who, const char *number, int64_t now, int64_t *id,
@@ -444,7 +433,7 @@ int telemarketing_dnc_add(struct app *app, const struct principal *who, const ch
 		return rc;
 	char canon[PHONE_CANON_MAX];
 	phone_format(&p, canon, sizeof canon);
-	return ran(store_exec(app->store, STORE_Q_TM_DNC_INSERT,
+	return store_status(store_exec(app->store, STORE_Q_TM_DNC_INSERT,
 			      SV_ARGS(SV_TEXT(canon), SV_INT((int64_t)phone_key(&p)), SV_INT(biz.id), SV_INT(now), SV_INT(now)),
 			      store_row_first_int, id));
 }
@@ -555,12 +544,12 @@ static int evidence_load(struct app *app, const struct tm_report *r, struct evid
 	memset(e, 0, sizeof *e);
 	int rc = registry_for_key(app, r->caller_key, &e->g);
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_TM_DISCLOSURES_NEAR,
+		rc = store_status(store_exec(app->store, STORE_Q_TM_DISCLOSURES_NEAR,
 				    SV_ARGS(SV_INT((int64_t)r->caller_key), SV_INT(r->call_ms - NEAR_MS),
 					    SV_INT(r->call_ms + NEAR_MS)),
 				    disclosure_row, e));
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_TM_DNC_BY_CALLEE, SV_ARGS(SV_INT((int64_t)r->callee_key)), dnc_row,
+		rc = store_status(store_exec(app->store, STORE_Q_TM_DNC_BY_CALLEE, SV_ARGS(SV_INT((int64_t)r->callee_key)), dnc_row,
 				    &e->dnc));
 	return rc;
 }
@@ -581,7 +570,7 @@ static int file_in_tx(struct app *app, struct tm_report *r, int64_t now, char *r
 	struct receipt rec = {.org = TM_REPORT_PREFIX, .year = tm.tm_year + 1900};
 	int64_t serial = 0;
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_TM_REPORT_NEXT, SV_ARGS(SV_INT(rec.year)), store_row_first_int,
+		rc = store_status(store_exec(app->store, STORE_Q_TM_REPORT_NEXT, SV_ARGS(SV_INT(rec.year)), store_row_first_int,
 				    &serial));
 	rec.serial = (uint32_t)serial;
 	if (rc == OMB_OK && receipt_format(&rec, receipt, RECEIPT_LEN_MAX + 1) != OMB_OK)
@@ -596,7 +585,7 @@ static int file_in_tx(struct app *app, struct tm_report *r, int64_t now, char *r
 		for (int i = 0; i < 8; i++)
 			snprintf(reporter + 2 * i, 3, "%02x", who_hash[i]);
 		const char *status = cls.business ? "open" : "screening";
-		rc = ran(store_exec(app->store, STORE_Q_TM_REPORT_INSERT,
+		rc = store_status(store_exec(app->store, STORE_Q_TM_REPORT_INSERT,
 			SV_ARGS(SV_TEXT(receipt), SV_BLOB(hash, sizeof hash), SV_TEXT(r->caller),
 				SV_INT((int64_t)r->caller_key), SV_TEXT(r->callee), SV_INT((int64_t)r->callee_key),
 				SV_INT(r->call_ms), SV_INT(r->filed_ms), SV_TEXT(tm_report_reason_name(r->reason)),
@@ -615,7 +604,7 @@ static int file_in_tx(struct app *app, struct tm_report *r, int64_t now, char *r
 static int get_report(struct app *app, const char *receipt, struct reports *l)
 {
 	memset(l, 0, sizeof *l);
-	return ran(store_exec(app->store, STORE_Q_TM_REPORT_BY_RECEIPT, SV_ARGS(SV_TEXT(receipt)), report_row, l));
+	return store_status(store_exec(app->store, STORE_Q_TM_REPORT_BY_RECEIPT, SV_ARGS(SV_TEXT(receipt)), report_row, l));
 }
 
 /* Each report's files, for its readers. */
@@ -656,7 +645,7 @@ int telemarketing_report_file(struct app *app, const struct telemarketing_report
 	char receipt[RECEIPT_LEN_MAX + 1];
 	int rc = store_begin(app->store, true);
 	if (rc == OMB_OK)
-		rc = finish(app, file_in_tx(app, &r, now, receipt, access_code));
+		rc = store_end(app->store, file_in_tx(app, &r, now, receipt, access_code));
 	struct reports l;
 	if (rc == OMB_OK && (rc = get_report(app, receipt, &l)) == OMB_OK) {
 		if (l.n == 1) {
@@ -698,7 +687,7 @@ int telemarketing_reports_of_business(struct app *app, const struct principal *w
 	int rc = telemarketing_business_get(app, who->org_id, &biz);
 	struct reports l = {0};
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_TM_REPORTS_OF_BUSINESS,
+		rc = store_status(store_exec(app->store, STORE_Q_TM_REPORTS_OF_BUSINESS,
 				    SV_ARGS(SV_INT(biz.id), SV_INT(after), SV_INT(limit)), report_row, &l));
 	if (rc == OMB_OK)
 		rc = with_files(app, &l);
@@ -715,7 +704,7 @@ int telemarketing_reports_of_case(struct app *app, int64_t business_id, struct t
 				  size_t *n)
 {
 	struct reports l = {0};
-	int rc = business_id > 0 ? ran(store_exec(app->store, STORE_Q_TM_REPORTS_OPEN, SV_ARGS(SV_INT(business_id)),
+	int rc = business_id > 0 ? store_status(store_exec(app->store, STORE_Q_TM_REPORTS_OPEN, SV_ARGS(SV_INT(business_id)),
 						  report_row, &l))
 				 : OMB_ENOTFOUND; /* 0 would mean every business */
 	if (rc == OMB_OK)
@@ -749,7 +738,7 @@ static int attach_in_tx(struct app *app, const char *receipt, const char *access
 	if (rc == OMB_OK && !reporter_ok(app, &l, access_code))
 		rc = OMB_ENOTFOUND;
 	if (rc == OMB_OK) /* locks the report: its files are numbered one at a time */
-		rc = ran(store_exec(app->store, STORE_Q_TM_REPORT_LOCK, SV_ARGS(SV_INT(l.items[0].id)), status_row,
+		rc = store_status(store_exec(app->store, STORE_Q_TM_REPORT_LOCK, SV_ARGS(SV_INT(l.items[0].id)), status_row,
 				    status));
 	if (rc == OMB_OK && decided(status)) {
 		err->reason = "the regulator has decided this report; it takes no more files";
@@ -767,7 +756,7 @@ int telemarketing_report_attach(struct app *app, const char *receipt, const char
 {
 	memset(err, 0, sizeof *err);
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, attach_in_tx(app, receipt, access_code, a, now, out, err));
+	return rc != OMB_OK ? rc : store_end(app->store, attach_in_tx(app, receipt, access_code, a, now, out, err));
 }
 
 /* Whether rd reads the report l holds (as telemarketing_report_get and the
@@ -837,8 +826,8 @@ static int sanction_row(void *ctx, const struct store_row *row)
 static int load_sanctions(struct app *app, int64_t business_id, int64_t after, int limit, struct sanctions *s)
 {
 	memset(s, 0, sizeof *s);
-	return ran(store_exec(app->store, STORE_Q_TM_SANCTIONS, SV_ARGS(SV_INT(business_id), SV_INT(after), SV_INT(limit)),
-			      sanction_row, s));
+	return store_status(store_exec(app->store, STORE_Q_TM_SANCTIONS,
+				       SV_ARGS(SV_INT(business_id), SV_INT(after), SV_INT(limit)), sanction_row, s));
 }
 
 static int answer_in_tx(struct app *app, const struct principal *who, const char *receipt, int64_t sanction_id,
@@ -879,7 +868,7 @@ static int answer_in_tx(struct app *app, const struct principal *who, const char
 		return OMB_ENOTFOUND; /* another business's record is not even visible to this one */
 	if (rc != OMB_OK)
 		return reason_fail(err, reason, "text");
-	return ran(store_exec(app->store, STORE_Q_TM_ANSWER_INSERT,
+	return store_status(store_exec(app->store, STORE_Q_TM_ANSWER_INSERT,
 			      SV_ARGS(SV_INT(biz.id), report_id ? SV_INT(report_id) : SV_NULL,
 				      receipt ? SV_NULL : SV_INT(sanction_id), SV_TEXT(text), SV_TEXT(who->staff_code),
 				      SV_INT(now)),
@@ -891,7 +880,7 @@ int telemarketing_answer(struct app *app, const struct principal *who, const cha
 {
 	memset(err, 0, sizeof *err);
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, answer_in_tx(app, who, receipt, sanction_id, text, now, id, err));
+	return rc != OMB_OK ? rc : store_end(app->store, answer_in_tx(app, who, receipt, sanction_id, text, now, id, err));
 }
 
 /* ---- the regulator's cases and decisions ---- */
@@ -916,7 +905,8 @@ static void open_reports_free(struct open_reports *o)
 static int open_reports_load(struct app *app, int64_t business_id, struct open_reports *o)
 {
 	memset(o, 0, sizeof *o);
-	int rc = ran(store_exec(app->store, STORE_Q_TM_REPORTS_OPEN, SV_ARGS(SV_INT(business_id)), report_row, &o->l));
+	int rc = store_status(
+	    store_exec(app->store, STORE_Q_TM_REPORTS_OPEN, SV_ARGS(SV_INT(business_id)), report_row, &o->l));
 	if (rc == OMB_OK)
 		rc = load_businesses(app, STORE_Q_TM_BUSINESSES, SV_ARGS(SV_INT(NUMBERS_MAX)), &o->b);
 	if (rc != OMB_OK)
@@ -1004,19 +994,19 @@ static int decide_in_tx(struct app *app, const struct principal *who, int64_t bu
 				    OMB_OK)
 		rc = reason_fail(err, why, "reason");
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_TM_DECISION_INSERT,
+		rc = store_status(store_exec(app->store, STORE_Q_TM_DECISION_INSERT,
 				    SV_ARGS(SV_INT(business_id), SV_TEXT(d.sanctioned ? "confirm" : "dismiss"), SV_TEXT(reason),
 					    SV_INT(who->staff_id), SV_TEXT(who->staff_code), SV_INT(cases[0].detected_ms),
 					    SV_INT(now), SV_INT((int64_t)d.n_reports)),
 				    store_row_first_int, &out->id));
 	if (rc == OMB_OK && d.sanctioned)
-		rc = ran(store_exec(app->store, STORE_Q_TM_SANCTION_INSERT,
+		rc = store_status(store_exec(app->store, STORE_Q_TM_SANCTION_INSERT,
 				    SV_ARGS(SV_INT(out->id), SV_INT(business_id), SV_INT(d.sanction.order),
 					    SV_INT(d.sanction.fine_krw), SV_TEXT(reason), SV_TEXT(who->staff_code),
 					    SV_INT(d.sanction.detected_ms), SV_INT(now), SV_INT((int64_t)d.n_reports)),
 				    store_row_first_int, &out->sanction_id));
 	for (size_t i = 0; rc == OMB_OK && i < cases[0].n_reports; i++)
-		rc = ran(store_exec(app->store, STORE_Q_TM_REPORT_SETTLE,
+		rc = store_status(store_exec(app->store, STORE_Q_TM_REPORT_SETTLE,
 				    SV_ARGS(SV_TEXT(d.sanctioned ? "confirmed" : "dismissed"), SV_INT(out->id),
 					    SV_INT(o.reps[cases[0].reports[i]].id)),
 				    NULL, NULL));
@@ -1051,7 +1041,9 @@ int telemarketing_decide(struct app *app, const struct principal *who, int64_t b
 	else
 		ERR("outcome", "must be confirm or dismiss");
 	int rc = store_begin(app->store, true);
-	return rc != OMB_OK ? rc : finish(app, decide_in_tx(app, who, business_id, oc, reason ? reason : "", now, out, err));
+	if (rc == OMB_OK)
+		rc = store_end(app->store, decide_in_tx(app, who, business_id, oc, reason ? reason : "", now, out, err));
+	return rc;
 }
 
 int telemarketing_sanctions(struct app *app, int64_t business_id, int64_t after, int limit,
@@ -1080,7 +1072,7 @@ int telemarketing_registry_csv(struct app *app, char **csv, size_t *len)
 		return rc;
 	rc = load_businesses(app, STORE_Q_TM_BUSINESSES, SV_ARGS(SV_INT(NUMBERS_MAX)), &g.b);
 	if (rc == OMB_OK)
-		rc = ran(store_exec(app->store, STORE_Q_TM_NUMBERS_ALL, SV_ARGS(SV_INT(NUMBERS_MAX)), number_row, &g.nums));
+		rc = store_status(store_exec(app->store, STORE_Q_TM_NUMBERS_ALL, SV_ARGS(SV_INT(NUMBERS_MAX)), number_row, &g.nums));
 	store_rollback(app->store);
 	numbers_link(&g.nums);
 	g.r = (struct tm_registry){g.b.dom, g.b.n, g.nums.dom, g.nums.n};

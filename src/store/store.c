@@ -380,6 +380,19 @@ void store_rollback(struct store *st)
 		st->driver->rollback(node->conn);
 }
 
+int store_end(struct store *st, int rc)
+{
+	if (rc == OMB_OK)
+		return store_commit(st);
+	store_rollback(st);
+	return rc;
+}
+
+int store_status(int n)
+{
+	return n < 0 ? n : OMB_OK;
+}
+
 bool store_row_null(const struct store_row *row, int col)
 {
 	return row->is_null(row->impl, col);

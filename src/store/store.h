@@ -109,6 +109,11 @@ int store_exec(struct store *st, enum store_query q, const struct store_val *arg
 int store_begin(struct store *st, bool write);
 int store_commit(struct store *st);
 void store_rollback(struct store *st);
+/* Ends the write transaction a body ran in: commits when the body's rc is
+ * OMB_OK and returns how the commit went, else rolls back and returns rc. */
+int store_end(struct store *st, int rc);
+/* store_exec's result as a status: rows seen (n >= 0) are OMB_OK. */
+int store_status(int n);
 
 /* Background upkeep off the request path (SQLite: a passive WAL checkpoint,
  * so no request waits on the fsync of one; PostgreSQL: none, it vacuums and
