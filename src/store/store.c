@@ -23,7 +23,6 @@
 
 #define GROUP_MAX 64   /* units committed together at most */
 
-
 struct conn_node {
 	void *conn;
 	struct store *st;

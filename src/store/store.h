@@ -101,7 +101,8 @@ int store_exec(struct store *st, enum store_query q, const struct store_val *arg
  * A write transaction is a unit on the one writer: store_begin(write=true)
  * waits its turn, store_commit returns once the group of units it joined is
  * committed (so a 0 means durable), and store_rollback undoes this unit
- * alone. A write outside a transaction is a unit of its own. Units do not
+ * alone. (On PostgreSQL each unit is a transaction of its own on the
+ * thread's connection; the server orders them, across nodes too.) A write outside a transaction is a unit of its own. Units do not
  * nest. Inside a write transaction, reads see the latest committed rows, and
  * a QLOCK query of the catalogue holds the rows it read until the commit, so
  * that nodes sharing one database take turns on them. A store that is
