@@ -415,6 +415,20 @@ static void fill_staff(const struct store_row *row, void *item)
 	s->left_ms = store_row_int(row, 8);
 }
 
+static int staff_row(void *ctx, const struct store_row *row)
+{
+	fill_staff(row, ctx);
+	return 1;
+}
+
+int accounts_staff_get(struct app *app, int64_t org_id, const char *code, struct staff *out)
+{
+	memset(out, 0, sizeof *out);
+	int rc = store_exec(app->store, STORE_Q_STAFF_GET, SV_ARGS(SV_INT(org_id), SV_TEXT(code ? code : "")),
+			    staff_row, out);
+	return rc < 0 ? rc : rc == 0 ? OMB_ENOTFOUND : OMB_OK;
+}
+
 int accounts_staff_list(struct app *app, int64_t org_id, int64_t after, int limit, struct staff **items,
 			size_t *n)
 {

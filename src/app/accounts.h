@@ -130,6 +130,8 @@ int accounts_staff_create(struct app *app, const struct staff_new *in, int64_t *
 			  char staff_code[STAFF_CODE_MAX], const char **field);
 int accounts_staff_list(struct app *app, int64_t org_id, int64_t after, int limit, struct staff **items,
 			size_t *n);
+/* One staff member of org_id by staff code; OMB_ENOTFOUND for none. */
+int accounts_staff_get(struct app *app, int64_t org_id, const char *code, struct staff *out);
 
 /* A new session for login/password. token (shown once) goes to the client,
  * csrf to the page. Wrong login and wrong password are one error (OMB_EAUTH)

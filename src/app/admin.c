@@ -182,33 +182,6 @@ int admin_dept_create(struct app *app, const struct principal *by, const struct 
 	return store_end(app->store, audit_json(app, by, by->org_id, "dept.create", d.code, NULL, dept_json(&d)));
 }
 
-static void fill_staff_row(const struct store_row *row, struct staff *s)
-{
-	s->id = store_row_int(row, 0);
-	snprintf(s->login, sizeof s->login, "%s", store_row_text(row, 1));
-	role_parse(store_row_text(row, 2), &s->role);
-	snprintf(s->staff_code, sizeof s->staff_code, "%s", store_row_text(row, 3));
-	snprintf(s->display_name, sizeof s->display_name, "%s", store_row_text(row, 4));
-	s->show_name = store_row_int(row, 5) != 0;
-	s->active = store_row_int(row, 6) != 0;
-	snprintf(s->dept_code, sizeof s->dept_code, "%s", store_row_text(row, 7));
-	s->left_ms = store_row_int(row, 8);
-}
-
-static int staff_row(void *ctx, const struct store_row *row)
-{
-	fill_staff_row(row, ctx);
-	return 1;
-}
-
-static int staff_get(struct app *app, int64_t org_id, const char *code, struct staff *out)
-{
-	memset(out, 0, sizeof *out);
-	int rc = store_exec(app->store, STORE_Q_STAFF_GET, SV_ARGS(SV_INT(org_id), SV_TEXT(code ? code : "")),
-			    staff_row, out);
-	return rc < 0 ? rc : rc == 0 ? OMB_ENOTFOUND : OMB_OK;
-}
-
 static int staff_create_in_tx(struct app *app, const struct principal *by, const struct org *org,
 			      const struct staff_new *in, int64_t *id, char code[STAFF_CODE_MAX], struct case_error *err)
 {
@@ -226,7 +199,7 @@ static int staff_create_in_tx(struct app *app, const struct principal *by, const
 	if ((rc = accounts_staff_create(app, in, id, code, &field)) != OMB_OK)
 		return account_error(rc, field, err);
 	struct staff s;
-	if ((rc = staff_get(app, org->id, code, &s)) != OMB_OK)
+	if ((rc = accounts_staff_get(app, org->id, code, &s)) != OMB_OK)
 		return rc;
 	return audit_json(app, by, org->id, "staff.create", code, NULL, staff_json(&s));
 }
@@ -518,7 +491,7 @@ int admin_category_set_dept(struct app *app, const struct principal *by, const c
 static int staff_of_org(struct app *app, const struct principal *by, const char *code, struct staff *s,
 			struct case_error *err)
 {
-	int rc = staff_get(app, by->org_id, code, s);
+	int rc = accounts_staff_get(app, by->org_id, code, s);
 	if (rc == OMB_ENOTFOUND) {
 		err->field = "staff";
 		err->reason = "no such staff member in this organisation";
@@ -548,7 +521,7 @@ static int staff_update_in_tx(struct app *app, const struct principal *by, const
 	rc = store_exec(app->store, STORE_Q_STAFF_UPDATE,
 			SV_ARGS(dept_id ? SV_INT(dept_id) : SV_NULL, SV_TEXT(role_name(next)), SV_INT(before.id)), NULL,
 			NULL);
-	if (rc < 0 || (rc = staff_get(app, by->org_id, code, out)) != OMB_OK)
+	if (rc < 0 || (rc = accounts_staff_get(app, by->org_id, code, out)) != OMB_OK)
 		return rc < 0 ? rc : OMB_ESTORE;
 	return audit_json(app, by, by->org_id, "staff.update", code, staff_json(&before), staff_json(out));
 }
@@ -583,7 +556,7 @@ static int leave_in_tx(struct app *app, const struct principal *by, const char *
 			     NULL)) < 0)
 		return rc;
 	out->keys_revoked = rc;
-	if ((rc = staff_get(app, by->org_id, code, &out->staff)) != OMB_OK)
+	if ((rc = accounts_staff_get(app, by->org_id, code, &out->staff)) != OMB_OK)
 		return rc;
 	json_t *after = staff_json(&out->staff);
 	json_object_set_new(after, "sessions_ended", json_integer(out->sessions_ended));

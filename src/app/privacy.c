@@ -62,11 +62,12 @@ int privacy_log_read(struct app *app, const struct principal *who, const char *r
 		return rc;
 	if ((rc = store_begin(app->store, true)) != OMB_OK)
 		return rc;
-	rc = store_status(store_exec(app->store, STORE_Q_READ_INSERT,
-			    SV_ARGS(SV_INT(c.id), SV_INT(c.org_id), SV_INT(now), SV_INT(who->staff_id),
-				    SV_TEXT(who->staff_code), SV_TEXT(role_name(who->role)), SV_TEXT(who->org_code),
-				    SV_TEXT(privacy_read_name(what)), SV_TEXT(privacy_purpose_name(why))),
-			    NULL, NULL));
+	rc = store_status(
+	    store_exec(app->store, STORE_Q_READ_INSERT,
+		       SV_ARGS(SV_INT(c.id), SV_INT(c.org_id), SV_INT(now), SV_INT(who->staff_id),
+			       SV_TEXT(who->staff_code), SV_TEXT(role_name(who->role)), SV_TEXT(who->org_code),
+			       SV_TEXT(privacy_read_name(what)), SV_TEXT(privacy_purpose_name(why))),
+		       NULL, NULL));
 	return store_end(app->store, rc);
 }
 
@@ -197,10 +198,10 @@ static int periods_set(struct app *app, const struct principal *who, int64_t def
 {
 	int rc = store_status(store_exec(app->store, STORE_Q_RETENTION_CLEAR, SV_ARGS(SV_INT(who->org_id)), NULL, NULL));
 	if (rc == OMB_OK && default_days)
-		rc = store_status(store_exec(app->store, STORE_Q_RETENTION_PUT,
-				    SV_ARGS(SV_INT(who->org_id), SV_INT(0), SV_INT(default_days), SV_INT(who->staff_id),
-					    SV_INT(now)),
-				    NULL, NULL));
+		rc = store_status(store_exec(
+		    app->store, STORE_Q_RETENTION_PUT,
+		    SV_ARGS(SV_INT(who->org_id), SV_INT(0), SV_INT(default_days), SV_INT(who->staff_id), SV_INT(now)),
+		    NULL, NULL));
 	for (size_t i = 0; rc == OMB_OK && i < n; i++) {
 		int64_t category_id = 0;
 		rc = store_status(store_exec(app->store, STORE_Q_CATEGORY_BY_CODE,
@@ -307,8 +308,8 @@ static int erase_files(struct app *app, int64_t case_id)
 	if (rc == OMB_OK)
 		rc = store_status(store_exec(app->store, STORE_Q_ERASE_ATTACHMENTS, SV_ARGS(SV_INT(case_id)), NULL, NULL));
 	for (size_t i = 0; rc == OMB_OK && i < x->n; i++)
-		rc = store_status(store_exec(app->store, STORE_Q_ERASE_BLOB_IF_UNUSED, SV_ARGS(SV_BLOB(x->h[i], CHAIN_HASH_BYTES)),
-				    NULL, NULL));
+		rc = store_status(store_exec(app->store, STORE_Q_ERASE_BLOB_IF_UNUSED,
+					     SV_ARGS(SV_BLOB(x->h[i], CHAIN_HASH_BYTES)), NULL, NULL));
 	free(x);
 	return rc;
 }
@@ -319,7 +320,7 @@ static int erase_in_tx(struct app *app, const struct pcase *c, const char *recei
 {
 	static const uint8_t no_salt[CHAIN_SALT_BYTES];
 	int rc = store_status(store_exec(app->store, STORE_Q_ERASE_PERSONAL,
-				SV_ARGS(SV_BLOB(no_salt, sizeof no_salt), SV_INT(c->id)), NULL, NULL));
+					 SV_ARGS(SV_BLOB(no_salt, sizeof no_salt), SV_INT(c->id)), NULL, NULL));
 	if (rc == OMB_OK)
 		rc = store_status(store_exec(app->store, STORE_Q_ERASE_TEXTS, SV_ARGS(SV_INT(c->id)), NULL, NULL));
 	if (rc == OMB_OK)
@@ -329,13 +330,14 @@ static int erase_in_tx(struct app *app, const struct pcase *c, const char *recei
 	if (rc == OMB_OK)
 		rc = store_status(store_exec(app->store, STORE_Q_ERASE_OTP, SV_ARGS(SV_INT(c->id)), NULL, NULL));
 	if (rc == OMB_OK)
-		rc = store_status(store_exec(app->store, STORE_Q_ERASE_OUTBOX, SV_ARGS(SV_INT(c->org_id), SV_TEXT(receipt)), NULL,
-				    NULL));
+		rc = store_status(store_exec(app->store, STORE_Q_ERASE_OUTBOX,
+					     SV_ARGS(SV_INT(c->org_id), SV_TEXT(receipt)), NULL, NULL));
 	if (rc == OMB_OK)
-		rc = store_status(store_exec(app->store, STORE_Q_ERASURE_INSERT,
-				    SV_ARGS(SV_INT(c->id), SV_INT(now), SV_TEXT(privacy_erasure_cause_name(cause)),
-					    SV_TEXT(staff_code), SV_TEXT(note)),
-				    NULL, NULL));
+		rc = store_status(
+		    store_exec(app->store, STORE_Q_ERASURE_INSERT,
+			       SV_ARGS(SV_INT(c->id), SV_INT(now), SV_TEXT(privacy_erasure_cause_name(cause)),
+				       SV_TEXT(staff_code), SV_TEXT(note)),
+			       NULL, NULL));
 	return rc;
 }
 
@@ -430,10 +432,10 @@ int privacy_sweep(struct app *app, int64_t now)
 	int rc = OMB_OK;
 	do {
 		d->n = 0;
-		rc = store_status(store_exec(app->store, STORE_Q_CASES_RETENTION_DUE,
-				    SV_ARGS(SV_INT(now), SV_INT(app->cfg->privacy_retention_days), SV_INT(SWEEP_BATCH),
-					    SV_INT(after)),
-				    due_row, d));
+		rc = store_status(store_exec(
+		    app->store, STORE_Q_CASES_RETENTION_DUE,
+		    SV_ARGS(SV_INT(now), SV_INT(app->cfg->privacy_retention_days), SV_INT(SWEEP_BATCH), SV_INT(after)),
+		    due_row, d));
 		for (size_t i = 0; rc == OMB_OK && i < d->n; i++) {
 			bool done = false;
 			after = d->id[i];
@@ -504,9 +506,9 @@ static int consent_set_in_tx(struct app *app, const char *receipt, enum privacy_
 		return OMB_ECONFLICT;
 	}
 	return store_status(store_exec(app->store, STORE_Q_CONSENT_INSERT,
-			      SV_ARGS(SV_INT(c.id), SV_TEXT(privacy_consent_name(purpose)), SV_INT(granted),
-				      SV_TEXT(wording), SV_INT(now)),
-			      NULL, NULL));
+				       SV_ARGS(SV_INT(c.id), SV_TEXT(privacy_consent_name(purpose)), SV_INT(granted),
+					       SV_TEXT(wording), SV_INT(now)),
+				       NULL, NULL));
 }
 
 int privacy_consent_set(struct app *app, const char *receipt, const char *purpose, bool granted,

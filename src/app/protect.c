@@ -209,14 +209,14 @@ static int case_customer(struct app *app, int64_t case_id, int64_t org_id, const
 	if (protect_customer_key(app->secret, contact, strlen(contact), key, &why) != OMB_OK)
 		*key = 0;
 	return store_status(store_exec(app->store, STORE_Q_PROTECT_CASE_CUSTOMER_PUT,
-			      SV_ARGS(SV_INT(case_id), SV_INT(org_id), SV_INT((int64_t)*key)), NULL, NULL));
+				       SV_ARGS(SV_INT(case_id), SV_INT(org_id), SV_INT((int64_t)*key)), NULL, NULL));
 }
 
 static int case_customer_of(struct app *app, int64_t case_id, int64_t org_id, uint64_t *key)
 {
 	char contact[128] = "";
-	int rc = store_status(store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(case_id)), case_contact_row,
-				contact));
+	int rc = store_status(
+	    store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(case_id)), case_contact_row, contact));
 	return rc != OMB_OK ? rc : case_customer(app, case_id, org_id, contact, key);
 }
 
@@ -312,29 +312,28 @@ static int staff_ref_row(void *ctx, const struct store_row *row)
 static int settings_put_in_tx(struct app *app, const struct principal *who, const struct protect_config *cfg,
 			      const char *const *seniors, size_t n_seniors, int64_t now, struct protection_error *err)
 {
-	int rc = store_status(store_exec(app->store, STORE_Q_PROTECT_SETTINGS_PUT,
-				SV_ARGS(SV_INT(who->org_id), SV_INT(cfg->warnings_required[PROTECT_VERBAL_ABUSE]),
-					SV_INT(cfg->warnings_required[PROTECT_THREAT]),
-					SV_INT(cfg->warnings_required[PROTECT_SEXUAL_HARASSMENT]),
-					SV_INT(cfg->warnings_required[PROTECT_ASSAULT]), SV_INT(cfg->senior_after_confirmed),
-					SV_INT(cfg->senior_period_ms / CLOCK_MS_PER_DAY),
-					SV_TEXT(cfg->warning_ko ? cfg->warning_ko : ""),
-					SV_TEXT(cfg->warning_en ? cfg->warning_en : ""),
-					SV_TEXT(cfg->support_contact ? cfg->support_contact : ""), SV_INT(who->staff_id),
-					SV_INT(now)),
-				NULL, NULL));
+	int rc = store_status(store_exec(
+	    app->store, STORE_Q_PROTECT_SETTINGS_PUT,
+	    SV_ARGS(SV_INT(who->org_id), SV_INT(cfg->warnings_required[PROTECT_VERBAL_ABUSE]),
+		    SV_INT(cfg->warnings_required[PROTECT_THREAT]),
+		    SV_INT(cfg->warnings_required[PROTECT_SEXUAL_HARASSMENT]),
+		    SV_INT(cfg->warnings_required[PROTECT_ASSAULT]), SV_INT(cfg->senior_after_confirmed),
+		    SV_INT(cfg->senior_period_ms / CLOCK_MS_PER_DAY), SV_TEXT(cfg->warning_ko ? cfg->warning_ko : ""),
+		    SV_TEXT(cfg->warning_en ? cfg->warning_en : ""),
+		    SV_TEXT(cfg->support_contact ? cfg->support_contact : ""), SV_INT(who->staff_id), SV_INT(now)),
+	    NULL, NULL));
 	if (rc == OMB_OK)
 		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_SENIORS_CLEAR, SV_ARGS(SV_INT(who->org_id)), NULL, NULL));
 	for (size_t i = 0; rc == OMB_OK && i < n_seniors; i++) {
 		struct staff_ref s = {0, 0, ROLE_NONE};
-		if ((rc = store_status(store_exec(app->store, STORE_Q_STAFF_BY_CODE, SV_ARGS(SV_TEXT(seniors[i])), staff_ref_row,
-					 &s))) != OMB_OK)
+		if ((rc = store_status(store_exec(app->store, STORE_Q_STAFF_BY_CODE, SV_ARGS(SV_TEXT(seniors[i])),
+						  staff_ref_row, &s))) != OMB_OK)
 			break;
 		if (s.org_id != who->org_id || ladder_role_level(ladder_role_of(s.role)) == LADDER_NONE)
 			ERR("senior_handlers", "each must be the staff code of an active handler (agent to complaints "
 					       "officer) of this organisation");
-		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_SENIOR_ADD, SV_ARGS(SV_INT(who->org_id), SV_INT(s.id)),
-				    NULL, NULL));
+		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_SENIOR_ADD,
+					     SV_ARGS(SV_INT(who->org_id), SV_INT(s.id)), NULL, NULL));
 		if (rc == OMB_ECONFLICT)
 			ERR("senior_handlers", "a staff code is listed twice");
 	}
@@ -441,7 +440,7 @@ static int route_customer(struct app *app, int64_t org_id, uint64_t key, int64_t
 				    &inc);
 	if (rc == OMB_OK && inc.n >= s->cfg.senior_after_confirmed)
 		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_CUSTOMER_OPEN_CASES,
-				    SV_ARGS(SV_INT(org_id), SV_INT((int64_t)key)), customer_case_row, &cases));
+					     SV_ARGS(SV_INT(org_id), SV_INT((int64_t)key)), customer_case_row, &cases));
 	for (size_t i = 0; rc == OMB_OK && i < cases.n; i++)
 		rc = route_case(app, &s->cfg, key, &cases.items[i], &inc, now);
 	free(cases.items);
@@ -489,7 +488,7 @@ static int backfill_in_tx(struct app *app, struct backfill *b)
 {
 	b->n = 0;
 	int rc = store_status(store_exec(app->store, STORE_Q_PROTECT_CASES_WITHOUT_CUSTOMER,
-				SV_ARGS(SV_INT(b->after), SV_INT(BACKFILL_BATCH)), backfill_row, b));
+					 SV_ARGS(SV_INT(b->after), SV_INT(BACKFILL_BATCH)), backfill_row, b));
 	if (b->n)
 		b->after = b->case_id[b->n - 1];
 	for (size_t i = 0; rc == OMB_OK && i < b->n; i++) {
@@ -661,7 +660,7 @@ static int contact_load(struct app *app, const struct principal *who, const char
 		rc = load_incidents(app, STORE_Q_PROTECT_INCIDENTS_OF_CONTACT, SV_ARGS(SV_INT(k->id)), &k->inc);
 	if (rc == OMB_OK)
 		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_WARNINGS_OF_CONTACT, SV_ARGS(SV_INT(k->id)),
-					warning_row, &k->warn));
+					     warning_row, &k->warn));
 	return rc;
 }
 
@@ -690,12 +689,12 @@ static int warn_in_tx(struct app *app, const struct principal *who, const char *
 	if (rc == OMB_OK) {
 		out->incident_id = k.inc.dom[latest].id;
 		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_WARNING_INSERT,
-				    SV_ARGS(SV_INT(k.id), SV_INT(out->incident_id), SV_INT(now)), NULL, NULL));
+					     SV_ARGS(SV_INT(k.id), SV_INT(out->incident_id), SV_INT(now)), NULL, NULL));
 	}
 	char contact[128] = "";
 	if (rc == OMB_OK)
-		rc = store_status(store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(k.c.id)), case_contact_row,
-				    contact));
+		rc = store_status(store_exec(app->store, STORE_Q_CASE_PERSONAL_GET, SV_ARGS(SV_INT(k.c.id)),
+					     case_contact_row, contact));
 	/* the case's organisation speaks to its customer; the agent's employer
 	 * decides how many warnings protect its agent */
 	struct protection_settings *text = xcalloc(1, sizeof *text), *mine = xcalloc(1, sizeof *mine);
@@ -740,8 +739,8 @@ static int end_in_tx(struct app *app, const struct principal *who, const char *o
 	h->c = &k.c;
 	h->app = app;
 	if (rc == OMB_OK)
-		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_HANDLERS, SV_ARGS(SV_INT(k.c.org_id), SV_INT(now)),
-				    handler_row, h));
+		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_HANDLERS,
+					     SV_ARGS(SV_INT(k.c.org_id), SV_INT(now)), handler_row, h));
 	struct protection_settings *mine = xcalloc(1, sizeof *mine);
 	if (rc == OMB_OK)
 		rc = protection_settings_get(app, who->org_id, mine);
@@ -767,8 +766,8 @@ static int end_in_tx(struct app *app, const struct principal *who, const char *o
 					SV_INT(end.handover_level)),
 				NULL, NULL);
 	if (rc >= 0)
-		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_CONTACT_CLOSE, SV_ARGS(SV_INT(now), SV_INT(k.id)), NULL,
-				    NULL));
+		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_CONTACT_CLOSE,
+					     SV_ARGS(SV_INT(now), SV_INT(k.id)), NULL, NULL));
 	if (rc == OMB_OK) {
 		out->contact_id = k.id;
 		snprintf(out->handover_code, sizeof out->handover_code, "%s", to_code ? to_code : "");
@@ -910,7 +909,7 @@ static int dossier_data(struct app *app, int64_t org_id, int64_t agent_id, int64
 				&d->inc);
 	if (rc == OMB_OK)
 		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_WARNINGS_OF_AGENT_CASE,
-				    SV_ARGS(SV_INT(agent_id), SV_INT(case_id)), warning_row, &d->warn));
+					     SV_ARGS(SV_INT(agent_id), SV_INT(case_id)), warning_row, &d->warn));
 	if (rc != OMB_OK)
 		return rc;
 	for (size_t i = 0; i < d->inc.n; i++) { /* the kept ones first, views beside their records */

@@ -191,8 +191,8 @@ static int registry_for_key(struct app *app, uint64_t key, struct registry *g)
 	memset(g, 0, sizeof *g);
 	int rc = load_businesses(app, STORE_Q_TM_BUSINESSES, SV_ARGS(SV_INT(NUMBERS_MAX)), &g->b);
 	if (rc == OMB_OK)
-		rc = store_status(store_exec(app->store, STORE_Q_TM_NUMBERS_BY_KEY, SV_ARGS(SV_INT((int64_t)key)), number_row,
-				    &g->nums));
+		rc = store_status(store_exec(app->store, STORE_Q_TM_NUMBERS_BY_KEY, SV_ARGS(SV_INT((int64_t)key)),
+					     number_row, &g->nums));
 	numbers_link(&g->nums);
 	g->r = (struct tm_registry){g->b.dom, g->b.n, g->nums.dom, g->nums.n};
 	return rc;
@@ -264,7 +264,7 @@ int telemarketing_numbers(struct app *app, const struct principal *who, int64_t 
 	struct numbers l = {0};
 	if (rc == OMB_OK)
 		rc = store_status(store_exec(app->store, STORE_Q_TM_NUMBERS_OF_BUSINESS,
-				    SV_ARGS(SV_INT(biz.id), SV_INT(after), SV_INT(limit)), number_row, &l));
+					     SV_ARGS(SV_INT(biz.id), SV_INT(after), SV_INT(limit)), number_row, &l));
 	free(l.dom);
 	if (rc != OMB_OK) {
 		free(l.view);
@@ -323,8 +323,8 @@ static int disclose_check(struct app *app, const struct principal *who, const st
 {
 	struct registry g;
 	memset(&g, 0, sizeof g);
-	int rc = store_status(store_exec(app->store, STORE_Q_TM_HOLDERS_OF_KEY, SV_ARGS(SV_INT((int64_t)phone_key(caller))),
-				holder_row, &g));
+	int rc = store_status(store_exec(app->store, STORE_Q_TM_HOLDERS_OF_KEY,
+					 SV_ARGS(SV_INT((int64_t)phone_key(caller))), holder_row, &g));
 	businesses_link(&g.b);
 	numbers_link(&g.nums);
 	g.r = (struct tm_registry){g.b.dom, g.b.n, g.nums.dom, g.nums.n};
@@ -351,8 +351,8 @@ static int disclose_in_tx(struct app *app, const struct principal *who, const st
 	int rc = disclose_check(app, who, from, now, &business_id, err);
 	struct dnc_list dnc = {0};
 	if (rc == OMB_OK)
-		rc = store_status(store_exec(app->store, STORE_Q_TM_DNC_BY_CALLEE, SV_ARGS(SV_INT((int64_t)phone_key(to))), dnc_row,
-				    &dnc));
+		rc = store_status(store_exec(app->store, STORE_Q_TM_DNC_BY_CALLEE,
+					     SV_ARGS(SV_INT((int64_t)phone_key(to))), dnc_row, &dnc));
 	out->do_not_call = rc == OMB_OK && tm_dnc_find(dnc.items, dnc.n, phone_key(to), business_id, now);
 	free(dnc.items);
 	if (rc != OMB_OK)
@@ -360,10 +360,11 @@ static int disclose_in_tx(struct app *app, const struct principal *who, const st
 	char from_s[PHONE_CANON_MAX], to_s[PHONE_CANON_MAX];
 	phone_format(from, from_s, sizeof from_s);
 	phone_format(to, to_s, sizeof to_s);
-	return store_status(store_exec(app->store, STORE_Q_TM_DISCLOSURE_INSERT,
-			      SV_ARGS(SV_INT(business_id), SV_TEXT(from_s), SV_INT((int64_t)phone_key(from)),
-				      SV_TEXT(to_s), SV_INT((int64_t)phone_key(to)), SV_INT(now), SV_TEXT(source)),
-			      store_row_first_int, &out->id));
+	return store_status(
+	    store_exec(app->store, STORE_Q_TM_DISCLOSURE_INSERT,
+		       SV_ARGS(SV_INT(business_id), SV_TEXT(from_s), SV_INT((int64_t)phone_key(from)), SV_TEXT(to_s),
+			       SV_INT((int64_t)phone_key(to)), SV_INT(now), SV_TEXT(source)),
+		       store_row_first_int, &out->id));
 }
 
 /* A disclosure's own checks, before any store work: the source and both numbers. */
@@ -433,9 +434,10 @@ int telemarketing_dnc_add(struct app *app, const struct principal *who, const ch
 		return rc;
 	char canon[PHONE_CANON_MAX];
 	phone_format(&p, canon, sizeof canon);
-	return store_status(store_exec(app->store, STORE_Q_TM_DNC_INSERT,
-			      SV_ARGS(SV_TEXT(canon), SV_INT((int64_t)phone_key(&p)), SV_INT(biz.id), SV_INT(now), SV_INT(now)),
-			      store_row_first_int, id));
+	return store_status(store_exec(
+	    app->store, STORE_Q_TM_DNC_INSERT,
+	    SV_ARGS(SV_TEXT(canon), SV_INT((int64_t)phone_key(&p)), SV_INT(biz.id), SV_INT(now), SV_INT(now)),
+	    store_row_first_int, id));
 }
 
 /* ---- reports ---- */
@@ -544,13 +546,13 @@ static int evidence_load(struct app *app, const struct tm_report *r, struct evid
 	memset(e, 0, sizeof *e);
 	int rc = registry_for_key(app, r->caller_key, &e->g);
 	if (rc == OMB_OK)
-		rc = store_status(store_exec(app->store, STORE_Q_TM_DISCLOSURES_NEAR,
-				    SV_ARGS(SV_INT((int64_t)r->caller_key), SV_INT(r->call_ms - NEAR_MS),
-					    SV_INT(r->call_ms + NEAR_MS)),
-				    disclosure_row, e));
+		rc = store_status(store_exec(
+		    app->store, STORE_Q_TM_DISCLOSURES_NEAR,
+		    SV_ARGS(SV_INT((int64_t)r->caller_key), SV_INT(r->call_ms - NEAR_MS), SV_INT(r->call_ms + NEAR_MS)),
+		    disclosure_row, e));
 	if (rc == OMB_OK)
-		rc = store_status(store_exec(app->store, STORE_Q_TM_DNC_BY_CALLEE, SV_ARGS(SV_INT((int64_t)r->callee_key)), dnc_row,
-				    &e->dnc));
+		rc = store_status(store_exec(app->store, STORE_Q_TM_DNC_BY_CALLEE,
+					     SV_ARGS(SV_INT((int64_t)r->callee_key)), dnc_row, &e->dnc));
 	return rc;
 }
 
@@ -570,8 +572,8 @@ static int file_in_tx(struct app *app, struct tm_report *r, int64_t now, char *r
 	struct receipt rec = {.org = TM_REPORT_PREFIX, .year = tm.tm_year + 1900};
 	int64_t serial = 0;
 	if (rc == OMB_OK)
-		rc = store_status(store_exec(app->store, STORE_Q_TM_REPORT_NEXT, SV_ARGS(SV_INT(rec.year)), store_row_first_int,
-				    &serial));
+		rc = store_status(store_exec(app->store, STORE_Q_TM_REPORT_NEXT, SV_ARGS(SV_INT(rec.year)),
+					     store_row_first_int, &serial));
 	rec.serial = (uint32_t)serial;
 	if (rc == OMB_OK && receipt_format(&rec, receipt, RECEIPT_LEN_MAX + 1) != OMB_OK)
 		rc = OMB_ELIMIT; /* the year's serials are used up */
@@ -586,16 +588,17 @@ static int file_in_tx(struct app *app, struct tm_report *r, int64_t now, char *r
 			snprintf(reporter + 2 * i, 3, "%02x", who_hash[i]);
 		const char *status = cls.business ? "open" : "screening";
 		rc = store_status(store_exec(app->store, STORE_Q_TM_REPORT_INSERT,
-			SV_ARGS(SV_TEXT(receipt), SV_BLOB(hash, sizeof hash), SV_TEXT(r->caller),
-				SV_INT((int64_t)r->caller_key), SV_TEXT(r->callee), SV_INT((int64_t)r->callee_key),
-				SV_INT(r->call_ms), SV_INT(r->filed_ms), SV_TEXT(tm_report_reason_name(r->reason)),
-				SV_TEXT(reporter), SV_TEXT(r->text ? r->text : ""),
-				cls.business ? SV_INT(cls.business->id) : SV_NULL,
-				cls.number ? SV_INT(cls.number->id) : SV_NULL,
-				cls.disclosure ? SV_INT(cls.disclosure->id) : SV_NULL, SV_INT(cls.dnc != NULL),
-				SV_INT(cls.solicitations_that_day), SV_INT(cls.violations), SV_INT(cls.to_screening),
-				SV_TEXT(status)),
-			store_row_first_int, &r->id));
+					     SV_ARGS(SV_TEXT(receipt), SV_BLOB(hash, sizeof hash), SV_TEXT(r->caller),
+						     SV_INT((int64_t)r->caller_key), SV_TEXT(r->callee),
+						     SV_INT((int64_t)r->callee_key), SV_INT(r->call_ms),
+						     SV_INT(r->filed_ms), SV_TEXT(tm_report_reason_name(r->reason)),
+						     SV_TEXT(reporter), SV_TEXT(r->text ? r->text : ""),
+						     cls.business ? SV_INT(cls.business->id) : SV_NULL,
+						     cls.number ? SV_INT(cls.number->id) : SV_NULL,
+						     cls.disclosure ? SV_INT(cls.disclosure->id) : SV_NULL,
+						     SV_INT(cls.dnc != NULL), SV_INT(cls.solicitations_that_day),
+						     SV_INT(cls.violations), SV_INT(cls.to_screening), SV_TEXT(status)),
+					     store_row_first_int, &r->id));
 	}
 	evidence_free(&e);
 	return rc;
@@ -680,6 +683,21 @@ int telemarketing_report_get(struct app *app, const char *receipt, const char *a
 	return ok ? OMB_OK : OMB_ENOTFOUND;
 }
 
+/* Hands the reports read (rc: how the reading went) to the caller, each
+ * with its files; on any failure frees them. */
+static int reports_out(struct app *app, int rc, struct reports *l, struct telemarketing_report **items, size_t *n)
+{
+	if (rc == OMB_OK)
+		rc = with_files(app, l);
+	if (rc != OMB_OK) {
+		telemarketing_reports_free(l->items, l->n);
+		return rc;
+	}
+	*items = l->items;
+	*n = l->n;
+	return OMB_OK;
+}
+
 int telemarketing_reports_of_business(struct app *app, const struct principal *who, int64_t after, int limit,
 				      struct telemarketing_report **items, size_t *n)
 {
@@ -688,34 +706,18 @@ int telemarketing_reports_of_business(struct app *app, const struct principal *w
 	struct reports l = {0};
 	if (rc == OMB_OK)
 		rc = store_status(store_exec(app->store, STORE_Q_TM_REPORTS_OF_BUSINESS,
-				    SV_ARGS(SV_INT(biz.id), SV_INT(after), SV_INT(limit)), report_row, &l));
-	if (rc == OMB_OK)
-		rc = with_files(app, &l);
-	if (rc != OMB_OK) {
-		telemarketing_reports_free(l.items, l.n);
-		return rc;
-	}
-	*items = l.items;
-	*n = l.n;
-	return OMB_OK;
+					     SV_ARGS(SV_INT(biz.id), SV_INT(after), SV_INT(limit)), report_row, &l));
+	return reports_out(app, rc, &l, items, n);
 }
 
 int telemarketing_reports_of_case(struct app *app, int64_t business_id, struct telemarketing_report **items,
 				  size_t *n)
 {
 	struct reports l = {0};
-	int rc = business_id > 0 ? store_status(store_exec(app->store, STORE_Q_TM_REPORTS_OPEN, SV_ARGS(SV_INT(business_id)),
-						  report_row, &l))
+	int rc = business_id > 0 ? store_status(store_exec(app->store, STORE_Q_TM_REPORTS_OPEN,
+							   SV_ARGS(SV_INT(business_id)), report_row, &l))
 				 : OMB_ENOTFOUND; /* 0 would mean every business */
-	if (rc == OMB_OK)
-		rc = with_files(app, &l);
-	if (rc != OMB_OK) {
-		telemarketing_reports_free(l.items, l.n);
-		return rc;
-	}
-	*items = l.items;
-	*n = l.n;
-	return OMB_OK;
+	return reports_out(app, rc, &l, items, n);
 }
 
 static int status_row(void *ctx, const struct store_row *row)
@@ -738,8 +740,8 @@ static int attach_in_tx(struct app *app, const char *receipt, const char *access
 	if (rc == OMB_OK && !reporter_ok(app, &l, access_code))
 		rc = OMB_ENOTFOUND;
 	if (rc == OMB_OK) /* locks the report: its files are numbered one at a time */
-		rc = store_status(store_exec(app->store, STORE_Q_TM_REPORT_LOCK, SV_ARGS(SV_INT(l.items[0].id)), status_row,
-				    status));
+		rc = store_status(
+		    store_exec(app->store, STORE_Q_TM_REPORT_LOCK, SV_ARGS(SV_INT(l.items[0].id)), status_row, status));
 	if (rc == OMB_OK && decided(status)) {
 		err->reason = "the regulator has decided this report; it takes no more files";
 		rc = OMB_ECONFLICT;
@@ -869,10 +871,10 @@ static int answer_in_tx(struct app *app, const struct principal *who, const char
 	if (rc != OMB_OK)
 		return reason_fail(err, reason, "text");
 	return store_status(store_exec(app->store, STORE_Q_TM_ANSWER_INSERT,
-			      SV_ARGS(SV_INT(biz.id), report_id ? SV_INT(report_id) : SV_NULL,
-				      receipt ? SV_NULL : SV_INT(sanction_id), SV_TEXT(text), SV_TEXT(who->staff_code),
-				      SV_INT(now)),
-			      store_row_first_int, id));
+				       SV_ARGS(SV_INT(biz.id), report_id ? SV_INT(report_id) : SV_NULL,
+					       receipt ? SV_NULL : SV_INT(sanction_id), SV_TEXT(text),
+					       SV_TEXT(who->staff_code), SV_INT(now)),
+				       store_row_first_int, id));
 }
 
 int telemarketing_answer(struct app *app, const struct principal *who, const char *receipt, int64_t sanction_id,
@@ -994,22 +996,24 @@ static int decide_in_tx(struct app *app, const struct principal *who, int64_t bu
 				    OMB_OK)
 		rc = reason_fail(err, why, "reason");
 	if (rc == OMB_OK)
-		rc = store_status(store_exec(app->store, STORE_Q_TM_DECISION_INSERT,
-				    SV_ARGS(SV_INT(business_id), SV_TEXT(d.sanctioned ? "confirm" : "dismiss"), SV_TEXT(reason),
-					    SV_INT(who->staff_id), SV_TEXT(who->staff_code), SV_INT(cases[0].detected_ms),
-					    SV_INT(now), SV_INT((int64_t)d.n_reports)),
-				    store_row_first_int, &out->id));
+		rc = store_status(
+		    store_exec(app->store, STORE_Q_TM_DECISION_INSERT,
+			       SV_ARGS(SV_INT(business_id), SV_TEXT(d.sanctioned ? "confirm" : "dismiss"),
+				       SV_TEXT(reason), SV_INT(who->staff_id), SV_TEXT(who->staff_code),
+				       SV_INT(cases[0].detected_ms), SV_INT(now), SV_INT((int64_t)d.n_reports)),
+			       store_row_first_int, &out->id));
 	if (rc == OMB_OK && d.sanctioned)
-		rc = store_status(store_exec(app->store, STORE_Q_TM_SANCTION_INSERT,
-				    SV_ARGS(SV_INT(out->id), SV_INT(business_id), SV_INT(d.sanction.order),
-					    SV_INT(d.sanction.fine_krw), SV_TEXT(reason), SV_TEXT(who->staff_code),
-					    SV_INT(d.sanction.detected_ms), SV_INT(now), SV_INT((int64_t)d.n_reports)),
-				    store_row_first_int, &out->sanction_id));
+		rc = store_status(
+		    store_exec(app->store, STORE_Q_TM_SANCTION_INSERT,
+			       SV_ARGS(SV_INT(out->id), SV_INT(business_id), SV_INT(d.sanction.order),
+				       SV_INT(d.sanction.fine_krw), SV_TEXT(reason), SV_TEXT(who->staff_code),
+				       SV_INT(d.sanction.detected_ms), SV_INT(now), SV_INT((int64_t)d.n_reports)),
+			       store_row_first_int, &out->sanction_id));
 	for (size_t i = 0; rc == OMB_OK && i < cases[0].n_reports; i++)
 		rc = store_status(store_exec(app->store, STORE_Q_TM_REPORT_SETTLE,
-				    SV_ARGS(SV_TEXT(d.sanctioned ? "confirmed" : "dismissed"), SV_INT(out->id),
-					    SV_INT(o.reps[cases[0].reports[i]].id)),
-				    NULL, NULL));
+					     SV_ARGS(SV_TEXT(d.sanctioned ? "confirmed" : "dismissed"), SV_INT(out->id),
+						     SV_INT(o.reps[cases[0].reports[i]].id)),
+					     NULL, NULL));
 	if (rc == OMB_OK) {
 		out->business_id = business_id;
 		out->confirmed = d.sanctioned;
