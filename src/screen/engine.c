@@ -900,9 +900,9 @@ static void watch_signals(struct shard *s, uint64_t key, int64_t now_ms, struct 
 }
 
 /* The SIM-box signals of a counted caller. The newcomer test is always
- * needed (it feeds the aggregates); "fresh" only where a cell or trunk
- * blocks fresh lines, and whether the number was itself called only when
- * the rest of a test holds. */
+ * needed (it feeds the aggregates); "fresh" only where a cell blocks fresh
+ * lines, and whether the number was itself called only when the rest of a
+ * test holds. */
 static void simbox_signals(struct screen_engine *e, const struct screen_attempt *a, const struct check_ctx *x,
 			   const struct caller *c, bool *newcomer, bool *suspect, struct rules_signals *sig)
 {
@@ -912,8 +912,7 @@ static void simbox_signals(struct screen_engine *e, const struct screen_attempt 
 	bool mobile = a->caller.kind == PHONE_MOBILE && a->origin == SCREEN_ORIGIN_DOMESTIC && !sig->registered;
 	*suspect = mobile && simbox_suspect(cfg, c, &called);
 	sig->simbox_suspect = *suspect;
-	bool fresh_level = sig->cell_level == RULES_SIMBOX_FRESH || sig->trunk_level == RULES_SIMBOX_FRESH;
-	sig->simbox_fresh = fresh_level && mobile && *newcomer && !(c->flags & (CF_REPEAT | CF_LONG)) &&
+	sig->simbox_fresh = sig->cell_level == RULES_SIMBOX_FRESH && mobile && *newcomer && !(c->flags & (CF_REPEAT | CF_LONG)) &&
 			    (c->ends < cfg->simbox_min_ends || *suspect) && !called_get(&called);
 }
 

@@ -74,13 +74,16 @@ static int simbox_score(const struct screen_config *cfg, const struct rules_sign
 	bool fits_flagged = s->simbox_suspect;
 	bool fits_fresh = s->simbox_suspect || s->simbox_fresh;
 	int score = 0;
+	/* a box sits in one cell: there a new line may be stopped before it
+	 * has shown anything of its own */
 	if ((s->cell_level == RULES_SIMBOX_FLAGGED && fits_flagged) ||
 	    (s->cell_level == RULES_SIMBOX_FRESH && fits_fresh)) {
 		score = cfg->w_simbox;
 		*reasons |= BIT(SR_SIMBOX_CELL);
 	}
-	if ((s->trunk_level == RULES_SIMBOX_FLAGGED && fits_flagged) ||
-	    (s->trunk_level == RULES_SIMBOX_FRESH && fits_fresh)) {
+	/* a trunk gathers many cells, and with them the ordinary lines that
+	 * happen to look like SIMs: there only a suspect line is stopped */
+	if (s->trunk_level != RULES_SIMBOX_NONE && fits_flagged) {
 		score = cfg->w_simbox;
 		*reasons |= BIT(SR_SIMBOX_TRUNK);
 	}
@@ -147,7 +150,8 @@ bool rules_score(const struct screen_config *cfg, const struct rules_signals *s,
 		out->reasons |= BIT(SR_LIFT_GRACE);
 		return false;
 	}
-	/* a SIM-box block lasts only when the line's own calls fit the box */
-	bool simbox_own = simbox >= cfg->block_score && s->simbox_suspect;
+	/* a SIM-box block lasts only when the line's own calls fit the box and
+	 * its cell holds one: a trunk-wide pattern stops the call, not the number */
+	bool simbox_own = simbox >= cfg->block_score && s->simbox_suspect && (out->reasons & BIT(SR_SIMBOX_CELL));
 	return out->verdict == SCREEN_BLOCK && (simbox_own || corroborated);
 }

@@ -212,14 +212,35 @@ static void test_simbox_levels(void **state)
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
 	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
 	assert_true(persist);
-	s = (struct rules_signals){.trunk_level = RULES_SIMBOX_FRESH, .simbox_fresh = true};
+	s = (struct rules_signals){.cell_level = RULES_SIMBOX_FRESH, .simbox_fresh = true};
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
-	assert_true(v.reasons & BIT(SR_SIMBOX_TRUNK));
+	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
 	assert_false(persist); /* the line itself has shown nothing yet */
 	s.simbox_fresh = false;
 	v = score(&s, NULL);
 	assert_int_equal(v.verdict, SCREEN_ALLOW);
+}
+
+/* A trunk spans many cells: its pattern stops suspect lines only, and only
+ * for the call; the number is blocked for block_ms only when its cell fits. */
+static void test_simbox_trunk_stops_suspects_only(void **state)
+{
+	(void)state;
+	bool persist;
+	struct rules_signals s = {.trunk_level = RULES_SIMBOX_FRESH, .simbox_fresh = true};
+	struct screen_verdict v = score(&s, &persist);
+	assert_int_equal(v.verdict, SCREEN_ALLOW); /* a fresh line on a busy trunk */
+	s = (struct rules_signals){.trunk_level = RULES_SIMBOX_FLAGGED, .simbox_suspect = true};
+	v = score(&s, &persist);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SIMBOX_TRUNK));
+	assert_false(persist);
+	s.cell_level = RULES_SIMBOX_FLAGGED;
+	v = score(&s, &persist);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
+	assert_true(persist);
 }
 
 static void test_lift_grace_holds_automatic_blocks(void **state)
@@ -326,6 +347,7 @@ int main(void)
 		cmocka_unit_test_setup(test_behaviour_is_capped_below_block, setup),
 		cmocka_unit_test_setup(test_reports_alone_and_corroborated, setup),
 		cmocka_unit_test_setup(test_simbox_levels, setup),
+		cmocka_unit_test_setup(test_simbox_trunk_stops_suspects_only, setup),
 		cmocka_unit_test_setup(test_lift_grace_holds_automatic_blocks, setup),
 		cmocka_unit_test_setup(test_reasons_format, setup),
 		cmocka_unit_test_setup(test_config_table, setup),
