@@ -62,7 +62,8 @@ def sip_uri(number, host):
 
 
 class Kamailio:
-    def __init__(self, workdir, ombud_url, api_key, next_hop_port, extra_defines=None):
+    def __init__(self, workdir, ombud_url, api_key, next_hop_port, extra_defines=None, node_urls=()):
+        """node_urls: with OMBUD_NODES, the nodes' connections node1, node2, ... in ombud-http.cfg."""
         self.dir = os.path.join(workdir, 'kamailio')
         os.makedirs(os.path.join(self.dir, 'run'))
         trunks = os.path.join(self.dir, 'trunks')
@@ -78,7 +79,8 @@ class Kamailio:
         self.log_path = os.path.join(self.dir, 'kamailio.log')
         http_cfg = os.path.join(self.dir, 'ombud-http.cfg')
         with open(http_cfg, 'w') as f:
-            f.write('[ombud]\nurl = %s\nusername = kamailio\npassword = %s\n' % (ombud_url, api_key))
+            for name, url in [('ombud', ombud_url)] + [('node%d' % i, u) for i, u in enumerate(node_urls, 1)]:
+                f.write('[%s]\nurl = %s\nusername = kamailio\npassword = %s\n' % (name, url, api_key))
         defines = {
             'LISTEN': 'udp:127.0.0.1:%d' % self.port,
             'NEXT_HOP': '"sip:127.0.0.1:%d"' % next_hop_port,

@@ -4,7 +4,8 @@ PostgreSQL database of the test's own, with SIPp on loopback as in
 test_sip.py.
 
 - callers are spread over both nodes, and each caller's checks go to one
-  node only (its counts live there), and so do its calls' ends;
+  node only (its counts live there), and so do its calls' ends; Kamailio
+  keeps its connections to the nodes open rather than one per request;
 - a block set on the node that is then killed (SIGKILL) holds on the other:
   the caller's calls fail over to it and are declined; ordinary calls keep
   being checked (none skipped), and the dead node is marked down once;
@@ -14,7 +15,6 @@ test_sip.py.
 Without kamailio, sipp or PostgreSQL it skips (exit 77), except under
 CI=true, where it fails.
 """
-import base64
 import os
 import shutil
 import sys
@@ -64,14 +64,12 @@ class TwoNodesBehindKamailio(unittest.TestCase):
         cls.scr = a.login('dt.scr')
         nodes_list = os.path.join(cls.workdir, 'ombud-nodes.list')
         with open(nodes_list, 'w') as f:
-            for node in cls.nodes:
-                f.write('1 sip:127.0.0.1:%d\n' % node.port)
-        basic = base64.b64encode(('kamailio:' + key).encode()).decode()
+            for i, node in enumerate(cls.nodes, 1):
+                f.write('1 sip:127.0.0.1:%d 0 0 con=node%d\n' % (node.port, i))
         cls.sipp = Sipp(cls.workdir, 0)
         uas_port = cls.sipp.start_uas()
         cls.kamailio = Kamailio(cls.workdir, a.base, key, uas_port, extra_defines={
-            'OMBUD_NODES': '1', 'OMBUD_NODES_LIST': '"%s"' % nodes_list,
-            'OMBUD_AUTH': '"Authorization: Basic %s"' % basic})
+            'OMBUD_NODES': '1', 'OMBUD_NODES_LIST': '"%s"' % nodes_list}, node_urls=[n.base for n in cls.nodes])
         cls.sipp.target = '127.0.0.1:%d' % cls.kamailio.port
         cls.kamailio.wait_ready()
 
@@ -131,6 +129,11 @@ class TwoNodesBehindKamailio(unittest.TestCase):
             counts = sorted(((k['attempts'], k['ends']) for k in (self.counts_on(n, c) for n in self.nodes)))
             self.assertEqual(counts, [(0, 0), (2, 2)], (c, counts))  # both calls and ends on one node, none on the other
         print('checks per node: A %d, B %d' % tuple(checks))
+        # each Kamailio process keeps one connection a node: a connection per request would leave one socket
+        # in TIME_WAIT per check and per batch of ends
+        sockets = sum(client_sockets_to(n.port) for n in self.nodes)
+        print('client sockets to the nodes after %d calls: %d' % (len(rows), sockets))
+        self.assertLessEqual(sockets, 2 * 12, 'one connection per request?')
 
     def test_2_a_node_killed_calls_keep_being_checked_and_its_blocks_hold(self):
         a, b = self.nodes
@@ -162,7 +165,7 @@ class TwoNodesBehindKamailio(unittest.TestCase):
         self.assertEqual(after.get('screen_skipped', 0), before.get('screen_skipped', 0), after)
         self.assertGreaterEqual(after['screen_checked'] - before['screen_checked'], 30)
         self.assertEqual(after.get('screen_node_down', 0) - before.get('screen_node_down', 0), 1, after)
-        self.assertIn('ombud node sip:127.0.0.1:%d failed' % a.port, self.kamailio.log())
+        self.assertIn('ombud node node1 (sip:127.0.0.1:%d) failed' % a.port, self.kamailio.log())
 
     def test_3_the_node_back_takes_its_callers_again(self):
         old = self.nodes[0]
@@ -184,6 +187,17 @@ class TwoNodesBehindKamailio(unittest.TestCase):
         self.assertEqual(after['screen_checked'] - before['screen_checked'], len(rows), after)
         self.assertTrue(any(self.attempts_on(a, c) for c in callers), 'no caller went to node A again')
         self.assertIn('answers again', self.kamailio.log())
+
+
+def client_sockets_to(port):
+    """IPv4 sockets connected to port on this host, open or in TIME_WAIT (/proc/net/tcp)."""
+    n = 0
+    with open('/proc/net/tcp') as f:
+        next(f)
+        for line in f:
+            _, _, remote, state = line.split()[:4]
+            n += int(remote.split(':')[1], 16) == port and state in ('01', '06')
+    return n
 
 
 def main():
