@@ -912,8 +912,9 @@ static void simbox_signals(struct screen_engine *e, const struct screen_attempt 
 	bool mobile = a->caller.kind == PHONE_MOBILE && a->origin == SCREEN_ORIGIN_DOMESTIC && !sig->registered;
 	*suspect = mobile && simbox_suspect(cfg, c, &called);
 	sig->simbox_suspect = *suspect;
-	sig->simbox_fresh = sig->cell_level == RULES_SIMBOX_FRESH && mobile && *newcomer && !(c->flags & (CF_REPEAT | CF_LONG)) &&
-			    (c->ends < cfg->simbox_min_ends || *suspect) && !called_get(&called);
+	sig->simbox_fresh = sig->cell_level == RULES_SIMBOX_FRESH && mobile && *newcomer &&
+			    !(c->flags & (CF_REPEAT | CF_LONG)) && (c->ends < cfg->simbox_min_ends || *suspect) &&
+			    !called_get(&called);
 }
 
 static void check_locked(struct screen_engine *e, struct shard *s, const struct screen_attempt *a,
