@@ -1,8 +1,11 @@
 /* log.c — one-line structured log events. */
 #include "base/log.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/clock.h"
@@ -13,6 +16,23 @@
 static enum log_level threshold = LOG_INFO;
 static enum log_format line_format = LOG_LOGFMT;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
+
+/* Held lines wait here, in the order they were made, until the block is
+ * full, the flusher's timer fires, another line is written or the hold
+ * stops. Everything runs under lock, writes included, so the log keeps
+ * that order. */
+#define HOLD_BYTES (64u << 10)
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t wake;     /* the flusher's timer; signalled to stop it */
+	pthread_t flusher;
+	bool running;
+	bool stop;
+	int64_t flush_ms;
+	size_t len;
+	char buf[HOLD_BYTES];
+} hold = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 void log_setup(enum log_level min, enum log_format format)
 {
@@ -184,26 +204,128 @@ static bool add_field(struct line *l, bool first, const char *key, const char *s
 	return true;
 }
 
+/* Every byte, unless stderr fails: a block may take more than one write. */
+static void write_all(const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(STDERR_FILENO, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return; /* nowhere left to report a failed log write */
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void flush_locked(void)
+{
+	write_all(hold.buf, hold.len);
+	hold.len = 0;
+}
+
+/* A held line joins the block while the flusher runs; any other line
+ * first writes out the held ones made before it. */
+static void deliver(const struct line *l, bool held)
+{
+	pthread_mutex_lock(&hold.lock);
+	if (held && hold.running) {
+		if (l->len > sizeof hold.buf - hold.len)
+			flush_locked();
+		memcpy(hold.buf + hold.len, l->buf, l->len);
+		hold.len += l->len;
+	} else {
+		flush_locked();
+		write_all(l->buf, l->len);
+	}
+	pthread_mutex_unlock(&hold.lock);
+}
+
+static void build(struct line *l, enum log_level level, const struct log_kv *fields)
+{
+	l->len = 0;
+	l->cap = sizeof l->buf - TAIL_RESERVE;
+	char ts[32];
+	clock_format_iso(clock_now_ms(), ts, sizeof ts);
+	add_field(l, true, "ts", ts, NULL);
+	add_field(l, false, "level", level_names[level], NULL);
+	bool dropped = false;
+	for (const struct log_kv *f = fields; f->type != LOG_KV_END; f++)
+		dropped |= !add_field(l, false, f->key, f->str, f->type == LOG_KV_INT ? &f->num : NULL);
+	l->cap = sizeof l->buf;
+	if (dropped)
+		put_str(l, line_format == LOG_JSON ? ",\"truncated\":true" : " truncated=1");
+	if (line_format == LOG_JSON)
+		put(l, "}", 1);
+	put(l, "\n", 1);
+}
+
 void log_emit(enum log_level level, const struct log_kv *fields)
 {
 	if (level < threshold)
 		return;
 	struct line l;
-	l.len = 0;
-	l.cap = sizeof l.buf - TAIL_RESERVE;
-	char ts[32];
-	clock_format_iso(clock_now_ms(), ts, sizeof ts);
-	add_field(&l, true, "ts", ts, NULL);
-	add_field(&l, false, "level", level_names[level], NULL);
-	bool dropped = false;
-	for (const struct log_kv *f = fields; f->type != LOG_KV_END; f++)
-		dropped |= !add_field(&l, false, f->key, f->str, f->type == LOG_KV_INT ? &f->num : NULL);
-	l.cap = sizeof l.buf;
-	if (dropped)
-		put_str(&l, line_format == LOG_JSON ? ",\"truncated\":true" : " truncated=1");
-	if (line_format == LOG_JSON)
-		put(&l, "}", 1);
-	put(&l, "\n", 1);
-	ssize_t w = write(STDERR_FILENO, l.buf, l.len);
-	(void)w; /* nowhere left to report a failed log write */
+	build(&l, level, fields);
+	deliver(&l, false);
+}
+
+void log_emit_held(enum log_level level, const struct log_kv *fields)
+{
+	if (level < threshold)
+		return;
+	struct line l;
+	build(&l, level, fields);
+	deliver(&l, true);
+}
+
+static void *flusher_main(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&hold.lock);
+	while (!hold.stop) {
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		int64_t ns = until.tv_nsec + hold.flush_ms % 1000 * 1000000;
+		until.tv_sec += (time_t)(hold.flush_ms / 1000 + ns / 1000000000);
+		until.tv_nsec = (long)(ns % 1000000000);
+		pthread_cond_timedwait(&hold.wake, &hold.lock, &until);
+		flush_locked();
+	}
+	flush_locked(); /* stopped before this thread first waited */
+	pthread_mutex_unlock(&hold.lock);
+	return NULL;
+}
+
+int log_hold_start(int64_t flush_ms)
+{
+	if (hold.running)
+		return OMB_EINVAL;
+	pthread_condattr_t attr;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&hold.wake, &attr);
+	pthread_condattr_destroy(&attr);
+	hold.flush_ms = flush_ms;
+	hold.stop = false;
+	if (pthread_create(&hold.flusher, NULL, flusher_main, NULL) != 0) {
+		pthread_cond_destroy(&hold.wake);
+		return OMB_EIO;
+	}
+	pthread_mutex_lock(&hold.lock);
+	hold.running = true;
+	pthread_mutex_unlock(&hold.lock);
+	return OMB_OK;
+}
+
+void log_hold_stop(void)
+{
+	if (!hold.running)
+		return;
+	pthread_mutex_lock(&hold.lock);
+	hold.stop = true;
+	hold.running = false; /* lines from now on are written at once */
+	pthread_cond_signal(&hold.wake);
+	pthread_mutex_unlock(&hold.lock);
+	pthread_join(hold.flusher, NULL); /* its last round writes what was held */
+	pthread_cond_destroy(&hold.wake);
 }

@@ -1,5 +1,6 @@
 /* test_log.c — log lines in logfmt and JSON, value quoting and escaping,
- * the threshold and the line limit. stderr is captured through a temp file. */
+ * the threshold, the line limit and held lines. stderr is captured through
+ * a temp file. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/err.h"
@@ -177,6 +179,85 @@ static void parses_levels_and_formats(void **state)
 	assert_int_equal(log_format_parse("text", &format), OMB_EINVAL);
 }
 
+/* Bytes written to the captured stderr so far. */
+static off_t written(void)
+{
+	off_t n = lseek(fileno(sink), 0, SEEK_END);
+	assert_true(n >= 0);
+	return n;
+}
+
+/* The msg= values of the captured lines, in order, ';'-separated. */
+static void msgs_of(const char *out, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (const char *p = strstr(out, "msg="); p; p = strstr(p + 4, "msg="))
+		snprintf(buf + strlen(buf), size - strlen(buf), "%.*s;", (int)strcspn(p + 4, " \n"), p + 4);
+}
+
+static void held_lines_wait_and_keep_their_order(void **state)
+{
+	log_setup(LOG_INFO, LOG_LOGFMT);
+	capture_begin();
+	assert_int_equal(log_hold_start(600000), OMB_OK); /* a timer that never fires here */
+	assert_int_equal(log_hold_start(600000), OMB_EINVAL);
+	log_info_held(LOG_MSG("a"));
+	log_info_held(LOG_MSG("b"));
+	assert_int_equal(written(), 0);
+	log_warn(LOG_MSG("c"));       /* goes out after the lines held before it */
+	off_t after_c = written();
+	assert_true(after_c > 0);
+	log_info_held(LOG_MSG("d"));
+	log_debug(LOG_MSG("below"));  /* dropped by the threshold: writes nothing */
+	assert_int_equal(written(), after_c);
+	log_hold_stop();              /* writes d */
+	log_info_held(LOG_MSG("e")); /* no hold: at once */
+	char *out = capture_end();
+	char msgs[64];
+	msgs_of(out, msgs, sizeof msgs);
+	assert_string_equal(msgs, "a;b;c;d;e;");
+	free(out);
+}
+
+static void a_full_block_is_written_whole_lines(void **state)
+{
+	log_setup(LOG_INFO, LOG_LOGFMT);
+	capture_begin();
+	assert_int_equal(log_hold_start(600000), OMB_OK);
+	char pad[1001];
+	memset(pad, 'p', sizeof pad - 1);
+	pad[sizeof pad - 1] = '\0';
+	int n = 0;
+	while (written() == 0 && n < 1000)
+		log_info_held(LOG_MSG("held"), LOG_I("n", n++), LOG_S("pad", pad));
+	assert_true(n > 1 && n < 1000); /* the block filled and went out before the stop */
+	log_hold_stop();
+	char *out = capture_end();
+	int lines = 0;
+	for (const char *p = out; (p = strstr(p, "msg=held n=")); p++) {
+		assert_int_equal(atoi(p + 11), lines++);
+		assert_memory_equal(strchr(p, '\n') - 5, "ppppp", 5); /* never cut */
+	}
+	assert_int_equal(lines, n);
+	free(out);
+}
+
+static void the_timer_writes_held_lines(void **state)
+{
+	log_setup(LOG_INFO, LOG_LOGFMT);
+	capture_begin();
+	assert_int_equal(log_hold_start(10), OMB_OK);
+	log_info_held(LOG_MSG("timed"));
+	for (int i = 0; i < 500 && written() == 0; i++)
+		nanosleep(&(struct timespec){0, 10000000}, NULL);
+	off_t n = written();
+	log_hold_stop();
+	char *out = capture_end();
+	assert_true(n > 0); /* out before the stop, with nothing else logged */
+	assert_non_null(strstr(out, "msg=timed\n"));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -187,6 +268,9 @@ int main(void)
 		cmocka_unit_test(threshold_drops_lower_levels),
 		cmocka_unit_test(long_lines_are_cut_inside_the_value),
 		cmocka_unit_test(parses_levels_and_formats),
+		cmocka_unit_test(held_lines_wait_and_keep_their_order),
+		cmocka_unit_test(a_full_block_is_written_whole_lines),
+		cmocka_unit_test(the_timer_writes_held_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
