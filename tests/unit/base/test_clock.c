@@ -28,6 +28,10 @@ static void iso_round_trip(void **state)
 	assert_string_equal(clock_format_iso(ms, buf, sizeof buf), "2026-11-28T13:01:02.345Z");
 	assert_int_equal(clock_parse_iso("2026-01-01", &ms), OMB_OK);
 	assert_string_equal(clock_format_iso(ms, buf, sizeof buf), "2026-01-01T00:00:00.000Z");
+	assert_string_equal(clock_format_iso(ms + 7, buf, sizeof buf), "2026-01-01T00:00:00.007Z");
+	assert_string_equal(clock_format_iso(ms + 1040, buf, sizeof buf), "2026-01-01T00:00:01.040Z");
+	assert_string_equal(clock_format_iso(ms - 1, buf, sizeof buf), "2025-12-31T23:59:59.999Z");
+	assert_string_equal(clock_format_iso(ms + 1040, buf, 11), "2026-01-01"); /* cut to fit */
 }
 
 static void iso_rejects_bad_dates(void **state)
