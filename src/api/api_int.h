@@ -16,6 +16,7 @@
 
 #define API_MAX_PARAMS 4
 #define API_PARAM_MAX  96
+#define REMOTE_MAX     64      /* an IPv6 address as text, with room to spare */
 
 struct api_req;
 typedef int (*api_handler)(struct api_req *r);
@@ -65,7 +66,7 @@ struct api_req {
 	bool authed;
 	char basic_key[CRED_TOKEN_MAX]; /* an API key sent as a Basic password */
 	char req_id[33];
-	char remote[64];
+	char remote[REMOTE_MAX];        /* the client's address, as text */
 	int64_t now;
 	int64_t start_ns;
 	struct buf body;

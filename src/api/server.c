@@ -273,7 +273,7 @@ static enum MHD_Result first_call(struct api_req *r, const char *url)
 {
 	if (strlen(url) >= sizeof r->path)
 		return fail_now(r, OMB_EINVAL, "uri_too_long", "the path is too long");
-	snprintf(r->path, sizeof r->path, "%s", url);
+	memcpy(r->path, url, strlen(url) + 1);
 	bool path_known;
 	r->route = route_find(r, &path_known);
 	if (!r->route) {
@@ -348,17 +348,33 @@ static void request_id(struct api_req *r)
 	r->req_id[16] = '\0';
 }
 
+/* The client's address, formatted once per connection: a keep-alive client
+ * such as the SIP proxy sends many requests on one. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code != MHD_CONNECTION_NOTIFY_STARTED) {
+		free(*socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	char *remote = xmalloc(REMOTE_MAX);
+	snprintf(remote, REMOTE_MAX, "unknown");
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, remote, REMOTE_MAX);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, remote, REMOTE_MAX);
+	*socket_context = remote;
+}
+
 static void remote_addr(struct api_req *r)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	snprintf(r->remote, sizeof r->remote, "unknown");
-	if (!ci || !ci->client_addr)
-		return;
-	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, r->remote, sizeof r->remote);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, r->remote, sizeof r->remote);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	const char *remote = ci && ci->socket_context ? ci->socket_context : "unknown";
+	memcpy(r->remote, remote, strlen(remote) + 1);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -547,6 +563,7 @@ int api_start(struct app *app, struct api **out, uint16_t *port, char *errbuf, s
 				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 				       MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, api,
+				       MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 				       MHD_OPTION_END);
 	if (!api->daemon) {
 		snprintf(errbuf, errlen, "cannot listen on %s:%lld%s: %s", cfg->listen, (long long)cfg->port,
