@@ -52,7 +52,13 @@ static char *check_answer(const json_t *call_id, const struct screen_verdict *v)
 	buf_init(&b, 4096);
 	buf_puts(&b, "{\"call_id\":");
 	buf_append(&b, id, n);
-	buf_printf(&b, ",\"verdict\":\"%s\",\"score\":%d,\"reasons\":[", screen_verdict_name(v->verdict), v->score);
+	char score[12];
+	snprintf(score, sizeof score, "%d", v->score);
+	buf_puts(&b, ",\"verdict\":\"");
+	buf_puts(&b, screen_verdict_name(v->verdict)); /* buf_puts, not buf_printf: this runs for every call */
+	buf_puts(&b, "\",\"score\":");
+	buf_puts(&b, score);
+	buf_puts(&b, ",\"reasons\":[");
 	const char *sep = "";
 	for (int i = 0; i < SR_COUNT; i++)
 		if (v->reasons & (1u << i)) {
