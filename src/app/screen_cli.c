@@ -611,25 +611,29 @@ static double record_loop(const uint64_t *stream, uint64_t n, uint64_t nkeys)
 	uint64_t cap = nkeys + nkeys / 4, nslots = cap + cap / 4 + 8;
 	size_t bytes = nslots * sizeof(struct rec_slot);
 	struct rec_slot *t = bench_table(bytes);
-	pthread_spinlock_t lock;
-	pthread_spin_init(&lock, PTHREAD_PROCESS_PRIVATE);
+	pthread_mutex_t lock;       /* the engine's kind of lock (screen_lock_init) */
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+	pthread_mutex_init(&lock, &attr);
+	pthread_mutexattr_destroy(&attr);
 	uint64_t inserted = 0;
 	double t0 = cpu_secs();
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t key = stream[i];
-		pthread_spin_lock(&lock);
+		pthread_mutex_lock(&lock);
 		uint64_t j = (uint64_t)(((bench_u128)hl_fmix(key) * nslots) >> 64);
 		while (t[j].key && t[j].key != key)
 			j = j + 1 == nslots ? 0 : j + 1;
 		inserted += !t[j].key;
 		t[j].key = key;
 		t[j].count++;
-		pthread_spin_unlock(&lock);
+		pthread_mutex_unlock(&lock);
 	}
 	double secs = cpu_secs() - t0;
 	if (inserted > nkeys)
 		abort(); /* keeps the loop's result alive */
-	pthread_spin_destroy(&lock);
+	pthread_mutex_destroy(&lock);
 	munmap(t, bytes);
 	return n / secs;
 }

@@ -134,7 +134,7 @@ struct screen_engine *screen_create_sized(const struct screen_config *cfg, const
 	uint64_t pend_buckets = pow2_at_least(cfg->pending_calls / PENDING_WAYS / e->nshards + 1);
 	for (unsigned i = 0; i < e->nshards; i++) {
 		struct shard *s = &e->shards[i];
-		pthread_spin_init(&s->lock, PTHREAD_PROCESS_PRIVATE);
+		screen_lock_init(&s->lock);
 		s->cap = per_shard;
 		s->nslots = per_shard + per_shard / 4 + 8; /* load at most 0.8 */
 		s->callers = table_alloc(s->nslots * sizeof *s->callers);
@@ -169,7 +169,7 @@ void screen_destroy(struct screen_engine *e)
 		free(s->watch);
 		free(s->aggs);
 		free(s->dirty);
-		pthread_spin_destroy(&s->lock);
+		pthread_mutex_destroy(&s->lock);
 	}
 	free(e->shards);
 	screen_remote_free(e->remote);
@@ -189,6 +189,15 @@ void screen_destroy(struct screen_engine *e)
 static struct shard *shard_of_mixed(struct screen_engine *e, uint64_t mixed)
 {
 	return &e->shards[range(mixed ^ 0x5bd1e995ULL, e->nshards)];
+}
+
+void screen_lock_init(pthread_mutex_t *lock)
+{
+	pthread_mutexattr_t attr;
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_ADAPTIVE_NP);
+	pthread_mutex_init(lock, &attr);
+	pthread_mutexattr_destroy(&attr);
 }
 
 struct shard *screen_shard_of(struct screen_engine *e, uint64_t key)
@@ -1000,13 +1009,13 @@ void screen_check(struct screen_engine *e, const struct screen_attempt *a, struc
 	__builtin_prefetch(&e->incoming[incoming_index(e, callee_key)], 1);
 	struct check_ctx x = {cs, key, callee_key, call_h, caller_h, str_hash(a->trunk, 2), str_hash(a->cell, 1),
 			      home, a->ts_ms / AGG_EPOCH_MS, (uint32_t)(a->ts_ms / 1000), NULL, NULL};
-	pthread_spin_lock(&s->lock);
+	pthread_mutex_lock(&s->lock);
 	aggs_find(s, a, &x);
 	struct pending *p = pending_find(s, call_h, x.now_s, pending_ttl_s(&cs->c));
 	if (p) {
 		*out = (struct screen_verdict){p->verdict, p->score, p->reasons, 1};
 		s->st.repeated++;
-		pthread_spin_unlock(&s->lock);
+		pthread_mutex_unlock(&s->lock);
 		return;
 	}
 	if (callee_key)
@@ -1017,7 +1026,7 @@ void screen_check(struct screen_engine *e, const struct screen_attempt *a, struc
 	else
 		check_locked(e, s, a, &x, out);
 	s->st.verdicts[out->verdict]++;
-	pthread_spin_unlock(&s->lock);
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* ---- ends ---- */
@@ -1095,7 +1104,7 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 	__builtin_prefetch(&s->pending[call_h & s->pending_mask], 1);
 	__builtin_prefetch(&s->callers[range(screen_mix64(key), s->nslots)], 1);
 	int rc = 0;
-	pthread_spin_lock(&s->lock);
+	pthread_mutex_lock(&s->lock);
 	if (is_emergency(cs, &end->callee, callee_key)) {
 		s->st.emergency++;
 		goto out;
@@ -1134,7 +1143,7 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 			ev_answered(w->ev, &end->callee);
 	}
 out:
-	pthread_spin_unlock(&s->lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
@@ -1263,7 +1272,7 @@ static void views_publish(struct screen_engine *e, struct shard *s)
 static void merge_alone(struct screen_engine *e, const struct screen_config *cfg, int64_t epoch, bool full)
 {
 	struct shard *s = &e->shards[0];
-	pthread_spin_lock(&s->lock);
+	pthread_mutex_lock(&s->lock);
 	size_t n = full ? s->agg_slots : s->ndirty;
 	for (size_t k = 0; k < n; k++) {
 		struct agg *g = &s->aggs[full ? k : s->dirty[k]];
@@ -1276,7 +1285,7 @@ static void merge_alone(struct screen_engine *e, const struct screen_config *cfg
 	s->ndirty = 0;
 	s->st.merges++;
 	e->merged_epoch = epoch;
-	pthread_spin_unlock(&s->lock);
+	pthread_mutex_unlock(&s->lock);
 }
 
 void screen_merge(struct screen_engine *e, int64_t now_ms)
@@ -1298,7 +1307,7 @@ void screen_merge(struct screen_engine *e, int64_t now_ms)
 	/* the other nodes' partials (partials.c) fold in as one more shard */
 	for (unsigned i = 0; i < e->nshards + (e->remote != NULL); i++) {
 		struct shard *s = i < e->nshards ? &e->shards[i] : e->remote;
-		pthread_spin_lock(&s->lock);
+		pthread_mutex_lock(&s->lock);
 		if (full) {
 			for (size_t j = 0; j < s->agg_slots; j++) {
 				struct agg *g = &s->aggs[j];
@@ -1315,17 +1324,17 @@ void screen_merge(struct screen_engine *e, int64_t now_ms)
 			}
 		}
 		s->ndirty = 0;
-		pthread_spin_unlock(&s->lock);
+		pthread_mutex_unlock(&s->lock);
 	}
 	for (size_t k = 0; k < e->nsdirty; k++)
 		view_compute(cfg, &e->scratch[e->sdirty[k]]);
 	for (unsigned i = 0; i < e->nshards; i++) {
 		struct shard *s = &e->shards[i];
-		pthread_spin_lock(&s->lock);
+		pthread_mutex_lock(&s->lock);
 		views_publish(e, s);
 		if (i == 0)
 			s->st.merges++;
-		pthread_spin_unlock(&s->lock);
+		pthread_mutex_unlock(&s->lock);
 	}
 	for (size_t k = 0; k < e->nsdirty; k++)
 		e->scratch[e->sdirty[k]].dirty = 0;
@@ -1355,7 +1364,7 @@ int screen_registry_add(struct screen_engine *e, const struct screen_reg_entry *
 	if (r->ntrunks > SCREEN_REG_MAX_TRUNKS)
 		return OMB_ELIMIT;
 	struct shard *s = screen_shard_of(e, key);
-	pthread_spin_lock(&s->lock);
+	pthread_mutex_lock(&s->lock);
 	struct numinfo *ni = screen_nums_get(s, key, true);
 	if (ni->kind != SCREEN_REG_CONFIRMED_FRAUD || r->kind == SCREEN_REG_CONFIRMED_FRAUD) {
 		ni->kind = (uint8_t)r->kind;
@@ -1367,7 +1376,7 @@ int screen_registry_add(struct screen_engine *e, const struct screen_reg_entry *
 		ni->to_ms = r->valid_to_ms;
 	}
 	caller_mark_listed(s, key);
-	pthread_spin_unlock(&s->lock);
+	pthread_mutex_unlock(&s->lock);
 	return 0;
 }
 
@@ -1390,7 +1399,7 @@ int screen_report_add(struct screen_engine *e, const struct screen_report *r)
 		return OMB_EINVAL;
 	struct shard *s = screen_shard_of(e, key);
 	int rc = 0;
-	pthread_spin_lock(&s->lock);
+	pthread_mutex_lock(&s->lock);
 	struct numinfo *ni = screen_nums_get(s, key, true);
 	if (ni->nreports >= REPORTS_PER_NUMBER) {
 		rc = OMB_ELIMIT;
@@ -1402,7 +1411,7 @@ int screen_report_add(struct screen_engine *e, const struct screen_report *r)
 		ni->reports[ni->nreports++] = (struct report_rec){r->ts_ms, r->reporter};
 	}
 	caller_mark_listed(s, key);
-	pthread_spin_unlock(&s->lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
@@ -1412,13 +1421,13 @@ int screen_allowlist(struct screen_engine *e, const struct phone *number, int on
 	if (key == PHONE_KEY_WITHHELD)
 		return OMB_EINVAL;
 	struct shard *s = screen_shard_of(e, key);
-	pthread_spin_lock(&s->lock);
+	pthread_mutex_lock(&s->lock);
 	struct numinfo *ni = screen_nums_get(s, key, on != 0);
 	if (ni) {
 		ni->allow = on != 0;
 		caller_mark_listed(s, key);
 	}
-	pthread_spin_unlock(&s->lock);
+	pthread_mutex_unlock(&s->lock);
 	return 0;
 }
 
@@ -1430,7 +1439,7 @@ int screen_block(struct screen_engine *e, const struct phone *number, int64_t no
 	const struct screen_config *cfg = screen_config_current(e);
 	struct shard *s = screen_shard_of(e, key);
 	int rc = 0;
-	pthread_spin_lock(&s->lock);
+	pthread_mutex_lock(&s->lock);
 	struct watch *w = watch_open(s, key, number, now_ms);
 	if (!w) {
 		rc = OMB_ELIMIT;
@@ -1444,7 +1453,7 @@ int screen_block(struct screen_engine *e, const struct phone *number, int64_t no
 		struct screen_verdict v = {SCREEN_BLOCK, 100, BIT(SR_OPERATOR_BLOCK), 0};
 		ev_timeline(w->ev, now_ms, &v);
 	}
-	pthread_spin_unlock(&s->lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
@@ -1454,7 +1463,7 @@ int screen_lift(struct screen_engine *e, const struct phone *number, int64_t now
 	const struct screen_config *cfg = screen_config_current(e);
 	struct shard *s = screen_shard_of(e, key);
 	int rc = 0;
-	pthread_spin_lock(&s->lock);
+	pthread_mutex_lock(&s->lock);
 	struct watch *w = screen_watch_get(s, key, false);
 	if (!w || !w->blocked || w->block_until <= now_ms) {
 		rc = OMB_ENOTFOUND;
@@ -1467,7 +1476,7 @@ int screen_lift(struct screen_engine *e, const struct phone *number, int64_t now
 		struct screen_verdict v = {SCREEN_ALLOW, 0, BIT(SR_LIFT_GRACE), 0};
 		ev_timeline(w->ev, now_ms, &v);
 	}
-	pthread_spin_unlock(&s->lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
@@ -1520,9 +1529,9 @@ int screen_block_apply(struct screen_engine *e, const struct screen_block_state 
 		return OMB_EINVAL;
 	const struct screen_config *cfg = screen_config_current(e);
 	struct shard *s = screen_shard_of(e, key);
-	pthread_spin_lock(&s->lock);
+	pthread_mutex_lock(&s->lock);
 	int rc = block_apply_locked(s, cfg, key, b, now_ms);
-	pthread_spin_unlock(&s->lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
@@ -1568,7 +1577,7 @@ int screen_number_state(struct screen_engine *e, const struct phone *number, str
 		return OMB_ENOTFOUND;
 	struct shard *s = screen_shard_of(e, key);
 	int rc = OMB_ENOTFOUND;
-	pthread_spin_lock(&s->lock);
+	pthread_mutex_lock(&s->lock);
 	const struct watch *w = screen_watch_get(s, key, false);
 	const struct caller *c = w ? NULL : caller_find(s, key);
 	if (w) {
@@ -1581,7 +1590,7 @@ int screen_number_state(struct screen_engine *e, const struct phone *number, str
 		caller_fill(c, out);
 		rc = 0;
 	}
-	pthread_spin_unlock(&s->lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
@@ -1590,13 +1599,13 @@ int screen_evidence(struct screen_engine *e, const struct phone *number, struct 
 	uint64_t key = phone_key(number);
 	struct shard *s = screen_shard_of(e, key);
 	int rc = OMB_ENOTFOUND;
-	pthread_spin_lock(&s->lock);
+	pthread_mutex_lock(&s->lock);
 	const struct watch *w = screen_watch_get(s, key, false);
 	if (w) {
 		evidence_fill(s, w, out);
 		rc = 0;
 	}
-	pthread_spin_unlock(&s->lock);
+	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
@@ -1608,7 +1617,7 @@ size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
 	bool stop = false;
 	for (unsigned i = 0; i < e->nshards && !stop; i++) {
 		struct shard *s = &e->shards[i];
-		pthread_spin_lock(&s->lock);
+		pthread_mutex_lock(&s->lock);
 		for (size_t j = 0; j < s->watch_slots && !stop; j++) {
 			const struct watch *w = &s->watch[j];
 			if (!w->key || !w->blocked || w->block_until <= now_ms)
@@ -1618,7 +1627,7 @@ size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
 			n++;
 			stop = fn(ev, arg) != 0;
 		}
-		pthread_spin_unlock(&s->lock);
+		pthread_mutex_unlock(&s->lock);
 	}
 	free(ev);
 	return n;
@@ -1630,7 +1639,7 @@ void screen_stats(struct screen_engine *e, struct screen_stats *out)
 	out->bytes = sizeof *e + (e->incoming_mask + 1);
 	for (unsigned i = 0; i < e->nshards; i++) {
 		struct shard *s = &e->shards[i];
-		pthread_spin_lock(&s->lock);
+		pthread_mutex_lock(&s->lock);
 		const struct screen_stats *t = &s->st;
 		out->attempts += t->attempts;
 		out->repeated += t->repeated;
@@ -1652,7 +1661,7 @@ void screen_stats(struct screen_engine *e, struct screen_stats *out)
 			      s->watch_count * sizeof(struct screen_evidence) + s->agg_slots * sizeof(struct agg);
 		for (size_t j = 0; j < s->nums_slots; j++)
 			out->bytes += s->nums[j].cap_reports * sizeof(struct report_rec);
-		pthread_spin_unlock(&s->lock);
+		pthread_mutex_unlock(&s->lock);
 	}
 	out->bytes += e->scratch_slots * sizeof(struct agg);
 }

@@ -53,7 +53,7 @@ int screen_partials_export(struct screen_engine *e, int64_t now_ms, struct scree
 	size_t count = 0, cap = 0;
 	for (unsigned i = 0; i < e->nshards; i++) {
 		struct shard *s = &e->shards[i];
-		pthread_spin_lock(&s->lock);
+		pthread_mutex_lock(&s->lock);
 		if (count + s->agg_count > cap) {
 			cap = (count + s->agg_count) * 2;
 			all = xrealloc(all, cap * sizeof *all);
@@ -66,7 +66,7 @@ int screen_partials_export(struct screen_engine *e, int64_t now_ms, struct scree
 			if (g.epoch == epoch && !(part_empty(&g.part[0]) && part_empty(&g.part[1])))
 				all[count++] = g;
 		}
-		pthread_spin_unlock(&s->lock);
+		pthread_mutex_unlock(&s->lock);
 	}
 	if (count)
 		qsort(all, count, sizeof *all, by_key);
@@ -115,11 +115,11 @@ void screen_partials_import(struct screen_engine *e, const struct screen_partial
 	pthread_mutex_lock(&e->merge_mutex);
 	if (!e->remote) {
 		e->remote = xcalloc(1, sizeof *e->remote);
-		pthread_spin_init(&e->remote->lock, PTHREAD_PROCESS_PRIVATE);
+		screen_lock_init(&e->remote->lock);
 		e->merged_epoch = -1; /* the next merge folds every partial afresh, remote ones with them */
 	}
 	struct shard *r = e->remote;
-	pthread_spin_lock(&r->lock);
+	pthread_mutex_lock(&r->lock);
 	for (size_t j = 0; j < r->agg_slots; j++) {
 		struct agg *g = &r->aggs[j];
 		if (!g->key)
@@ -143,7 +143,7 @@ void screen_partials_import(struct screen_engine *e, const struct screen_partial
 		part_add(&g->part[age], &in);
 	}
 	remote_dirty_all(r);
-	pthread_spin_unlock(&r->lock);
+	pthread_mutex_unlock(&r->lock);
 	pthread_mutex_unlock(&e->merge_mutex);
 }
 
@@ -153,6 +153,6 @@ void screen_remote_free(struct shard *remote)
 		return;
 	free(remote->aggs);
 	free(remote->dirty);
-	pthread_spin_destroy(&remote->lock);
+	pthread_mutex_destroy(&remote->lock);
 	free(remote);
 }

@@ -11,7 +11,7 @@
  *
  * Threads. State is split into shards by caller number; every per-number
  * structure (caller record, pending calls, lists, block, evidence) lives in
- * the caller's shard behind that shard's own spin lock, so threads working
+ * the caller's shard behind that shard's own lock, so threads working
  * on different callers never share a lock. Per-cell and per-trunk
  * aggregates are kept as per-shard partials; screen_merge() folds them into
  * every shard's view and must be called every cfg.agg_merge_ms (replay does

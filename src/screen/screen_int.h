@@ -94,7 +94,7 @@ struct agg {
 #define AGG_EPOCH_MS SCREEN_AGG_EPOCH_MS
 
 struct shard {
-	pthread_spinlock_t lock;
+	pthread_mutex_t lock;      /* screen_lock_init: spins briefly, then sleeps */
 	struct caller *callers;
 	uint64_t nslots, count, cap, cursor;
 	struct pending_bucket *pending;
@@ -149,6 +149,11 @@ static inline uint64_t screen_mix64(uint64_t k)
 	k ^= k >> 33;
 	return k;
 }
+/* A shard's lock: adaptive, so a thread waiting for it spins a moment and
+ * then sleeps. A spin lock burned whole time slices on a machine with few
+ * cores whenever its holder was preempted (by a client on the same core, by
+ * the host), and stretched the HTTP check's latency tail to milliseconds. */
+void screen_lock_init(pthread_mutex_t *lock);
 struct shard *screen_shard_of(struct screen_engine *e, uint64_t key);
 struct caller *screen_caller_insert_raw(struct shard *s, const struct caller *c);
 /* Sets CF_LISTED on the records of numbers with a list entry (after a restore). */

@@ -72,9 +72,9 @@ int screen_snapshot_save(struct screen_engine *e, const char *path)
 	bool ok = put(f, &h, sizeof h);
 	for (unsigned i = 0; ok && i < e->nshards; i++) {
 		struct shard *s = &e->shards[i];
-		pthread_spin_lock(&s->lock);
+		pthread_mutex_lock(&s->lock);
 		ok = save_shard(f, s);
-		pthread_spin_unlock(&s->lock);
+		pthread_mutex_unlock(&s->lock);
 	}
 	ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
 	ok = fclose(f) == 0 && ok;
