@@ -191,6 +191,17 @@ static struct shard *shard_of_mixed(struct screen_engine *e, uint64_t mixed)
 	return &e->shards[range(mixed ^ 0x5bd1e995ULL, e->nshards)];
 }
 
+/* A key's home slot in a table of its shard. The shard is picked by the top
+ * bits of the mixed key, which are therefore alike within a shard: taken
+ * from those bits, homes fell in one nshards-th of every table, which
+ * linear probing turned into one long run once a shard held more keys than
+ * that part has slots (past ~0.5M callers of 8 shards at 4M, a check probed
+ * thousands of slots). The low half, rotated up, is independent of them. */
+static inline uint64_t slot_of(uint64_t mixed, uint64_t slots)
+{
+	return range(mixed << 32 | mixed >> 32, slots);
+}
+
 void screen_lock_init(pthread_mutex_t *lock)
 {
 	pthread_mutexattr_t attr;
@@ -209,7 +220,7 @@ struct shard *screen_shard_of(struct screen_engine *e, uint64_t key)
 
 static uint64_t caller_home(const struct shard *s, uint64_t key)
 {
-	return range(screen_mix64(key), s->nslots);
+	return slot_of(screen_mix64(key), s->nslots);
 }
 
 static void caller_delete(struct shard *s, uint64_t i)
@@ -363,7 +374,7 @@ void screen_callers_relist(struct shard *s)
 		for (size_t i = 0; i < old_n; i++) {                                     \
 			if (!old[i].key)                                                 \
 				continue;                                                \
-			size_t j = range(screen_mix64(old[i].key), s->slots);            \
+			size_t j = slot_of(screen_mix64(old[i].key), s->slots);          \
 			while (s->field[j].key)                                          \
 				j = j + 1 == s->slots ? 0 : j + 1;                       \
 			s->field[j] = old[i];                                            \
@@ -379,7 +390,7 @@ GROW_TABLE(struct agg, aggs, agg_slots, agg_count, agg_rehash)
 	type *get_fn(struct shard *s, uint64_t key, bool create)                         \
 	{                                                                                \
 		if (s->slots) {                                                          \
-			for (size_t j = range(screen_mix64(key), s->slots);;) {          \
+			for (size_t j = slot_of(screen_mix64(key), s->slots);;) {        \
 				if (s->field[j].key == key)                              \
 					return &s->field[j];                             \
 				if (!s->field[j].key)                                    \
@@ -391,7 +402,7 @@ GROW_TABLE(struct agg, aggs, agg_slots, agg_count, agg_rehash)
 			return NULL;                                                     \
 		if ((s->count + 1) * 2 > s->slots)                                       \
 			rehash_fn(s);                                                    \
-		size_t j = range(screen_mix64(key), s->slots);                           \
+		size_t j = slot_of(screen_mix64(key), s->slots);                         \
 		while (s->field[j].key)                                                  \
 			j = j + 1 == s->slots ? 0 : j + 1;                               \
 		memset(&s->field[j], 0, sizeof s->field[j]);                             \
@@ -614,7 +625,7 @@ static struct agg *agg_probe(struct shard *s, uint64_t key)
 {
 	if (!s->agg_slots)
 		return NULL;
-	for (size_t j = range(screen_mix64(key), s->agg_slots);; j = j + 1 == s->agg_slots ? 0 : j + 1) {
+	for (size_t j = slot_of(screen_mix64(key), s->agg_slots);; j = j + 1 == s->agg_slots ? 0 : j + 1) {
 		struct agg *g = &s->aggs[j];
 		if (g->key == key)
 			return g;
@@ -676,7 +687,7 @@ static bool watch_evict(struct shard *s, int64_t now_ms)
 			j = (j + 1) % s->watch_slots;
 			if (!s->watch[j].key)
 				break;
-			size_t k = range(screen_mix64(s->watch[j].key), s->watch_slots);
+			size_t k = slot_of(screen_mix64(s->watch[j].key), s->watch_slots);
 			bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
 			if (!stays) {
 				s->watch[i] = s->watch[j];
@@ -997,7 +1008,7 @@ void screen_check(struct screen_engine *e, const struct screen_attempt *a, struc
 	 * addresses are known, so that the callee's key, the emergency test
 	 * and the hashes below run while they are on their way (a prefetch
 	 * changes no state: an emergency call is still never counted) */
-	uint64_t home = range(caller_h, s->nslots);
+	uint64_t home = slot_of(caller_h, s->nslots);
 	__builtin_prefetch(&s->callers[home], 1);
 	__builtin_prefetch(&s->callers[home + 1 < s->nslots ? home + 1 : 0], 1);
 	__builtin_prefetch(&s->pending[call_h & s->pending_mask], 1);
@@ -1102,7 +1113,7 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 	struct shard *s = key == PHONE_KEY_WITHHELD ? &e->shards[range(call_h, e->nshards)]
 						    : screen_shard_of(e, key);
 	__builtin_prefetch(&s->pending[call_h & s->pending_mask], 1);
-	__builtin_prefetch(&s->callers[range(screen_mix64(key), s->nslots)], 1);
+	__builtin_prefetch(&s->callers[slot_of(screen_mix64(key), s->nslots)], 1);
 	int rc = 0;
 	pthread_mutex_lock(&s->lock);
 	if (is_emergency(cs, &end->callee, callee_key)) {
