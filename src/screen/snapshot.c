@@ -57,6 +57,26 @@ static bool save_shard(FILE *f, struct shard *s)
 	return ok && put(f, &s->st, sizeof s->st);
 }
 
+/* A shard's bytes are copied to memory under its lock and written to the
+ * file after: written to the file under the lock (a stdio call per record,
+ * and the page cache) they held the shard, and with it every HTTP worker
+ * that reached a check of it, for ~20 ms a shard at 1M callers. */
+static bool save_shard_copy(FILE *f, struct shard *s)
+{
+	char *mem = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&mem, &len);
+	if (!m)
+		return false;
+	pthread_mutex_lock(&s->lock);
+	bool ok = save_shard(m, s);
+	pthread_mutex_unlock(&s->lock);
+	ok = fclose(m) == 0 && ok;
+	ok = ok && put(f, mem, len);
+	free(mem);
+	return ok;
+}
+
 int screen_snapshot_save(struct screen_engine *e, const char *path)
 {
 	char *tmp = xasprintf("%s.tmp", path);
@@ -70,12 +90,8 @@ int screen_snapshot_save(struct screen_engine *e, const char *path)
 	memcpy(h.magic, SNAP_MAGIC, sizeof h.magic);
 	h.cfg = atomic_load(&e->cfg)->c;
 	bool ok = put(f, &h, sizeof h);
-	for (unsigned i = 0; ok && i < e->nshards; i++) {
-		struct shard *s = &e->shards[i];
-		pthread_mutex_lock(&s->lock);
-		ok = save_shard(f, s);
-		pthread_mutex_unlock(&s->lock);
-	}
+	for (unsigned i = 0; ok && i < e->nshards; i++)
+		ok = save_shard_copy(f, &e->shards[i]);
 	ok = ok && fflush(f) == 0 && fsync(fileno(f)) == 0;
 	ok = fclose(f) == 0 && ok;
 	ok = ok && rename(tmp, path) == 0;
