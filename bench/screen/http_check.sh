@@ -7,6 +7,8 @@
 # of half ombud's maximum, for ombud and the constant handler alike, from
 # bench/screen/openloop.c: requests go out on a clock whatever the answers
 # do, each a new call, and latency counts from when a request was due.
+# Each fixed-rate row says how much CPU time the host stole from this
+# virtual machine meanwhile, beside the CPU pressure printed at the end.
 # usage: bench/screen/http_check.sh BUILD_DIR     (DURATION=10s)
 set -euo pipefail
 BUILD=${1:-build}
@@ -14,6 +16,8 @@ DURATION=${DURATION:-10s}
 here=$(cd "$(dirname "$0")/.." && pwd)
 source "$here/lib.sh"
 
+# steal: CPU time the host gave to others while this guest had work (/proc/stat)
+steal() { awk '/^cpu / {print $9}' /proc/stat; }
 start_nginx 18084
 NGINX_PID=${PIDS[-1]}
 "$BUILD/bench/mhd_const" 18085 2>/dev/null & PIDS+=($!)
@@ -69,15 +73,17 @@ max_row() {
 
 # fixed_row PORT NAME PID RATE: openloop at RATE for DURATION on 64 connections.
 fixed_row() {
-  local t0 t1
+  local t0 t1 s0 s1
   t0=$(cpu_ticks "$3")
+  s0=$(steal)
   "$BUILD/bench/openloop" 127.0.0.1 "$1" /v1/screen/check "Bearer $key" "$4" "${DURATION%s}" 64 > "$SCRATCH/ol.out"
   t1=$(cpu_ticks "$3")
-  awk -v name="$2" -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v secs="${DURATION%s}" '
+  s1=$(steal)
+  awk -v name="$2" -v ticks=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" -v secs="${DURATION%s}" -v stolen=$((s1 - s0)) '
     { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
-    END {printf "| %-41s | %6d | %8d | %6.2fms | %6.2fms | %6.2fms | %6.2fms | %6d | %9.1f |\n", name, v["aimed"],
+    END {printf "| %-41s | %6d | %8d | %6.2fms | %6.2fms | %6.2fms | %6.2fms | %6d | %9.1f | %8d |\n", name, v["aimed"],
       v["achieved"], v["p50_us"] / 1000, v["p99_us"] / 1000, v["p999_us"] / 1000, v["max_us"] / 1000,
-      v["non2xx"] + v["errors"], ticks * 1e6 / hz / (v["achieved"] * secs)}' "$SCRATCH/ol.out"
+      v["non2xx"] + v["errors"], ticks * 1e6 / hz / (v["achieved"] * secs), stolen * 1000 / hz}' "$SCRATCH/ol.out"
 }
 
 echo "# $(nproc) cores shared with the load generators; callers from 1M numbers; ombud access log on"
@@ -94,8 +100,9 @@ rate=$((max / 2))
 echo
 echo "# fixed rate: $rate/s (half ombud's maximum) for $DURATION, first second not counted, 64 connections,"
 echo "# open loop (bench/screen/openloop.c): latency from when each request was due"
-echo "| target                                    |  aimed | achieved |    p50   |    p99   |  p99.9   |    max   | errors | CPU µs/req |"
-echo "|-------------------------------------------|--------|----------|----------|----------|----------|----------|--------|-----------|"
+echo "# steal: CPU time the host took from this virtual machine during the row"
+echo "| target                                    |  aimed | achieved |    p50   |    p99   |  p99.9   |    max   | errors | CPU µs/req | steal ms |"
+echo "|-------------------------------------------|--------|----------|----------|----------|----------|----------|--------|-----------|----------|"
 fixed_row 18085 "libmicrohttpd constant answer (reference)" "$MHD_PID" "$rate"
 fixed_row "$PORT" "ombud POST /v1/screen/check" "$OMBUD_PID" "$rate"
 echo "# access log: $(grep -c 'route=/v1/screen/check' "$SCRATCH/access.log") check lines"
