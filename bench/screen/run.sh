@@ -12,7 +12,7 @@ trap 'rm -rf "$SCRATCH"' EXIT
 echo "== engine vs plain loop and record-and-lock loop (ombud screen bench)"
 "$OMBUD" screen bench --callers 1000000,10000000 --events 10000000
 echo "== reference hashlimit.c (a copy of the machine's reference loop), -O2 -g (the project's debugoptimized flags)"
-cc -std=c17 -D_GNU_SOURCE -O2 -g -o "$SCRATCH/hashlimit" "$(dirname "$0")/hashlimit.c" -lm
+cc -std=c17 -O2 -g -o "$SCRATCH/hashlimit" "$(dirname "$0")/hashlimit.c" -lm
 "$SCRATCH/hashlimit" 1000000 uniform plain thp 10000000 1
 "$SCRATCH/hashlimit" 10000000 uniform plain thp 10000000 1
 echo "== replay, default world and a five-times denser one"
