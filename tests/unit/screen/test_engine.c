@@ -523,6 +523,11 @@ static void test_snapshot_roundtrip(void **state)
 	screen_block(eng, &p, T0 + 10000, 0);
 	struct screen_report r = {.ts_ms = T0, .number = num("07012341234"), .reporter = 5};
 	screen_report_add(eng, &r);
+	for (int i = 0; i < 3000; i++) { /* records in more than one slice of the copy */
+		char caller[16];
+		snprintf(caller, sizeof caller, "0102000%04d", i);
+		check(T0 + 20000 + i, caller, "01011112222");
+	}
 	char path[] = "/tmp/screen_snapXXXXXX";
 	int fd = mkstemp(path);
 	close(fd);
@@ -537,6 +542,7 @@ static void test_snapshot_roundtrip(void **state)
 	struct screen_stats a, b;
 	screen_stats(eng, &a);
 	screen_stats(back, &b);
+	assert_int_equal(a.callers, 3001);
 	assert_int_equal(a.callers, b.callers);
 	assert_int_equal(a.attempts, b.attempts);
 	screen_destroy(back);
