@@ -2,13 +2,14 @@
  *
  *   log_info(LOG_MSG("listening"), LOG_S("addr", addr), LOG_I("port", port));
  *
- * Each call writes one whole line with a single write(2), so lines from
+ * Each call writes one whole line under the module's lock, so lines from
  * different threads never interleave. Held lines (log_info_held: one per
  * request, the access log) are instead kept in a block and written with
  * it, once it is full, at most flush_ms after them, before any other line
  * and at log_hold_stop; the log keeps the order lines were made in. Fields
- * are typed so both formats are exact. Never pass a secret (password, token, access code, one-time code,
- * key) as a field: this module cannot tell, so the rule is the caller's. */
+ * are typed so both formats are exact. Never pass a secret (password,
+ * token, access code, one-time code, key) as a field: this module cannot
+ * tell, so the rule is the caller's. */
 #ifndef OMBUD_BASE_LOG_H
 #define OMBUD_BASE_LOG_H
 
