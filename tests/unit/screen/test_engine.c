@@ -527,6 +527,9 @@ static void test_snapshot_roundtrip(void **state)
 		char caller[16];
 		snprintf(caller, sizeof caller, "0102000%04d", i);
 		check(T0 + 20000 + i, caller, "01011112222");
+		struct phone q = num(caller);
+		if (i % 12 == 0) /* watch entries in more than one slice too */
+			screen_block(eng, &q, T0 + 30000, 0);
 	}
 	char path[] = "/tmp/screen_snapXXXXXX";
 	int fd = mkstemp(path);
@@ -544,6 +547,8 @@ static void test_snapshot_roundtrip(void **state)
 	screen_stats(back, &b);
 	assert_int_equal(a.callers, 3001);
 	assert_int_equal(a.callers, b.callers);
+	assert_int_equal(a.watched, 251);
+	assert_int_equal(a.watched, b.watched);
 	assert_int_equal(a.attempts, b.attempts);
 	screen_destroy(back);
 	FILE *f = fopen(path, "r+b");
