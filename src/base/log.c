@@ -260,22 +260,23 @@ static void build(struct line *l, enum log_level level, const struct log_kv *fie
 	put(l, "\n", 1);
 }
 
-void log_emit(enum log_level level, const struct log_kv *fields)
+static void emit(enum log_level level, const struct log_kv *fields, bool held)
 {
 	if (level < threshold)
 		return;
 	struct line l;
 	build(&l, level, fields);
-	deliver(&l, false);
+	deliver(&l, held);
+}
+
+void log_emit(enum log_level level, const struct log_kv *fields)
+{
+	emit(level, fields, false);
 }
 
 void log_emit_held(enum log_level level, const struct log_kv *fields)
 {
-	if (level < threshold)
-		return;
-	struct line l;
-	build(&l, level, fields);
-	deliver(&l, true);
+	emit(level, fields, true);
 }
 
 static void *flusher_main(void *arg)
