@@ -26,7 +26,10 @@ reports.csv, labels.csv) for a stretch of a weekday on a Korean network:
 
 Every number is written in a mix of forms (national, dashed, E.164, tel: and sip:
 URIs) that depends on the trunk and varies call by call.  Every attempt is
-labelled `legit:<kind>` or `fraud:<kind>`.
+labelled `legit:<kind>` or `fraud:<kind>` in labels.csv; truth.csv (not part of
+the contract, for digging into results) names the behaviour within the kind
+(e.g. `op3-voip-throttled`, `box2`, `greeting-burst`, `driver-25/h`) and marks
+numbers that malicious reports were filed against.
 
 It was written from the file contract and the issue's description only,
 independently of `ombud screen simulate` (src/screen/sim.c) and of the engine's
@@ -151,7 +154,9 @@ class World:
 		self.t0 = start_ms
 		self.t1 = start_ms + minutes * MIN
 		self.used = set()
-		self.calls = []       # [ts, caller, callee, origin, trunk, cell, att, ans, talk_ms, end_ts, label]
+		self.calls = []       # [ts, caller, callee, origin, trunk, cell, att, ans, talk_ms, end_ts, label, variant, number]
+		self.variant = ''     # which behaviour of its kind a call comes from, for truth.csv
+		self.malicious = set()
 		self.reports = []     # (ts, number, reason, reporter, callee)
 		self.registry = []    # (number, holder, kind, trunk, cap, from, to)
 		self.curves = {}
@@ -372,7 +377,7 @@ class World:
 		else:
 			ce = self.form(callee, self.CALLEE_STYLE)
 		self.calls.append([ts, cf, ce, origin, trunk, cell if cell else '', self.attest(fam),
-			1 if answered else 0, talk, ts + setup + talk, label])
+			1 if answered else 0, talk, ts + setup + talk, label, self.variant, caller])
 
 	def mobile_call(self, ts, caller, carrier, cell, callee, answered, talk_ms, label):
 		self.call(ts, caller, callee, 'domestic', cell[2], 'mss', cell[0], answered, talk_ms, label)
@@ -412,10 +417,12 @@ class World:
 		subs = self.subs
 		n = len(subs)
 		hours = self.peak_hours(DIURNAL)
+		self.variant = 'everyday'
 		for s in subs:
 			for _ in range(self.poisson(s['rate'] * hours)):
 				self.sub_call(s, self.when(DIURNAL), None, 'legit:subscriber')
 		# episodes
+		self.variant = 'greeting-burst'
 		for s in r.sample(subs, int(n * P['burst_share'])):
 			t = self.when(DIURNAL)
 			span = r.randint(30, 60) * MIN
@@ -424,6 +431,7 @@ class World:
 			for i in range(r.randint(15, 35)):
 				self.sub_call(s, t + int(span * i / 35) + r.randrange(60000), targets[i % len(targets)],
 					'legit:subscriber', p_ans=0.65, talk=self.lognorm(50000, 0.8, 5000))
+		self.variant = 'redial'
 		for s in r.sample(subs, int(n * P['redial_share'])):
 			t = self.when(DIURNAL)
 			callee = r.choice(s['circle']) if r.random() < 0.5 else self.mobile()
@@ -432,6 +440,7 @@ class World:
 				t += r.randint(15000, 180000)
 				last = i == k - 1
 				self.sub_call(s, t, callee, 'legit:subscriber', p_ans=0.5 if last else 0.05)
+		self.variant = 'new-phone'
 		for s in r.sample(subs, int(n * P['newphone_share'])):
 			if s['land']:
 				continue
@@ -441,6 +450,7 @@ class World:
 			for c in r.sample(s['circle'], min(len(s['circle']), r.randint(10, 25))):
 				t += r.randint(20000, 240000)
 				self.sub_call(s2, t, c, 'legit:subscriber', p_ans=0.7, talk=self.lognorm(60000, 0.9, 5000))
+		self.variant = 'organizer'
 		for s in r.sample(subs, int(n * P['organizer_share'])):
 			t = self.when(DIURNAL)
 			members = [self.mobile() for _ in range(r.randint(20, 40))]
@@ -514,6 +524,7 @@ class World:
 			self.businesses.append(b)
 		self.business_nums = [b['num'] for b in self.businesses]
 		for b in self.businesses:
+			self.variant = ('busy-' if b['rate'] >= 10 else '') + b['kind']
 			for _ in range(self.poisson(b['rate'] * hours)):
 				ts = self.when(BUSINESS)
 				callee = r.choice(b['customers'])
@@ -540,6 +551,7 @@ class World:
 			home = self.some_cell(car)
 			clients = [self.mobile() for _ in range(r.randint(80, 400))]
 			rate = r.uniform(6, 20)
+			self.variant = 'agent-%d/h' % (rate // 5 * 5)
 			for _ in range(self.poisson(rate * hours)):
 				ts = self.when(BUSINESS)
 				c = home if r.random() < 0.5 else self.near_cell(car, home)
@@ -554,6 +566,7 @@ class World:
 			self.courier_nums.append(num)
 			cell = self.some_cell(car)
 			rate = r.uniform(15, 35)
+			self.variant = 'driver-%d/h' % (rate // 5 * 5)
 			hours = self.peak_hours(BUSINESS)
 			k = self.poisson(rate * hours)
 			times = sorted(self.when(BUSINESS) for _ in range(k))
@@ -570,6 +583,7 @@ class World:
 					self.mobile_call(t2, num, car, cell, callee, r.random() < 0.5,
 						self.lognorm(20000, 0.6, 4000), 'legit:courier')
 		# a courier depot's dispatcher on a landline, calling drivers and customers
+		self.variant = 'depot'
 		for _ in range(max(1, int(8 * self.scale))):
 			num = self.landline()
 			tr = self.pstn_trunk(num)
@@ -597,6 +611,7 @@ class World:
 		self.notice_senders = senders
 		for _ in range(nblast):
 			who, num, fam, trunk, cell = r.choice(senders)
+			self.variant = '%s-%s' % (who, fam)
 			size = int(self.lognorm(350, 0.6, 120, 1500))
 			span = r.randint(2, 8) * MIN
 			t = self.t0 + r.randrange(self.minutes * MIN)
@@ -632,6 +647,7 @@ class World:
 					'' if r.random() < 0.6 else str(r.randint(20000, 60000)), '2024-01-01', '2027-12-31' if r.random() < 0.7 else ''))
 			self.service_inbound.append(nums[0])
 			rate = r.uniform(300, 900)
+			self.variant = 'center%d' % i
 			for _ in range(self.poisson(rate * hours)):
 				ts = self.when(BUSINESS)
 				num = nums[0] if r.random() < 0.6 else r.choice(nums[1:])
@@ -659,6 +675,7 @@ class World:
 				self.registry.append((num, holder, 'telemarketer', ';'.join(trunks), str(cap),
 					'2026-01-01', '2026-12-31'))
 				self.tm_numbers.append(num)
+				self.variant = 'tm%d-%s' % (i, fam)
 				for _ in range(self.poisson(rate * hours)):
 					ts = self.when(BUSINESS)
 					ans = r.random() < 0.3
@@ -679,6 +696,7 @@ class World:
 			self.used.add(num)
 			self.registry.append((num, holder, 'institution', ';'.join(trunks), '', '2020-01-01', ''))
 			rate = r.uniform(80, 250) if num in BANK_LIKE else r.uniform(2, 12)
+			self.variant = 'bank' if num in BANK_LIKE else 'agency'
 			for _ in range(self.poisson(rate * hours)):
 				callee = r.choice(self.subs)['num'] if r.random() < 0.6 else self.mobile()
 				self.call(self.when(BUSINESS), num, callee, 'domestic', r.choice(trunks), 'biz', None,
@@ -687,7 +705,8 @@ class World:
 
 	def gen_foreign(self):
 		r = self.r
-		for _ in range(self.n('foreign_callers')):
+		self.variant = 'from-abroad'
+		for _ in range(int(self.n('foreign_callers') * self.minutes / 120)):
 			cc, _, make = self.pick([((c, w, m), w) for c, w, m in FOREIGN_CC])
 			num = cc + make(r)
 			gw = r.choice(IGWS)
@@ -696,7 +715,8 @@ class World:
 				self.call(self.t0 + r.randrange(self.minutes * MIN), num, callee, 'international', gw, 'igw', None,
 					r.random() < 0.55, self.lognorm(180000, 1.0, 5000), 'legit:foreign')
 		self.roamers = []
-		for _ in range(self.n('inbound_roamers')):
+		self.variant = 'inbound-roamer'
+		for _ in range(int(self.n('inbound_roamers') * self.minutes / 120)):
 			cc, _, make = self.pick([((c, w, m), w) for c, w, m in FOREIGN_CC])
 			num, car = cc + make(r), self.carrier()
 			cell = self.some_cell(car, 'SEL')
@@ -713,6 +733,7 @@ class World:
 			ts = self.when(DIURNAL)
 			callee = self.pick([('112', 0.55), ('119', 0.42), ('122', 0.03)])
 			src = self.pick([('sub', 0.72), ('clir', 0.08), ('biz', 0.08), ('roam', 0.04), ('fraud', 0.08)])
+			self.variant = 'from-' + src
 			ans = r.random() < 0.97
 			tk = self.lognorm(90000, 0.7, 5000)
 			if src == 'sub' or src == 'clir':
@@ -734,6 +755,7 @@ class World:
 		r = self.r
 		for ts, callee, ans, tk in self.fraud_emergency:
 			kind = r.choice(['simbox', 'confirmed', 'tm'])
+			self.variant = 'from-' + kind
 			if kind == 'simbox' and self.simbox_sims:
 				num, car, cell = r.choice(self.simbox_sims)
 				self.mobile_call(ts, num, car, cell, callee, ans, tk, 'legit:emergency')
@@ -759,9 +781,10 @@ class World:
 	def gen_illegal_tm(self):
 		r = self.r
 		self.tm_sources = []
-		for _ in range(self.n('illegal_tm_ops')):
+		for op in range(self.n('illegal_tm_ops')):
 			style = self.pick([('voip', 0.45), ('mss', 0.35), ('pstn', 0.2)])
 			throttled = r.random() < 0.3
+			self.variant = 'op%d-%s-%s' % (op, style, 'throttled' if throttled else 'fast')
 			conc = r.randint(5, 10) if throttled else r.randint(1, 3)
 			rate = r.uniform(40, 90) if throttled else r.uniform(150, 400)
 			car = self.carrier()
@@ -813,6 +836,7 @@ class World:
 		reused = []
 		for _ in range(k):
 			x = r.random()
+			self.variant = 'fresh-number' if x < 0.5 else ('real-subscriber' if x < 0.75 else 'reused')
 			if x < 0.5:
 				num = self.mobile()
 			elif x < 0.75:
@@ -840,6 +864,7 @@ class World:
 		for _ in range(k):
 			num = self.pick([(n, w) for n, _, w in INSTITUTIONS])
 			route = self.pick([('igw', 0.6), ('voip', 0.25), ('biz', 0.15)])
+			self.variant = 'via-' + route
 			trunk = r.choice(IGWS) if route == 'igw' else (self.voip_trunk() if route == 'voip' else r.choice(pbx))
 			ts = self.t0 + r.randrange(self.minutes * MIN)
 			ans = r.random() < 0.5
@@ -852,7 +877,8 @@ class World:
 	def gen_simboxes(self):
 		r = self.r
 		self.simbox_sims = []
-		for _ in range(self.n('simboxes')):
+		for box in range(self.n('simboxes')):
+			self.variant = 'box%d' % box
 			car = self.carrier()
 			cell = self.some_cell(car)                       # a residential/office cell, shared with everyone
 			slots = r.randint(24, 64)
@@ -862,8 +888,12 @@ class World:
 			for _ in range(slots):
 				sim = self.mobile()
 				self.simbox_sims.append((sim, car, cell))
+				# a SIM is swapped after a number of calls or once it has been in use for a
+				# while (the operator sees its calls start failing): the generator cannot see
+				# verdicts, so use time as the stand-in for "blocked"
 				life = r.randint(8, 30)
 				ts = start + r.randrange(10 * MIN)
+				retire = ts + r.randint(30, 120) * MIN
 				while True:
 					ts += int(r.expovariate(per_sim / HOUR))
 					if ts >= self.t1:
@@ -874,11 +904,12 @@ class World:
 					self.mobile_call(ts, sim, car, cell, callee, ans, tk, 'fraud:simbox')
 					self.fraud_reports(ts, sim, ans, callee, 'voice_phishing', 0.03)
 					life -= 1
-					if life <= 0:                             # swap the SIM for a fresh one
+					if life <= 0 or ts >= retire:             # swap the SIM for a fresh one
 						sim = self.mobile()
 						self.simbox_sims.append((sim, car, cell))
 						life = r.randint(8, 30)
 						ts += r.randint(1, 15) * MIN
+						retire = ts + r.randint(30, 120) * MIN
 
 	def gen_confirmed(self):
 		r = self.r
@@ -893,6 +924,7 @@ class World:
 					self.reports.append((self.t0 - r.randint(1, 60 * 24 * 30) * MIN, num, 'voice_phishing',
 						self.reporter(self.mobile()), ''))
 		self.confirmed_active = []
+		self.variant = 'listed'
 		for num in r.sample(listed, min(len(listed), self.n('confirmed_active'))):
 			car = self.carrier()
 			cell = self.some_cell(car)
@@ -923,6 +955,7 @@ class World:
 		targets += [s[1] for s in r.sample(self.notice_senders, 1)]
 		for num in targets:
 			how = r.choice(['puppets', 'angry', 'anon'])
+			self.malicious.add(num)
 			t = self.t0 - r.randint(0, 3 * 24 * 60) * MIN
 			k = r.randint(3, 12)
 			angry = hashlib.sha256(('angry:%s' % num).encode()).hexdigest()[:16]
@@ -974,8 +1007,9 @@ class World:
 		lines = []
 		ids = set()
 		labels = []
+		truth = []
 		for c in self.calls:
-			ts, caller, callee, origin, trunk, cell, att, ans, talk, end, label = c
+			ts, caller, callee, origin, trunk, cell, att, ans, talk, end, label, variant, number = c
 			while True:
 				cid = '%016x@%s' % (r.getrandbits(64), r.choice(['sbc1.kr', 'sbc2.kr', 'pcscf-a', 'pcscf-b', 'mgcf3']))
 				if cid not in ids:
@@ -991,6 +1025,7 @@ class World:
 			e = dict(base, ts_ms=end, event='end', duration_ms=talk, answered=ans)
 			lines.append((emit, 1, e))
 			labels.append((cid, label))
+			truth.append((cid, variant + ('+malicious-reports' if number in self.malicious else '')))
 		lines.sort(key=lambda x: (x[0], x[1]))
 		with open(os.path.join(out, 'events.csv'), 'w', newline='') as f:
 			w = csv.writer(f, lineterminator='\n')
@@ -1001,6 +1036,10 @@ class World:
 			w = csv.writer(f, lineterminator='\n')
 			w.writerow(['call_id', 'label'])
 			w.writerows(labels)
+		with open(os.path.join(out, 'truth.csv'), 'w', newline='') as f:
+			w = csv.writer(f, lineterminator='\n')
+			w.writerow(['call_id', 'variant'])
+			w.writerows(truth)
 		with open(os.path.join(out, 'registry.csv'), 'w', newline='') as f:
 			w = csv.writer(f, lineterminator='\n')
 			w.writerow(['number', 'holder', 'kind', 'trunk', 'daily_cap', 'valid_from', 'valid_to'])
