@@ -79,7 +79,7 @@ void screen_config_defaults(struct screen_config *c)
 	*c = (struct screen_config){
 		.shards = 1, .max_callers = 2000000, .max_watched = 1000000,
 		.pending_calls = 1u << 21, .incoming_log2 = 24,
-		.agg_merge_ms = 10000, .lateness_ms = 300000, .call_ttl_ms = 3600000,
+		.agg_merge_ms = 10000, .lateness_ms = 300000, .call_ttl_ms = 4 * 3600000LL,
 		.idle_evict_ms = 24 * 3600000LL, .block_ms = 24 * 3600000LL,
 		.lift_grace_ms = 7 * 24 * 3600000LL, .report_window_ms = 30 * 24 * 3600000LL,
 		.warn_score = 40, .block_score = 80, .behaviour_cap = 70,

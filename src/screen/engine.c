@@ -564,6 +564,23 @@ static void caller_count(struct caller *c, const struct screen_attempt *a, uint6
 	c->origins |= a->origin == SCREEN_ORIGIN_INTERNATIONAL ? 2 : 1;
 }
 
+/* Remembers the cells a line calls from. Two are allowed to a box (one on
+ * the border of two cells may switch between them); a third shows a
+ * handset on the move. An 8-bit tag is enough: two cells sharing a tag
+ * only delay that conclusion. */
+static void caller_cell(struct caller *c, uint64_t cell_h)
+{
+	if (!cell_h)
+		return;
+	uint8_t tag = (uint8_t)(cell_h >> 56) | 1;
+	if (c->cells[0] == 0 || c->cells[0] == tag)
+		c->cells[0] = tag;
+	else if (c->cells[1] == 0 || c->cells[1] == tag)
+		c->cells[1] = tag;
+	else
+		c->flags |= CF_ROAMS;
+}
+
 /* ---- aggregates ---- */
 
 static void agg_roll(struct agg *g, int64_t epoch)
@@ -836,7 +853,7 @@ static void behaviour_signals(const struct screen_config *cfg, const struct call
  * anyone, and whose completed calls are mostly unanswered or short. */
 static bool simbox_suspect(const struct screen_config *cfg, const struct caller *c, struct called_lazy *called)
 {
-	if ((c->flags & CF_REPEAT) || c->ends < cfg->simbox_min_ends)
+	if ((c->flags & (CF_REPEAT | CF_ROAMS)) || c->ends < cfg->simbox_min_ends)
 		return false;
 	unsigned good = (unsigned)c->answered - c->shorts;
 	unsigned bad = c->ends - good;
@@ -933,8 +950,9 @@ static void simbox_signals(struct screen_engine *e, const struct screen_attempt 
 	*suspect = mobile && simbox_suspect(cfg, c, &called);
 	sig->simbox_suspect = *suspect;
 	sig->simbox_fresh = sig->cell_level == RULES_SIMBOX_FRESH && mobile && *newcomer &&
-			    !(c->flags & (CF_REPEAT | CF_LONG)) && (c->ends < cfg->simbox_min_ends || *suspect) &&
-			    !called_get(&called);
+			    !(c->flags & (CF_REPEAT | CF_LONG | CF_ROAMS)) &&
+			    (c->ends < cfg->simbox_min_ends || *suspect) && !called_get(&called);
+	sig->one_cell = c->cells[1] == 0;
 }
 
 static void check_locked(struct screen_engine *e, struct shard *s, const struct screen_attempt *a,
@@ -945,6 +963,7 @@ static void check_locked(struct screen_engine *e, struct shard *s, const struct 
 	struct rules_signals sig = {0};
 	sig.cell_level = agg_level(x->cell);
 	sig.trunk_level = agg_level(x->trunk);
+	sig.cell_named = x->cell_h != 0;
 	struct caller *c = caller_find_from(s, key, x->home);
 	/* only numbers with a list entry probe the lists; a new caller probes
 	 * them once, and its record remembers the answer */
@@ -957,6 +976,7 @@ static void check_locked(struct screen_engine *e, struct shard *s, const struct 
 			c = caller_create(s, key, x->now_s, (uint32_t)(cfg->idle_evict_ms / 1000), ni != NULL);
 		if (c) {
 			caller_count(c, a, x->callee_key, x->trunk_h, x->now_s);
+			caller_cell(c, x->cell_h);
 			behaviour_signals(cfg, c, x->now_s, &sig);
 			simbox_signals(e, a, x, c, &newcomer, &suspect, &sig);
 			if (c->flags & CF_WATCH)
@@ -1141,7 +1161,7 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 		newcomer = (int64_t)c->last_s - c->first_s <= cfg->simbox_newcomer_ms / 1000;
 		/* judged on the line's past, before this call's outcome, so that
 		 * the outcome counted is not selected by itself */
-		fresh = mobile && newcomer && !(c->flags & (CF_REPEAT | CF_LONG)) && !called_get(&called);
+		fresh = mobile && newcomer && !(c->flags & (CF_REPEAT | CF_LONG | CF_ROAMS)) && !called_get(&called);
 		caller_outcome(cfg, c, end);
 		suspect = mobile && simbox_suspect(cfg, c, &called);
 	}

@@ -82,8 +82,10 @@ static int simbox_score(const struct screen_config *cfg, const struct rules_sign
 		*reasons |= BIT(SR_SIMBOX_CELL);
 	}
 	/* a trunk gathers many cells, and with them the ordinary lines that
-	 * happen to look like SIMs: there only a suspect line is stopped */
-	if (s->trunk_level != RULES_SIMBOX_NONE && fits_flagged) {
+	 * happen to look like SIMs: it speaks only for a call that does not
+	 * name its cell (where one does, the cell is the finer judge), and
+	 * stops only a suspect line */
+	if (s->trunk_level != RULES_SIMBOX_NONE && fits_flagged && !s->cell_named) {
 		score = cfg->w_simbox;
 		*reasons |= BIT(SR_SIMBOX_TRUNK);
 	}
@@ -150,8 +152,11 @@ bool rules_score(const struct screen_config *cfg, const struct rules_signals *s,
 		out->reasons |= BIT(SR_LIFT_GRACE);
 		return false;
 	}
-	/* a SIM-box block lasts only when the line's own calls fit the box and
-	 * its cell holds one: a trunk-wide pattern stops the call, not the number */
-	bool simbox_own = simbox >= cfg->block_score && s->simbox_suspect && (out->reasons & BIT(SR_SIMBOX_CELL));
+	/* a SIM-box block lasts only when the line's own calls fit the box, its
+	 * cell holds one and it has never called from anywhere else: a
+	 * trunk-wide pattern, or a handset passing through, stops the call,
+	 * not the number */
+	bool simbox_own = simbox >= cfg->block_score && s->simbox_suspect && s->one_cell &&
+			  (out->reasons & BIT(SR_SIMBOX_CELL));
 	return out->verdict == SCREEN_BLOCK && (simbox_own || corroborated);
 }

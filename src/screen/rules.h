@@ -32,6 +32,8 @@ struct rules_signals {
 	enum rules_simbox_level cell_level, trunk_level;
 	bool simbox_suspect;          /* the caller's own record looks like a SIM-box line */
 	bool simbox_fresh;            /* newcomer with nothing that clears it */
+	bool one_cell;                /* every call of the line so far came from one cell */
+	bool cell_named;              /* the call names its cell */
 };
 
 /* Scores sig under cfg into *out (repeated = 0). Returns true when the

@@ -28,7 +28,7 @@ struct caller {
 	uint8_t flags;             /* CF_* */
 	uint8_t trunks_seen;       /* 8-bit Bloom filter of trunk ids */
 	uint8_t origins;           /* bit 0 domestic, bit 1 international */
-	uint16_t spare;
+	uint8_t cells[2];          /* tags of the first two cells seen (0 = none); a third sets CF_ROAMS */
 };
 _Static_assert(sizeof(struct caller) == 64, "caller record is one cache line");
 
@@ -37,6 +37,7 @@ enum {
 	CF_LONG   = 2,  /* had an answered call of at least long_call_ms */
 	CF_REPEAT = 4,  /* redialled the same callee */
 	CF_LISTED = 8,  /* has a list entry (registry, allowlist, reports): only such callers probe the lists */
+	CF_ROAMS  = 16, /* called from three or more cells: a handset on the move, never a SIM in a box */
 };
 
 /* An attempt remembered for retransmits and end matching. */

@@ -487,31 +487,75 @@ static void test_flood_cannot_evict_blocked(void **state)
 	assert_int_equal(check(T0 + 60000, "01077770000", "01011112222").verdict, SCREEN_BLOCK);
 }
 
-static void test_simbox_cell(void **state)
+/* 24 SIMs in a box on cell-9, each calling distinct victims, every call
+ * failing, over six rounds; returns how many calls of the last two rounds
+ * were blocked out of *later, and moves *t past them. */
+static int simbox_build(int64_t *t, int *later)
 {
-	(void)state;
-	int64_t t = T0;
-	int blocked_later = 0, later = 0;
-	/* 24 SIMs on one cell, each calling distinct victims, mostly failing */
+	int blocked_later = 0;
 	for (int round = 0; round < 6; round++) {
 		for (int s = 0; s < 24; s++) {
 			char sim[32], victim[32];
 			snprintf(sim, sizeof sim, "0107%03d%04d", round / 3, s);
 			callee_n(victim, sizeof victim, (unsigned)(round * 100 + s));
-			struct call c = {.ts = t, .caller = sim, .callee = victim, .trunk = "msc-7", .cell = "cell-9"};
+			struct call c = {.ts = *t, .caller = sim, .callee = victim, .trunk = "msc-7", .cell = "cell-9"};
 			struct screen_verdict v = check_call(&c);
 			if (round >= 4) {
-				later++;
+				(*later)++;
 				blocked_later += v.verdict == SCREEN_BLOCK;
 			}
-			end_call(&c, t + 20000, 0, 0);
-			t += 15000;
+			end_call(&c, *t + 20000, 0, 0);
+			*t += 15000;
 		}
-		screen_merge(eng, t);
+		screen_merge(eng, *t);
 	}
+	return blocked_later;
+}
+
+static void test_simbox_cell(void **state)
+{
+	(void)state;
+	int64_t t = T0;
+	int later = 0;
+	int blocked_later = simbox_build(&t, &later);
 	assert_true(blocked_later > later * 9 / 10);
 	/* an ordinary subscriber elsewhere is untouched */
 	assert_int_equal(check(t, "01098765432", "01011112222").verdict, SCREEN_ALLOW);
+}
+
+/* Three unanswered calls, from the cells given, then a fourth from the
+ * box's cell: its verdict. */
+static struct screen_verdict line_after(int64_t *t, const char *line, const char *const cells[3])
+{
+	for (int i = 0; i < 3; i++) {
+		char victim[32];
+		callee_n(victim, sizeof victim, (unsigned)(900 + i));
+		struct call c = {.ts = *t, .caller = line, .callee = victim, .trunk = "msc-7", .cell = cells[i]};
+		check_call(&c);
+		end_call(&c, *t + 20000, 0, 0);
+		*t += 30000;
+	}
+	struct call c = {.ts = *t, .caller = line, .callee = "01011112222", .trunk = "msc-7", .cell = "cell-9"};
+	return check_call(&c);
+}
+
+/* A box does not move: a handset that has called from three cells is not
+ * taken for one of its SIMs when it passes through the box's cell, failed
+ * calls and all; the same calls from the box's cell alone are. */
+static void test_simbox_spares_a_moving_handset(void **state)
+{
+	(void)state;
+	int64_t t = T0;
+	int later = 0;
+	simbox_build(&t, &later);
+	const char *const moving[3] = {"cell-1", "cell-2", "cell-3"};
+	struct screen_verdict v = line_after(&t, "01055550001", moving);
+	assert_int_equal(v.verdict, SCREEN_ALLOW);
+	assert_false(v.reasons & BIT(SR_SIMBOX_CELL));
+	const char *const boxed[3] = {"cell-9", "cell-9", "cell-9"};
+	v = line_after(&t, "01055550002", boxed);
+	assert_int_equal(v.verdict, SCREEN_BLOCK); /* by the cell, or by the block it made earlier */
+	assert_true(v.reasons & (BIT(SR_SIMBOX_CELL) | BIT(SR_BLOCKED)));
 }
 
 static void test_snapshot_roundtrip(void **state)
@@ -584,6 +628,7 @@ int main(void)
 		T(test_outcomes_and_sequential), T(test_reports_corroborate), T(test_block_expires_and_lift),
 		T(test_number_state_without_evidence), T(test_blocks_iterator_and_allowlist),
 		T(test_flood_cannot_evict_blocked), T(test_simbox_cell),
+		T(test_simbox_spares_a_moving_handset),
 		T(test_snapshot_roundtrip), T(test_config_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -204,7 +204,8 @@ static void test_simbox_levels(void **state)
 {
 	(void)state;
 	bool persist;
-	struct rules_signals s = {.cell_level = RULES_SIMBOX_FLAGGED, .simbox_fresh = true};
+	struct rules_signals s = {.cell_level = RULES_SIMBOX_FLAGGED, .simbox_fresh = true, .cell_named = true,
+				  .one_cell = true};
 	struct screen_verdict v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_ALLOW); /* flagged cell: only suspects */
 	s.simbox_suspect = true;
@@ -212,7 +213,11 @@ static void test_simbox_levels(void **state)
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
 	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
 	assert_true(persist);
-	s = (struct rules_signals){.cell_level = RULES_SIMBOX_FRESH, .simbox_fresh = true};
+	s.one_cell = false;
+	v = score(&s, &persist);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_false(persist); /* the line has called from another cell too: the call only */
+	s = (struct rules_signals){.cell_level = RULES_SIMBOX_FRESH, .simbox_fresh = true, .cell_named = true};
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
 	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
@@ -222,20 +227,25 @@ static void test_simbox_levels(void **state)
 	assert_int_equal(v.verdict, SCREEN_ALLOW);
 }
 
-/* A trunk spans many cells: its pattern stops suspect lines only, and only
- * for the call; the number is blocked for block_ms only when its cell fits. */
+/* A trunk spans many cells: its pattern stops suspect lines only, only for
+ * the call, and only when the call does not name its cell; the number is
+ * blocked for block_ms only when its cell fits. */
 static void test_simbox_trunk_stops_suspects_only(void **state)
 {
 	(void)state;
 	bool persist;
-	struct rules_signals s = {.trunk_level = RULES_SIMBOX_FRESH, .simbox_fresh = true};
+	struct rules_signals s = {.trunk_level = RULES_SIMBOX_FRESH, .simbox_fresh = true, .one_cell = true};
 	struct screen_verdict v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_ALLOW); /* a fresh line on a busy trunk */
-	s = (struct rules_signals){.trunk_level = RULES_SIMBOX_FLAGGED, .simbox_suspect = true};
+	s = (struct rules_signals){.trunk_level = RULES_SIMBOX_FLAGGED, .simbox_suspect = true, .one_cell = true};
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
 	assert_true(v.reasons & BIT(SR_SIMBOX_TRUNK));
 	assert_false(persist);
+	s.cell_named = true;
+	v = score(&s, &persist);
+	assert_int_equal(v.verdict, SCREEN_ALLOW); /* its cell is known and holds no box */
+	assert_false(v.reasons & BIT(SR_SIMBOX_TRUNK));
 	s.cell_level = RULES_SIMBOX_FLAGGED;
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
