@@ -9,9 +9,14 @@ static bool over_volume(const struct screen_config *cfg, const struct rules_sign
 	return s->rate_1m >= cfg->vol_1m || s->rate_10m >= cfg->vol_10m || s->rate_60m >= cfg->vol_60m;
 }
 
+/* Unanswered calls end first (the ring times out) while answered ones are
+ * still being talked through, so early in a burst the ends in hand are
+ * mostly failures: the answer share is judged only once at least half of
+ * the calls in view have ended (ends saturate near 255: half of 128 then). */
 static bool low_answer(const struct screen_config *cfg, const struct rules_signals *s)
 {
-	return s->ends >= (uint32_t)cfg->outcome_min_ends &&
+	uint32_t in_view = s->attempts_span < 128 ? s->attempts_span : 128;
+	return s->ends >= (uint32_t)cfg->outcome_min_ends && 2 * s->ends >= in_view &&
 	       s->answered < cfg->low_answer_ratio * s->ends;
 }
 

@@ -142,6 +142,20 @@ static void test_outcome_rules(void **state)
 	s = (struct rules_signals){.ends = 20, .answered = 18, .short_calls = 1};
 	r = 0;
 	assert_int_equal(rules_behaviour(&cfg, &s, &r), 0);
+	/* a burst two minutes old: 100 calls out, the 30 ended are the failures
+	 * (the answered ones are still talking); judged once half have ended */
+	s = (struct rules_signals){.attempts_span = 100, .ends = 30, .answered = 3};
+	r = 0;
+	rules_behaviour(&cfg, &s, &r);
+	assert_false(r & BIT(SR_LOW_ANSWER));
+	s.ends = 50;
+	rules_behaviour(&cfg, &s, &r);
+	assert_true(r & BIT(SR_LOW_ANSWER));
+	/* ends saturate near 255 while attempts go on: half of 128 suffices */
+	s = (struct rules_signals){.attempts_span = 900, .ends = 128, .answered = 10};
+	r = 0;
+	rules_behaviour(&cfg, &s, &r);
+	assert_true(r & BIT(SR_LOW_ANSWER));
 }
 
 static void test_sequential_and_attestation_and_trunk(void **state)
