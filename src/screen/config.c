@@ -85,7 +85,7 @@ void screen_config_defaults(struct screen_config *c)
 		.warn_score = 40, .block_score = 80, .behaviour_cap = 70,
 		.vol_1m = 10, .vol_10m = 30, .vol_60m = 80, .w_volume = 30,
 		.fanout_min_attempts = 20, .fanout_ratio = 0.8, .w_fanout = 15,
-		.outcome_min_ends = 10, .low_answer_ratio = 0.35, .w_low_answer = 15,
+		.outcome_min_ends = 10, .low_answer_ratio = 0.35, .w_low_answer = 25,
 		.short_call_ms = 15000, .long_call_ms = 60000, .short_ratio = 0.6, .w_short = 10,
 		.seq_run = 5, .w_sequential = 20, .w_attest_c = 10,
 		.report_min_reporters = 3, .w_reported = 20, .w_reported_corroborated = 15,

@@ -158,6 +158,23 @@ static void test_outcome_rules(void **state)
 	assert_true(r & BIT(SR_LOW_ANSWER));
 }
 
+/* A fresh list dialled at a modest rate, mostly unanswered: warned without
+ * volume; unanswered short calls of a line without fan-out are not. */
+static void test_fanout_with_low_answer_warns(void **state)
+{
+	(void)state;
+	struct rules_signals s = {.rate_60m = 60, .attempts_span = 100, .distinct_callees = 98, .ends = 90,
+				  .answered = 15, .short_calls = 5};
+	struct screen_verdict v = score(&s, NULL);
+	assert_int_equal(v.verdict, SCREEN_WARN);
+	assert_int_equal(v.reasons, BIT(SR_FANOUT) | BIT(SR_LOW_ANSWER));
+	s = (struct rules_signals){.attempts_span = 20, .distinct_callees = 10, .ends = 20, .answered = 6,
+				   .short_calls = 6};
+	v = score(&s, NULL);
+	assert_int_equal(v.verdict, SCREEN_ALLOW);
+	assert_int_equal(v.reasons, BIT(SR_LOW_ANSWER) | BIT(SR_SHORT_CALLS));
+}
+
 static void test_sequential_and_attestation_and_trunk(void **state)
 {
 	(void)state;
@@ -367,6 +384,7 @@ int main(void)
 		cmocka_unit_test_setup(test_volume_alone_scores_weight, setup),
 		cmocka_unit_test_setup(test_volume_and_fanout_warn, setup),
 		cmocka_unit_test_setup(test_outcome_rules, setup),
+		cmocka_unit_test_setup(test_fanout_with_low_answer_warns, setup),
 		cmocka_unit_test_setup(test_sequential_and_attestation_and_trunk, setup),
 		cmocka_unit_test_setup(test_behaviour_is_capped_below_block, setup),
 		cmocka_unit_test_setup(test_reports_alone_and_corroborated, setup),
