@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """worldgen.py - an independent generator of Korean call-traffic worlds for `ombud screen`.
 
-Writes the four files of /work/shared/CALL-EVENTS.md (events.csv, registry.csv,
+Writes the four files of docs/formats.md (events.csv, registry.csv,
 reports.csv, labels.csv) for a stretch of a weekday on a Korean network:
 
   legit   ordinary subscribers (personal circles of callees, long answered calls,

@@ -38,7 +38,7 @@ static json_t *reasons_text_json(const char *s)
 
 /* ---- the SIP proxy ---- */
 
-#define CHECK_CALL_ID_MAX 64 /* bytes, as CALL-EVENTS.md says */
+#define CHECK_CALL_ID_MAX 64 /* bytes, as docs/formats.md says */
 
 /* The check's answer, written as jansson's compact dump of the same object
  * would be, without building and dumping an object for every call. The

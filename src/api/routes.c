@@ -218,7 +218,7 @@ const struct route api_routes[] = {
 	{"POST", "/v1/tm/do-not-call", h_tm_dnc_add, REGULATOR, ORG_ANY, KB(1), 0, NULL,
 	 "add a number to the national do-not-call list"},
 	{"GET", "/v1/tm/registry.csv", h_tm_registry_csv, REGULATOR | ROLE_BIT(ROLE_SCREENER), ORG_ANY, 0, 0, NULL,
-	 "the registry in the screening engine's format (CALL-EVENTS.md)"},
+	 "the registry in the screening engine's format (docs/formats.md)"},
 #undef TM
 #undef REGULATOR
 	/* call screening (docs/screening.md): the SIP proxy's check and events, operators, number holders */
@@ -228,7 +228,7 @@ const struct route api_routes[] = {
 	{"POST", "/v1/screen/check", h_screen_check, MACHINE | SCREENER, ORG_ANY, KB(2), 0, "screen.check",
 	 "verdict for one call attempt (the check is the attempt; idempotent per call_id)"},
 	{"POST", "/v1/screen/events", h_screen_events, MACHINE | SCREENER, ORG_ANY, KB(4096), ROUTE_RAW_BODY,
-	 "screen.ingest", "a batch of call events as NDJSON (CALL-EVENTS.md)"},
+	 "screen.ingest", "a batch of call events as NDJSON (docs/formats.md)"},
 	{"GET", "/v1/screen/numbers/{number}", h_screen_number, EVIDENCE_READERS, ORG_ANY, 0, 0, NULL,
 	 "a number's state, counts and evidence"},
 	{"GET", "/v1/screen/numbers/{number}/evidence", h_screen_evidence, EVIDENCE_READERS, ORG_ANY, 0, 0, NULL,

@@ -76,7 +76,7 @@ struct screening_ingest {
 	size_t n_errors;                 /* the first SCREENING_INGEST_ERRORS bad lines */
 	struct screening_bad_line errors[SCREENING_INGEST_ERRORS];
 };
-/* A batch of NDJSON events (CALL-EVENTS.md): attempts are checked, ends
+/* A batch of NDJSON events (docs/formats.md): attempts are checked, ends
  * recorded; every bad line is counted and skipped. No store access. */
 int screening_ingest(struct app *app, const char *ndjson, size_t len, struct screening_ingest *out);
 

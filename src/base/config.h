@@ -77,8 +77,8 @@ struct config {
 	int64_t screen_snapshot_interval_s;
 	int64_t screen_block_minutes;    /* how long an automatic block lasts */
 	char *screen_emergency;          /* extra emergency numbers, ';'-separated */
-	char *screen_registry_file;      /* registry CSV (CALL-EVENTS.md), e.g. the confirmed-fraud list */
-	char *screen_reports_file;       /* consumer reports CSV (CALL-EVENTS.md) */
+	char *screen_registry_file;      /* registry CSV (docs/formats.md), e.g. the confirmed-fraud list */
+	char *screen_reports_file;       /* consumer reports CSV (docs/formats.md) */
 	char *screen_config;             /* engine rule settings file: "name = value" lines */
 	int64_t screen_shards;
 	int64_t screen_max_callers;

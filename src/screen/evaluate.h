@@ -1,4 +1,4 @@
-/* evaluate.h — compares verdicts with labels (shared/CALL-EVENTS.md):
+/* evaluate.h — compares verdicts with labels (docs/formats.md):
  * per label, calls and the shares blocked, warned and allowed, with totals
  * for legit: and fraud:.
  *

@@ -1,4 +1,4 @@
-/* events.h — call events (CSV or NDJSON, shared/CALL-EVENTS.md) into
+/* events.h — call events (CSV or NDJSON, docs/formats.md) into
  * engine inputs.
  *
  * A parser is fed chunks of a file and calls back once per valid event and

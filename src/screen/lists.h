@@ -3,7 +3,7 @@
  *
  * Fed in chunks like events.h; every unusable row is reported with its
  * line number and reason and skipped, the rest is loaded. Formats:
- * shared/CALL-EVENTS.md (registry, reports) and the FTC daily complaint
+ * docs/formats.md (registry, reports) and the FTC daily complaint
  * file (Company_Phone_Number, Created_Date, ..., Subject, ...), whose
  * numbers are national for default_cc (1 = US) and whose rows carry no
  * reporter, so each weighs as an anonymous report. No IO; one loader per

@@ -1,6 +1,6 @@
 /* sim.h — a seeded traffic generator for the screening engine: the Korean
  * network of the screening issue, written as events, registry, reports and
- * labels files (shared/CALL-EVENTS.md).
+ * labels files (docs/formats.md).
  *
  * Who calls: ordinary subscribers (personal circles, long answered calls,
  * some withheld), small businesses, registered call centers and

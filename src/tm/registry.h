@@ -3,7 +3,7 @@
  * Owns: checking a business and a number before they are stored, the rule
  * "is this number registered to an active business at time t", and the export
  * of the registry as the screening engine's registry file (kind
- * `telemarketer`, the format in CALL-EVENTS.md), so that the registry is the
+ * `telemarketer`, the format in docs/formats.md), so that the registry is the
  * one source of truth for both the regulator and the engine.
  *
  * Does not: store anything, allocate (all arrays belong to the caller), know
@@ -80,7 +80,7 @@ bool tm_business_active(const struct tm_business *b, int64_t at_ms);
 const struct tm_number *tm_registry_lookup(const struct tm_registry *r, uint64_t key, int64_t at_ms,
                                            const struct tm_business **business);
 
-/* Writes the registry as CSV (CALL-EVENTS.md "Registry"):
+/* Writes the registry as CSV (docs/formats.md "Registry"):
  * `number,holder,kind,trunk,daily_cap,valid_from,valid_to` with a header line,
  * RFC 4180 quoting (libcsv), CRLF line ends. number = E.164, holder = the
  * business name, kind = telemarketer, trunk = the ";" list or empty,

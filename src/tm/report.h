@@ -7,7 +7,7 @@
  * and the prima facie violations; grouping reports by business into regulator
  * cases; which business may see and answer what; and the export of reports
  * about unregistered numbers as the screening engine's consumer reports
- * (CALL-EVENTS.md "Consumer reports").
+ * (docs/formats.md "Consumer reports").
  *
  * Does not: store, hand out receipt numbers (the app makes them), or decide:
  * a prima facie violation is evidence for the regulator, who decides
