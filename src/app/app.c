@@ -174,6 +174,15 @@ int app_open(struct app *app, const struct config *cfg, char *errbuf, size_t err
 	}
 	if (keyed)
 		log_info(LOG_MSG("cases keyed for the senior routing"), LOG_I("cases", (int64_t)keyed));
+	bool refreshed = false;
+	if ((rc = privacy_erase_due_refresh(app, &refreshed)) != OMB_OK) {
+		snprintf(errbuf, errlen, "setting the cases' erasure due times failed: %s", omb_err_name(rc));
+		app_close(app);
+		return rc;
+	}
+	if (refreshed)
+		log_info(LOG_MSG("erasure due times set for the retention period in force"),
+			 LOG_I("retention_days", app->cfg->privacy_retention_days));
 	app->keys = accounts_key_cache_new();
 	return OMB_OK;
 }

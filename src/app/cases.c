@@ -11,6 +11,7 @@
 
 #include "app/admin.h"
 #include "app/outbox.h"
+#include "app/privacy.h"
 #include "app/protect.h"
 #include "base/clock.h"
 #include "base/err.h"
@@ -437,6 +438,8 @@ static int persist(struct append *a, const struct desk_result *res, int64_t now)
 	args[STORE_CASE_STATE_NCOLS + 2] = due ? SV_INT(due) : SV_NULL;
 	args[STORE_CASE_STATE_NCOLS + 3] = SV_INT(a->c->id);
 	int rc = store_exec(a->app->store, STORE_Q_CASE_UPDATE, args, STORE_CASE_STATE_NCOLS + 4, NULL, NULL);
+	if (rc >= 0)
+		rc = privacy_erase_due_set(a->app, a->c->id);
 	if (rc < 0 || res->n == 0)
 		return rc < 0 ? rc : OMB_OK;
 	struct keypair k;

@@ -238,6 +238,10 @@ static int retention_put_in_tx(struct app *app, const struct principal *who, int
 	if (rc == OMB_OK)
 		rc = periods_set(app, who, default_days, categories, days, n, now, err);
 	if (rc == OMB_OK)
+		rc = store_status(store_exec(app->store, STORE_Q_CASES_ERASE_DUE_OF_ORG,
+					     SV_ARGS(SV_INT(app->cfg->privacy_retention_days), SV_INT(who->org_id)),
+					     NULL, NULL));
+	if (rc == OMB_OK)
 		rc = store_status(store_exec(app->store, STORE_Q_RETENTION_LIST, SV_ARGS(SV_INT(who->org_id)), period_row, &after));
 	if (rc == OMB_OK)
 		rc = admin_audit_retention(app, who, before.items, before.n, after.items, after.n);
@@ -315,6 +319,36 @@ static int erase_files(struct app *app, int64_t case_id)
 }
 
 /* Inside the write transaction that holds the case's row. */
+int privacy_erase_due_set(struct app *app, int64_t case_id)
+{
+	return store_status(store_exec(app->store, STORE_Q_CASE_ERASE_DUE_SET,
+				       SV_ARGS(SV_INT(app->cfg->privacy_retention_days), SV_INT(case_id)), NULL, NULL));
+}
+
+static int one_int(void *ctx, const struct store_row *row)
+{
+	*(int64_t *)ctx = store_row_int(row, 0);
+	return 1;
+}
+
+int privacy_erase_due_refresh(struct app *app, bool *refreshed)
+{
+	*refreshed = false;
+	int64_t days = app->cfg->privacy_retention_days, stored = 0;
+	int rc = store_begin(app->store, true);
+	if (rc != OMB_OK)
+		return rc;
+	rc = store_status(store_exec(app->store, STORE_Q_PRIVACY_STATE_GET, NULL, 0, one_int, &stored));
+	if (rc == OMB_OK && stored != days) {
+		rc = store_status(store_exec(app->store, STORE_Q_CASES_ERASE_DUE_ALL, SV_ARGS(SV_INT(days)), NULL, NULL));
+		if (rc == OMB_OK)
+			rc = store_status(
+			    store_exec(app->store, STORE_Q_PRIVACY_STATE_PUT, SV_ARGS(SV_INT(days)), NULL, NULL));
+		*refreshed = rc == OMB_OK;
+	}
+	return store_end(app->store, rc);
+}
+
 static int erase_in_tx(struct app *app, const struct pcase *c, const char *receipt, enum privacy_erasure_cause cause,
 		       const char *staff_code, const char *note, int64_t now)
 {
@@ -338,6 +372,8 @@ static int erase_in_tx(struct app *app, const struct pcase *c, const char *recei
 			       SV_ARGS(SV_INT(c->id), SV_INT(now), SV_TEXT(privacy_erasure_cause_name(cause)),
 				       SV_TEXT(staff_code), SV_TEXT(note)),
 			       NULL, NULL));
+	if (rc == OMB_OK)
+		rc = privacy_erase_due_set(app, c->id); /* erased: no longer due */
 	return rc;
 }
 
@@ -433,8 +469,7 @@ int privacy_sweep(struct app *app, int64_t now)
 	do {
 		d->n = 0;
 		rc = store_status(store_exec(
-		    app->store, STORE_Q_CASES_RETENTION_DUE,
-		    SV_ARGS(SV_INT(now), SV_INT(app->cfg->privacy_retention_days), SV_INT(SWEEP_BATCH), SV_INT(after)),
+		    app->store, STORE_Q_CASES_RETENTION_DUE, SV_ARGS(SV_INT(now), SV_INT(SWEEP_BATCH), SV_INT(after)),
 		    due_row, d));
 		for (size_t i = 0; rc == OMB_OK && i < d->n; i++) {
 			bool done = false;

@@ -90,6 +90,16 @@ int privacy_retention_put(struct app *app, const struct principal *who, int64_t 
 			  const char *const *categories, const int64_t *days, size_t n, int64_t now,
 			  struct privacy_error *err);
 
+/* Sets the case's stored erasure due time (the retention sweep's index;
+ * 0 when open or erased) from its state and the periods in force; inside
+ * the caller's transaction, after every save of the case. */
+int privacy_erase_due_set(struct app *app, int64_t case_id);
+
+/* At start: when privacy.retention_days is not the one the stored due times
+ * were set with, sets them again for every finished case, in one write
+ * transaction; *refreshed says whether it did. */
+int privacy_erase_due_refresh(struct app *app, bool *refreshed);
+
 /* Erases every case whose retention period ended by now, each in a write
  * transaction of its own. On PostgreSQL a case another node holds is passed
  * over (SKIP LOCKED) and left to that node or the next sweep, so each case

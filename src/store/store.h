@@ -29,6 +29,16 @@ struct store;
 	"esc_deadline, esc_dispute, esc_repeat, esc_about_center"
 #define STORE_CASE_STATE_NCOLS 34
 #define STORE_CASE_STATE_PARAMS "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?"
+
+/* A case's erase_due_ms (0 = not due: open or erased) by the rule of
+ * privacy_erase_due_ms: its finishing time plus the category's period, the
+ * organisation's, or the server's (?1 days) */
+#define STORE_ERASE_DUE_EXPR                                                                                 \
+	"CASE WHEN cases.status NOT IN (3, 4) OR EXISTS (SELECT 1 FROM case_erasures e WHERE e.case_id = cases.id) " \
+	"THEN 0 ELSE (CASE WHEN cases.status = 3 THEN cases.closed_ms ELSE cases.referred_ms END) + 86400000 * "     \
+	"coalesce((SELECT days FROM retention_periods r WHERE r.org_id = cases.org_id AND r.category_id = "          \
+	"cases.category_id), (SELECT days FROM retention_periods r WHERE r.org_id = cases.org_id AND "               \
+	"r.category_id = 0), ?1) END"
 /* Where a QLOCK query's row lock goes when not at its end (in a subquery):
  * a comment to SQLite, the locking clause to PostgreSQL (queries.def). */
 #define STORE_LOCK_HERE " /*lock*/"

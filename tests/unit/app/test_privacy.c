@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/accounts.h"
+#include "app/admin.h"
 #include "app/cases.h"
 #include "app/demo.h"
 #include "app/privacy.h"
@@ -96,6 +98,62 @@ static void two_nodes_erase_each_case_once(void **state)
 	app_close(&b);
 }
 
+static bool erased(struct app *app, const struct case_receipt *r)
+{
+	struct case_view v;
+	struct case_error cerr;
+	assert_int_equal(cases_view(app, r->receipt, NULL, r->access_code, &v, &cerr), OMB_OK);
+	bool e = v.erasure.erased;
+	case_view_free(&v);
+	return e;
+}
+
+/* The sweep reads the stored due times: they follow a change of the
+ * organisation's periods at once, and of the server's default at the next
+ * start; an erased case is no longer due. */
+static void due_times_follow_the_periods(void **state)
+{
+	struct app_fixture *f = *state;
+	struct app *app = &f->app;
+	seed(app);
+	struct case_receipt card, loan;
+	open_closed(app, &card, T0);
+	struct case_open_in in = {.org_code = "HB", .category = "LOAN", .name = "김대출", .contact = "010-4444-6666",
+				  .subject = "대출", .text = "상환 일정 문의", .channel = DESK_CH_WEB};
+	struct case_error cerr;
+	assert_int_equal(cases_open(app, &in, T0, &loan, NULL, &cerr), OMB_OK);
+	struct case_action_in accept = {.action = CASE_ACT_ACCEPT};
+	assert_int_equal(cases_act(app, loan.receipt, NULL, &accept, T0 + 1000, &cerr), OMB_OK);
+
+	struct org hb;
+	assert_int_equal(accounts_org_get(app, "HB", &hb), OMB_OK);
+	struct principal who = {.role = ROLE_ADMIN, .org_id = hb.id, .org_kind = hb.kind};
+	struct staff_new s = {.org_code = "HB", .login = "hb.keeper", .password = "long enough password",
+			      .role = ROLE_ADMIN};
+	assert_int_equal(admin_staff_create(app, NULL, &s, &who.staff_id, who.staff_code, &cerr), OMB_OK);
+	const char *cats[] = {"CARD"};
+	int64_t days[] = {30};
+	struct privacy_error perr;
+	int64_t day31 = T0 + 1000 + 31 * CLOCK_MS_PER_DAY;
+	assert_int_equal(privacy_sweep(app, day31), 0); /* the server's three years */
+	assert_int_equal(privacy_retention_put(app, &who, 0, cats, days, 1, day31, &perr), OMB_OK);
+	app->privacy_swept_ms = 0;
+	assert_int_equal(privacy_sweep(app, day31), 1); /* CARD's 30 days, at once */
+	assert_true(erased(app, &card));
+	assert_false(erased(app, &loan));
+	app->privacy_swept_ms = 0;
+	assert_int_equal(privacy_sweep(app, day31 + 1), 0); /* erased: not due again */
+
+	/* a restart with a shorter server default sets LOAN's due again */
+	struct app b;
+	char err[256] = "";
+	f->cfg.privacy_retention_days = 10;
+	assert_int_equal(app_open(&b, &f->cfg, err, sizeof err), OMB_OK);
+	assert_int_equal(privacy_sweep(&b, day31), 1);
+	assert_true(erased(&b, &loan));
+	app_close(&b);
+}
+
 static void erasure_waits_for_a_finished_case(void **state)
 {
 	struct app *app = fixture_app(state);
@@ -161,6 +219,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		APP_TEST(two_nodes_erase_each_case_once),
+		APP_TEST(due_times_follow_the_periods),
 		APP_TEST(erasure_waits_for_a_finished_case),
 		APP_TEST(the_read_log_keeps_who_what_and_why),
 	};
