@@ -96,6 +96,14 @@ char *buf_steal(struct buf *b, size_t *len)
 	return d;
 }
 
+void buf_clear(struct buf *b)
+{
+	b->len = 0;
+	b->overflow = false;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
 void buf_free(struct buf *b)
 {
 	free(b->data);

@@ -24,6 +24,8 @@ int buf_puts(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Appends s with &, <, >, " and ' escaped for HTML text and attributes. */
 int buf_put_html(struct buf *b, const char *s);
+/* Empties b and clears overflow, keeping its memory for the next appends. */
+void buf_clear(struct buf *b);
 /* Hands the data to the caller (caller frees; never NULL) and resets b. */
 char *buf_steal(struct buf *b, size_t *len);
 void buf_free(struct buf *b);

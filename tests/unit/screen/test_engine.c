@@ -565,8 +565,16 @@ static void test_snapshot_roundtrip(void **state)
 	for (int i = 0; i < 5; i++)
 		check(T0 + i * 1000, "01012121212", "01011112222");
 	screen_block(eng, &p, T0 + 10000, 0);
-	struct screen_report r = {.ts_ms = T0, .number = num("07012341234"), .reporter = 5};
-	screen_report_add(eng, &r);
+	for (uint64_t who = 5; who < 8; who++) { /* three reporters: reported */
+		struct screen_report r = {.ts_ms = T0, .number = num("07012341234"), .reporter = who};
+		screen_report_add(eng, &r);
+	}
+	for (int i = 0; i < 3000; i++) { /* list entries in more than one slice of the copy */
+		char listed[16];
+		snprintf(listed, sizeof listed, "0701000%04d", i);
+		struct screen_reg_entry e = reg(listed, SCREEN_REG_CALLCENTER, NULL);
+		screen_registry_add(eng, &e);
+	}
 	for (int i = 0; i < 3000; i++) { /* records in more than one slice of the copy */
 		char caller[16];
 		snprintf(caller, sizeof caller, "0102000%04d", i);
@@ -594,6 +602,11 @@ static void test_snapshot_roundtrip(void **state)
 	assert_int_equal(a.watched, 251);
 	assert_int_equal(a.watched, b.watched);
 	assert_int_equal(a.attempts, b.attempts);
+	struct screen_engine *saved = eng;
+	eng = back; /* the lists came back, reports and all */
+	assert_true(check(T0 + 40000, "07010002999", "01011112222").reasons & BIT(SR_REGISTERED));
+	assert_true(check(T0 + 40000, "07012341234", "01011112222").reasons & BIT(SR_REPORTED));
+	eng = saved;
 	screen_destroy(back);
 	FILE *f = fopen(path, "r+b");
 	fputs("garbage", f);
