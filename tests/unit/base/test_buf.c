@@ -64,6 +64,25 @@ static void ceiling_is_exact_and_overflow_sticky(void **state)
 	buf_free(&b);
 }
 
+static void clear_empties_and_keeps_the_memory(void **state)
+{
+	struct buf b;
+	buf_init(&b, 5);
+	assert_int_equal(buf_puts(&b, "abcde"), OMB_OK);
+	assert_int_equal(buf_puts(&b, "f"), OMB_ELIMIT);
+	char *mem = b.data;
+	buf_clear(&b);
+	assert_int_equal(b.len, 0);
+	assert_false(b.overflow);
+	assert_string_equal(b.data, "");
+	assert_int_equal(buf_puts(&b, "xyz"), OMB_OK); /* the ceiling holds again from empty */
+	assert_ptr_equal(b.data, mem);
+	assert_string_equal(b.data, "xyz");
+	buf_free(&b);
+	buf_clear(&b); /* nothing held: still fine */
+	assert_int_equal(b.len, 0);
+}
+
 static void printf_formats_and_respects_ceiling(void **state)
 {
 	struct buf b;
@@ -138,6 +157,7 @@ int main(void)
 		cmocka_unit_test(appends_and_keeps_a_nul),
 		cmocka_unit_test(grows_past_the_first_block),
 		cmocka_unit_test(ceiling_is_exact_and_overflow_sticky),
+		cmocka_unit_test(clear_empties_and_keeps_the_memory),
 		cmocka_unit_test(printf_formats_and_respects_ceiling),
 		cmocka_unit_test(html_escapes_every_special),
 		cmocka_unit_test(html_reports_overflow_in_the_middle),
