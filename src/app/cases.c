@@ -684,10 +684,7 @@ struct texts {
 
 static void texts_add(struct texts *t, const char *text, int64_t template_id)
 {
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 16;
-		t->items = xrealloc(t->items, t->cap * sizeof *t->items);
-	}
+	t->items = xgrow(t->items, t->n, &t->cap, sizeof *t->items, 16);
 	t->items[t->n++] = (struct similar_text){xstrdup(text), template_id};
 }
 
@@ -1028,10 +1025,7 @@ static int event_row(void *ctx, const struct store_row *row)
 {
 	struct events_ctx *x = ctx;
 	struct case_view *v = x->v;
-	if (v->n_events == x->cap) {
-		x->cap = x->cap ? x->cap * 2 : 32;
-		v->events = xrealloc(v->events, x->cap * sizeof *v->events);
-	}
+	v->events = xgrow(v->events, v->n_events, &x->cap, sizeof *v->events, 32);
 	struct case_event_view *e = &v->events[v->n_events++];
 	memset(e, 0, sizeof *e);
 	event_strings(e, row);
@@ -1345,10 +1339,7 @@ static int fig_row(void *ctx, const struct store_row *row)
 	struct fig_ctx *f = ctx;
 	if (f->n == FIGURES_MAX_CASES)
 		return OMB_ELIMIT;
-	if (f->n == f->cap) {
-		f->cap = f->cap ? f->cap * 2 : 256;
-		f->items = xrealloc(f->items, f->cap * sizeof *f->items);
-	}
+	f->items = xgrow(f->items, f->n, &f->cap, sizeof *f->items, 256);
 	struct desk_case c;
 	state_read(row, 0, &c);
 	figures_case_from(&c, &f->items[f->n++]);
@@ -1439,10 +1430,7 @@ struct heads_ctx {
 static int day_head_row(void *ctx, const struct store_row *row)
 {
 	struct heads_ctx *h = ctx;
-	if (h->n == h->cap) {
-		h->cap = h->cap ? h->cap * 2 : 64;
-		h->items = xrealloc(h->items, h->cap * sizeof *h->items);
-	}
+	h->items = xgrow(h->items, h->n, &h->cap, sizeof *h->items, 64);
 	struct case_head_item *it = &h->items[h->n++];
 	memset(it, 0, sizeof *it);
 	snprintf(it->receipt, sizeof it->receipt, "%s", store_row_text(row, 0));
@@ -1531,10 +1519,7 @@ struct cat_ctx {
 static int cat_row(void *ctx, const struct store_row *row)
 {
 	struct cat_ctx *c = ctx;
-	if (c->n == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 16;
-		c->items = xrealloc(c->items, c->cap * sizeof *c->items);
-	}
+	c->items = xgrow(c->items, c->n, &c->cap, sizeof *c->items, 16);
 	struct case_category *it = &c->items[c->n++];
 	it->id = store_row_int(row, 0);
 	snprintf(it->code, sizeof it->code, "%s", store_row_text(row, 1));
@@ -1566,10 +1551,7 @@ struct template_list {
 static int template_item_row(void *ctx, const struct store_row *row)
 {
 	struct template_list *l = ctx;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
-	}
+	l->items = xgrow(l->items, l->n, &l->cap, sizeof *l->items, 16);
 	struct case_template *t = &l->items[l->n++];
 	t->id = store_row_int(row, 0);
 	snprintf(t->title, sizeof t->title, "%s", store_row_text(row, 1));

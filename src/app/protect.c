@@ -190,10 +190,7 @@ struct warnings {
 static int warning_row(void *ctx, const struct store_row *row)
 {
 	struct warnings *w = ctx;
-	if (w->n == w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 8;
-		w->items = xrealloc(w->items, w->cap * sizeof *w->items);
-	}
+	w->items = xgrow(w->items, w->n, &w->cap, sizeof *w->items, 8);
 	w->items[w->n++] = (struct protect_warning){store_row_int(row, 0), store_row_int(row, 1), store_row_int(row, 2)};
 	return 0;
 }

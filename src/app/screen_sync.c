@@ -183,10 +183,7 @@ static void blob_copy(const struct store_row *row, int col, uint8_t *dst, size_t
 static int partial_row(void *ctx, const struct store_row *row)
 {
 	struct partial_list *l = ctx;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 256;
-		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
-	}
+	l->items = xgrow(l->items, l->n, &l->cap, sizeof *l->items, 256);
 	struct screen_partial *p = &l->items[l->n++];
 	*p = (struct screen_partial){
 		.key = (uint64_t)store_row_int(row, 0), .epoch = store_row_int(row, 1),

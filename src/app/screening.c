@@ -875,10 +875,7 @@ static void block_from_row(const struct store_row *row, struct screening_block *
 static int block_row(void *ctx, const struct store_row *row)
 {
 	struct block_list *l = ctx;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
-	}
+	l->items = xgrow(l->items, l->n, &l->cap, sizeof *l->items, 16);
 	block_from_row(row, &l->items[l->n++]);
 	return 0;
 }
@@ -1259,10 +1256,7 @@ struct allow_list {
 static int allow_row(void *ctx, const struct store_row *row)
 {
 	struct allow_list *l = ctx;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
-	}
+	l->items = xgrow(l->items, l->n, &l->cap, sizeof *l->items, 16);
 	allow_from_row(row, &l->items[l->n++]);
 	return 0;
 }
@@ -1470,10 +1464,7 @@ struct appeal_list {
 static int appeal_list_row(void *ctx, const struct store_row *row)
 {
 	struct appeal_list *l = ctx;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
-	}
+	l->items = xgrow(l->items, l->n, &l->cap, sizeof *l->items, 16);
 	struct appeal_row *r = xmalloc(sizeof *r);
 	appeal_from_row(row, r);
 	l->items[l->n++] = r->a;

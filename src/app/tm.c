@@ -285,10 +285,7 @@ struct dnc_list {
 static int dnc_row(void *ctx, const struct store_row *row)
 {
 	struct dnc_list *l = ctx;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 8;
-		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
-	}
+	l->items = xgrow(l->items, l->n, &l->cap, sizeof *l->items, 8);
 	l->items[l->n++] = (struct tm_dnc_entry){(uint64_t)store_row_int(row, 0), store_row_int(row, 1),
 						 store_row_int(row, 2), store_row_int(row, 3)};
 	return 0;
@@ -472,10 +469,7 @@ static int report_row(void *ctx, const struct store_row *row)
 	struct reports *l = ctx;
 	if (l->n == REPORTS_MAX)
 		return OMB_ELIMIT;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->items = xrealloc(l->items, l->cap * sizeof *l->items);
-	}
+	l->items = xgrow(l->items, l->n, &l->cap, sizeof *l->items, 16);
 	struct telemarketing_report *r = &l->items[l->n++];
 	memset(r, 0, sizeof *r);
 	r->id = store_row_int(row, 0);

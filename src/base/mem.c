@@ -2,6 +2,7 @@
 #include "base/mem.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,17 @@ void *xrealloc(void *p, size_t n)
 	if (!q)
 		oom(n);
 	return q;
+}
+
+void *xgrow(void *items, size_t n, size_t *cap, size_t size, size_t first)
+{
+	if (n < *cap)
+		return items;
+	size_t want = *cap ? *cap * 2 : first;
+	if (want <= *cap || want > SIZE_MAX / size)
+		oom(SIZE_MAX);
+	*cap = want;
+	return xrealloc(items, want * size);
 }
 
 char *xstrdup(const char *s)

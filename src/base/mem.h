@@ -14,5 +14,9 @@ void *xrealloc(void *p, size_t n);       /* returns the new block; p is invalid 
 char *xstrdup(const char *s);            /* caller frees */
 char *xstrndup(const char *s, size_t n); /* at most n bytes, NUL-terminated; caller frees */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* caller frees */
+/* Room for item n of an array of *cap items of size bytes: when n reaches
+ * *cap, doubles it (first when 0) and returns the moved array (items is
+ * invalid after), else items. An overflowing size is out of memory. */
+void *xgrow(void *items, size_t n, size_t *cap, size_t size, size_t first);
 
 #endif

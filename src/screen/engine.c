@@ -601,10 +601,7 @@ void screen_agg_roll(struct agg *g, int64_t epoch)
 
 static void push_index(uint32_t **list, size_t *n, size_t *cap, size_t index)
 {
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 256;
-		*list = xrealloc(*list, *cap * sizeof **list);
-	}
+	*list = xgrow(*list, *n, cap, sizeof **list, 256);
 	(*list)[(*n)++] = (uint32_t)index;
 }
 
@@ -1435,7 +1432,7 @@ int screen_report_add(struct screen_engine *e, const struct screen_report *r)
 	if (ni->nreports >= REPORTS_PER_NUMBER) {
 		rc = OMB_ELIMIT;
 	} else {
-		if (ni->nreports == ni->cap_reports) {
+		if (ni->nreports == ni->cap_reports) { /* 32-bit counts: the record is saved as it is */
 			ni->cap_reports = ni->cap_reports ? ni->cap_reports * 2 : 4;
 			ni->reports = xrealloc(ni->reports, ni->cap_reports * sizeof *ni->reports);
 		}

@@ -96,10 +96,7 @@ static void remote_dirty_all(struct shard *r)
 	for (size_t j = 0; j < r->agg_slots; j++) {
 		if (!r->aggs[j].key)
 			continue;
-		if (r->ndirty == r->dirty_cap) {
-			r->dirty_cap = r->dirty_cap ? r->dirty_cap * 2 : 256;
-			r->dirty = xrealloc(r->dirty, r->dirty_cap * sizeof *r->dirty);
-		}
+		r->dirty = xgrow(r->dirty, r->ndirty, &r->dirty_cap, sizeof *r->dirty, 256);
 		r->aggs[j].dirty = 1;
 		r->dirty[r->ndirty++] = (uint32_t)j;
 	}

@@ -186,10 +186,7 @@ struct outcome { double p_answer, median_s, sigma, p_short; };
 static struct call *add_call(struct world *w, int64_t ts, const struct num *caller, const struct num *callee,
 			     const struct outcome *o, uint8_t label)
 {
-	if (w->ncalls == w->cap) {
-		w->cap = w->cap ? w->cap * 2 : 65536;
-		w->calls = xrealloc(w->calls, w->cap * sizeof *w->calls);
-	}
+	w->calls = xgrow(w->calls, w->ncalls, &w->cap, sizeof *w->calls, 65536);
 	struct call *c = &w->calls[w->ncalls++];
 	memset(c, 0, sizeof *c);
 	c->ts = ts;
