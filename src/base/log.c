@@ -17,22 +17,29 @@ static enum log_level threshold = LOG_INFO;
 static enum log_format line_format = LOG_LOGFMT;
 static const char *const level_names[] = {"debug", "info", "warn", "error"};
 
-/* Held lines wait here, in the order they were made, until the block is
+/* Held lines wait in a block, in the order they were made, until it is
  * full, the flusher's timer fires, another line is written or the hold
- * stops. Everything runs under lock, writes included, so the log keeps
- * that order. */
+ * stops. Lines join the block under `lock`; a block is written under
+ * `write_lock` after it has been swapped with the spare one, so a thread
+ * making a line never waits for a write to stderr (a pipe to a busy
+ * journal can take milliseconds) unless both blocks are full. Writes take
+ * write_lock first and then lock, and swap under both, so the log keeps
+ * the order lines were made in. */
 #define HOLD_BYTES (64u << 10)
 
 static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t wake;     /* the flusher's timer; signalled to stop it */
+	pthread_mutex_t lock;       /* the filling block, running, stop */
+	pthread_mutex_t write_lock; /* the spare block and stderr */
+	pthread_cond_t wake;        /* the flusher's timer; signalled to stop it */
 	pthread_t flusher;
 	bool running;
 	bool stop;
 	int64_t flush_ms;
-	size_t len;
-	char buf[HOLD_BYTES];
-} hold = {.lock = PTHREAD_MUTEX_INITIALIZER};
+	char *fill, *spare;         /* point into blocks */
+	size_t len;                 /* bytes in fill */
+	char blocks[2][HOLD_BYTES];
+} hold = {.lock = PTHREAD_MUTEX_INITIALIZER, .write_lock = PTHREAD_MUTEX_INITIALIZER,
+	  .fill = hold.blocks[0], .spare = hold.blocks[1]};
 
 void log_setup(enum log_level min, enum log_format format)
 {
@@ -218,27 +225,43 @@ static void write_all(const char *p, size_t n)
 	}
 }
 
-static void flush_locked(void)
+/* Under write_lock: takes the filling block and writes it. */
+static void write_held(void)
 {
-	write_all(hold.buf, hold.len);
+	pthread_mutex_lock(&hold.lock);
+	char *out = hold.fill;
+	size_t n = hold.len;
+	hold.fill = hold.spare;
+	hold.spare = out;
 	hold.len = 0;
+	pthread_mutex_unlock(&hold.lock);
+	write_all(out, n);
 }
 
-/* A held line joins the block while the flusher runs; any other line
- * first writes out the held ones made before it. */
+/* A held line joins the block while the flusher runs (a full block is
+ * written first); any other line is written after the held ones made
+ * before it. */
 static void deliver(const struct line *l, bool held)
 {
 	pthread_mutex_lock(&hold.lock);
+	while (held && hold.running && l->len > HOLD_BYTES - hold.len) {
+		pthread_mutex_unlock(&hold.lock);
+		pthread_mutex_lock(&hold.write_lock);
+		write_held();
+		pthread_mutex_unlock(&hold.write_lock);
+		pthread_mutex_lock(&hold.lock);
+	}
 	if (held && hold.running) {
-		if (l->len > sizeof hold.buf - hold.len)
-			flush_locked();
-		memcpy(hold.buf + hold.len, l->buf, l->len);
+		memcpy(hold.fill + hold.len, l->buf, l->len);
 		hold.len += l->len;
-	} else {
-		flush_locked();
-		write_all(l->buf, l->len);
+		pthread_mutex_unlock(&hold.lock);
+		return;
 	}
 	pthread_mutex_unlock(&hold.lock);
+	pthread_mutex_lock(&hold.write_lock);
+	write_held();
+	write_all(l->buf, l->len);
+	pthread_mutex_unlock(&hold.write_lock);
 }
 
 static void build(struct line *l, enum log_level level, const struct log_kv *fields)
@@ -282,18 +305,23 @@ void log_emit_held(enum log_level level, const struct log_kv *fields)
 static void *flusher_main(void *arg)
 {
 	(void)arg;
-	pthread_mutex_lock(&hold.lock);
-	while (!hold.stop) {
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		int64_t ns = until.tv_nsec + hold.flush_ms % 1000 * 1000000;
-		until.tv_sec += (time_t)(hold.flush_ms / 1000 + ns / 1000000000);
-		until.tv_nsec = (long)(ns % 1000000000);
-		pthread_cond_timedwait(&hold.wake, &hold.lock, &until);
-		flush_locked();
+	bool stop = false;
+	while (!stop) {
+		pthread_mutex_lock(&hold.lock);
+		if (!hold.stop) {
+			struct timespec until;
+			clock_gettime(CLOCK_MONOTONIC, &until);
+			int64_t ns = until.tv_nsec + hold.flush_ms % 1000 * 1000000;
+			until.tv_sec += (time_t)(hold.flush_ms / 1000 + ns / 1000000000);
+			until.tv_nsec = (long)(ns % 1000000000);
+			pthread_cond_timedwait(&hold.wake, &hold.lock, &until);
+		}
+		stop = hold.stop;
+		pthread_mutex_unlock(&hold.lock);
+		pthread_mutex_lock(&hold.write_lock);
+		write_held(); /* the last round writes what was held before the stop */
+		pthread_mutex_unlock(&hold.write_lock);
 	}
-	flush_locked(); /* stopped before this thread first waited */
-	pthread_mutex_unlock(&hold.lock);
 	return NULL;
 }
 

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,48 @@ static void the_timer_writes_held_lines(void **state)
 	free(out);
 }
 
+#define WRITERS 4
+#define PER_WRITER 3000
+
+static void *writer_main(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+	for (int i = 0; i < PER_WRITER; i++) {
+		if (i % 500 == 0) /* now and then a line that goes out at once */
+			log_warn(LOG_MSG("now"), LOG_I("w", id), LOG_I("i", i));
+		else
+			log_info_held(LOG_MSG("held"), LOG_I("w", id), LOG_I("i", i));
+	}
+	return NULL;
+}
+
+/* Threads fill blocks while the flusher's timer swaps them every
+ * millisecond: every line comes out once, whole, and each thread's lines in
+ * the order it made them. */
+static void threads_lose_and_reorder_nothing(void **state)
+{
+	log_setup(LOG_INFO, LOG_LOGFMT);
+	capture_begin();
+	assert_int_equal(log_hold_start(1), OMB_OK);
+	pthread_t t[WRITERS];
+	for (int w = 0; w < WRITERS; w++)
+		assert_int_equal(pthread_create(&t[w], NULL, writer_main, (void *)(intptr_t)w), 0);
+	for (int w = 0; w < WRITERS; w++)
+		pthread_join(t[w], NULL);
+	log_hold_stop();
+	char *out = capture_end();
+	int next[WRITERS] = {0};
+	for (const char *p = out; (p = strstr(p, " w=")); p++) {
+		int w = atoi(p + 3);
+		const char *i = strstr(p, " i=");
+		assert_true(w >= 0 && w < WRITERS && i);
+		assert_int_equal(atoi(i + 3), next[w]++);
+	}
+	for (int w = 0; w < WRITERS; w++)
+		assert_int_equal(next[w], PER_WRITER);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +314,7 @@ int main(void)
 		cmocka_unit_test(held_lines_wait_and_keep_their_order),
 		cmocka_unit_test(a_full_block_is_written_whole_lines),
 		cmocka_unit_test(the_timer_writes_held_lines),
+		cmocka_unit_test(threads_lose_and_reorder_nothing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
