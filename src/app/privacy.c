@@ -318,7 +318,6 @@ static int erase_files(struct app *app, int64_t case_id)
 	return rc;
 }
 
-/* Inside the write transaction that holds the case's row. */
 int privacy_erase_due_set(struct app *app, int64_t case_id)
 {
 	return store_status(store_exec(app->store, STORE_Q_CASE_ERASE_DUE_SET,
@@ -349,6 +348,7 @@ int privacy_erase_due_refresh(struct app *app, bool *refreshed)
 	return store_end(app->store, rc);
 }
 
+/* Inside the write transaction that holds the case's row. */
 static int erase_in_tx(struct app *app, const struct pcase *c, const char *receipt, enum privacy_erasure_cause cause,
 		       const char *staff_code, const char *note, int64_t now)
 {
