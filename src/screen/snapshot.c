@@ -37,10 +37,9 @@ static bool put_u64(FILE *f, uint64_t v)
  * the lock into a growing memory stream, a shard held its checks for
  * 20-30 ms at 600 k callers, 40-48 ms at 100 k watched numbers and 23 ms
  * with a registry of 1 M numbers: the stream's buffer was copied each time
- * it grew.) A record that moves
- * between two slices (an insert, a deletion's backward shift) may be copied
- * twice, which the restore absorbs, or missed: a snapshot is the engine's
- * memory, not a ledger. */
+ * it grew.) A record that moves between two slices (an insert, a
+ * deletion's backward shift) may be copied twice, which the restore
+ * absorbs, or missed: a snapshot is the engine's memory, not a ledger. */
 #define SNAP_SLICE 4096
 #define WATCH_SLICE 256 /* each entry carries its evidence */
 #define NUMS_SLICE 1024 /* and its reports */
