@@ -141,8 +141,13 @@ void metrics_observe(int route_index, unsigned status, int64_t dur_ns);
 char *metrics_render(size_t *len);   /* Prometheus text; caller frees */
 void metrics_free(void);
 
-/* ratelimit.c: a token bucket per source address and class. */
+/* ratelimit.c: a token bucket per source address and class. A class is a
+ * ROUTE_RATE_* flag, or RATE_AUTH_FAILURES. ratelimit_allow takes a token
+ * when there is one; ratelimit_spent says the bucket is empty, taking
+ * nothing. */
+#define RATE_AUTH_FAILURES (1u << 16) /* credentials the store did not know */
 bool ratelimit_allow(const char *remote, unsigned cls, int64_t limit_per_min, int64_t now_ms);
+bool ratelimit_spent(const char *remote, unsigned cls, int64_t limit_per_min, int64_t now_ms);
 
 /* static.c: a file under web_root, or NULL (404). */
 struct MHD_Response *static_file(const char *web_root, const char *path, unsigned *status);

@@ -20,10 +20,10 @@ struct slot {
 static struct slot slots[SLOTS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
-bool ratelimit_allow(const char *remote, unsigned cls, int64_t limit_per_min, int64_t now_ms)
+/* The source's bucket of the class, refilled to now; under lock. */
+static struct slot *bucket(const char *remote, unsigned cls, int64_t limit_per_min, int64_t now_ms)
 {
 	uint64_t key = XXH3_64bits_withSeed(remote, strlen(remote), cls) | 1;
-	pthread_mutex_lock(&lock);
 	struct slot *s = &slots[key % SLOTS];
 	if (s->key != key) {
 		s->key = key;
@@ -36,9 +36,24 @@ bool ratelimit_allow(const char *remote, unsigned cls, int64_t limit_per_min, in
 			s->tokens = (double)limit_per_min;
 		s->last_ms = now_ms;
 	}
+	return s;
+}
+
+bool ratelimit_allow(const char *remote, unsigned cls, int64_t limit_per_min, int64_t now_ms)
+{
+	pthread_mutex_lock(&lock);
+	struct slot *s = bucket(remote, cls, limit_per_min, now_ms);
 	bool ok = s->tokens >= 1.0;
 	if (ok)
 		s->tokens -= 1.0;
 	pthread_mutex_unlock(&lock);
 	return ok;
+}
+
+bool ratelimit_spent(const char *remote, unsigned cls, int64_t limit_per_min, int64_t now_ms)
+{
+	pthread_mutex_lock(&lock);
+	bool spent = bucket(remote, cls, limit_per_min, now_ms)->tokens < 1.0;
+	pthread_mutex_unlock(&lock);
+	return spent;
 }

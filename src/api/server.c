@@ -209,6 +209,8 @@ static int authorize(struct api_req *r)
 		return OMB_EAUTH;
 	}
 	int rc = accounts_authenticate(r->app, token, r->now, &r->who);
+	if (rc == OMB_EAUTH) /* counted: see rate_ok */
+		ratelimit_allow(r->remote, RATE_AUTH_FAILURES, r->app->cfg->auth_failures_per_min, r->now);
 	if (rc != OMB_OK)
 		return rc;
 	if (src == CRED_BASIC && r->who.role != ROLE_MACHINE) {
@@ -238,9 +240,16 @@ static int authorize(struct api_req *r)
 	return OMB_OK;
 }
 
+/* Per source address: logins, look-ups, and credentials the store did not
+ * know (guessed keys, or a client left with a revoked one, each cost a store
+ * read; past the limit an address's requests to routes that need
+ * credentials wait until failures stop for a second or so). */
 static bool rate_ok(struct api_req *r)
 {
 	const struct config *cfg = r->app->cfg;
+	if (!(r->route->flags & ROUTE_PUBLIC) &&
+	    ratelimit_spent(r->remote, RATE_AUTH_FAILURES, cfg->auth_failures_per_min, r->now))
+		return false;
 	if (r->route->flags & ROUTE_RATE_LOGIN)
 		return ratelimit_allow(r->remote, ROUTE_RATE_LOGIN, cfg->login_per_min, r->now);
 	if (r->route->flags & ROUTE_RATE_LOOKUP)

@@ -50,6 +50,8 @@ static const struct setting settings[] = {
 	I("security", "key_cache_ms", key_cache_ms, "2000", 0, 60000,
 	  "how long a verified API key is trusted without reading the store (a revoked key works this long at most); 0 = always read"),
 	I("security", "login_per_min", login_per_min, "10", 1, 1000000000, "logins per source address per minute"),
+	I("security", "auth_failures_per_min", auth_failures_per_min, "60", 1, 1000000000,
+	  "unknown session tokens or API keys per source address per minute"),
 	I("security", "lookup_per_min", lookup_per_min, "30", 1, 1000000000,
 	  "case look-ups by receipt number or one-time code per source per minute"),
 	I("locale", "default_country", default_country, "82", 1, 999,

@@ -37,6 +37,7 @@ struct config {
 	int64_t key_cache_ms;     /* how long a verified API key is trusted without reading the store */
 	int64_t login_per_min;    /* per source address */
 	int64_t lookup_per_min;   /* receipt-number and one-time-code lookups per source */
+	int64_t auth_failures_per_min; /* unknown tokens and keys per source */
 	/* [locale] */
 	int64_t default_country;  /* E.164 country code for national-format numbers */
 	/* [desk] */

@@ -246,7 +246,8 @@ class WithoutTestMode(harness.ServerTest):
 class RateLimit(harness.ServerTest):
     @classmethod
     def setUpClass(cls):
-        cls.server = harness.Server('--set', 'security.login_per_min=3', '--set', 'security.lookup_per_min=4')
+        cls.server = harness.Server('--set', 'security.login_per_min=3', '--set', 'security.lookup_per_min=4',
+                                    '--set', 'security.auth_failures_per_min=3')
         cls.server.start()
 
     def test_case_lookups_are_limited_per_source(self):
@@ -263,6 +264,17 @@ class RateLimit(harness.ServerTest):
         r = self.server.request('POST', '/v1/auth/login', {'login': 'x', 'password': 'y' * 10})
         self.assertEqual(r.error_code(), 'rate_limited')
         self.assertEqual(self.server.request('GET', '/v1/orgs').status, 200)
+
+    def test_unknown_credentials_are_limited_per_source(self):
+        guess = {'Authorization': 'Bearer ombk_' + 'x' * 43}
+        codes = [self.server.request('GET', '/v1/me', headers=guess).status for _ in range(5)]
+        self.assertEqual(codes[:3], [401] * 3)
+        self.assertEqual(codes[3:], [429, 429])  # no longer looked up
+        r = self.server.request('GET', '/v1/me', headers=guess)
+        self.assertEqual(r.error_code(), 'rate_limited')
+        self.assertEqual(self.server.request('GET', '/v1/orgs').status, 200)  # public routes go on
+        self.server.request('POST', '/v1/test/clock', {'advance_ms': 60000})
+        self.assertEqual(self.server.request('GET', '/v1/me', headers=guess).status, 401)  # a minute on
 
 
 class CommandLine(harness.ServerTest):
