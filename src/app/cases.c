@@ -429,6 +429,9 @@ static int persist(struct append *a, const struct desk_result *res, int64_t now)
 		if (rc != OMB_OK)
 			return rc;
 	}
+	/* the erasure due time moves only when the case finishes, re-opens, or
+	 * is saved finished */
+	bool due_moves = desk_case_finished(&a->c->state) || desk_case_finished(&res->next);
 	a->c->state = res->next;
 	struct store_val args[STORE_CASE_STATE_NCOLS + 4];
 	state_bind(&a->c->state, args);
@@ -438,7 +441,7 @@ static int persist(struct append *a, const struct desk_result *res, int64_t now)
 	args[STORE_CASE_STATE_NCOLS + 2] = due ? SV_INT(due) : SV_NULL;
 	args[STORE_CASE_STATE_NCOLS + 3] = SV_INT(a->c->id);
 	int rc = store_exec(a->app->store, STORE_Q_CASE_UPDATE, args, STORE_CASE_STATE_NCOLS + 4, NULL, NULL);
-	if (rc >= 0)
+	if (rc >= 0 && due_moves)
 		rc = privacy_erase_due_set(a->app, a->c->id);
 	if (rc < 0 || res->n == 0)
 		return rc < 0 ? rc : OMB_OK;

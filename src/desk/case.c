@@ -142,7 +142,7 @@ static void catch_up(const struct desk_config *cfg, struct desk_case *c, int64_t
                      struct desk_result *out)
 {
 	for (int i = 0; i < SWEEP_MAX_MISSES; i++) {
-		if (c->status == DESK_CLOSED || c->status == DESK_REFERRED)
+		if (desk_case_finished(c))
 			return;
 		struct desk_deadline *d = NULL;
 		if (c->answer.kind != DEADLINE_NONE && c->answer.due_ms < now)
@@ -501,6 +501,11 @@ int desk_sweep(const struct desk_config *cfg, const struct desk_case *cur, int64
 {
 	begin(cfg, out, cur, now);
 	return 0;
+}
+
+bool desk_case_finished(const struct desk_case *c)
+{
+	return c->status == DESK_CLOSED || c->status == DESK_REFERRED;
 }
 
 bool desk_event_text_public(enum desk_event_kind kind)

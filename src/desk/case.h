@@ -247,6 +247,10 @@ int desk_attach(const struct desk_config *cfg, const struct desk_case *cur, cons
 int desk_sweep(const struct desk_config *cfg, const struct desk_case *cur, int64_t now,
                struct desk_result *out);
 
+/* True when the case is closed or referred out: no deadline runs, and its
+ * retention period counts from then. */
+bool desk_case_finished(const struct desk_case *c);
+
 /* True when the customer may read the event's text (false for notes only: the
  * customer still sees that a note was written). */
 bool desk_event_text_public(enum desk_event_kind kind);

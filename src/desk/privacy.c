@@ -114,7 +114,7 @@ int64_t privacy_erase_due_ms(const struct desk_case *c, int64_t days)
 
 int privacy_erase_allowed(const struct desk_case *c, const char **why)
 {
-	if (c->status == DESK_CLOSED || c->status == DESK_REFERRED)
+	if (desk_case_finished(c))
 		return OMB_OK;
 	*why = "the case is still open: accept the answer (or wait for the final answer) first";
 	return OMB_ECONFLICT;

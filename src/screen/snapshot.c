@@ -31,18 +31,20 @@ static bool put_u64(FILE *f, uint64_t v)
 	return put(f, &v, sizeof v);
 }
 
-/* The caller, pending, list and watch tables are copied a slice at a time
- * under the lock into a buffer, and the buffer is written with no lock
- * held, so that a check waits for one slice at most. (Copied whole under
- * the lock into a growing memory stream, a shard held its checks for
- * 20-30 ms at 600 k callers, 40-48 ms at 100 k watched numbers and 23 ms
- * with a registry of 1 M numbers: the stream's buffer was copied each time
- * it grew.) A record that moves between two slices (an insert, a
- * deletion's backward shift) may be copied twice, which the restore
- * absorbs, or missed: a snapshot is the engine's memory, not a ledger. */
+/* Every table of a shard (callers, pending calls, lists, watched numbers,
+ * cell and trunk partials) is copied a slice at a time under the lock into
+ * a buffer, and the buffer is written with no lock held, so that a check
+ * waits for one slice at most. (Copied whole under the lock into a growing
+ * memory stream, a shard held its checks for 20-30 ms at 600 k callers,
+ * 40-48 ms at 100 k watched numbers and 23 ms with a registry of 1 M
+ * numbers: the stream's buffer was copied each time it grew.) A record that
+ * moves between two slices (an insert, a deletion's backward shift) may be
+ * copied twice, which the restore absorbs, or missed: a snapshot is the
+ * engine's memory, not a ledger. */
 #define SNAP_SLICE 4096
 #define WATCH_SLICE 256 /* each entry carries its evidence */
 #define NUMS_SLICE 1024 /* and its reports */
+#define AGGS_SLICE 1024 /* a few hundred bytes each */
 
 static uint64_t slice_end(uint64_t i, uint64_t n)
 {
@@ -94,10 +96,10 @@ static bool save_pending(FILE *f, struct shard *s)
 	return ok;
 }
 
-/* The watch and list tables, whose entries own memory (a watched number's
- * evidence, a listed number's reports), go the same way: under the lock each
- * live entry of a slice of slots is copied, with what it owns after it,
- * into a buffer written with the lock released. They grow by rehashing,
+/* The list, watch and cell/trunk tables, whose entries own memory (a listed
+ * number's reports, a watched number's evidence) or are large, go the same
+ * way: under the lock each live entry of a slice of slots is copied, with
+ * what it owns after it, into a buffer written with the lock released. They grow by rehashing,
  * which moves every entry: a pass that sees the slot count change starts
  * again. */
 struct table_saver {
@@ -161,40 +163,32 @@ static bool nums_copy(const struct shard *s, size_t j, struct buf *b)
 	       (!n->nreports || buf_append(b, n->reports, n->nreports * sizeof *n->reports) == 0);
 }
 
-static const struct table_saver watch_saver = {WATCH_SLICE, watch_slots, watch_copy};
-static const struct table_saver nums_saver = {NUMS_SLICE, nums_slots, nums_copy};
-
-static bool copy_aggs(FILE *m, struct shard *s)
+static size_t aggs_slots(const struct shard *s)
 {
-	bool ok = put_u64(m, s->agg_count);
-	for (size_t i = 0; ok && i < s->agg_slots; i++)
-		if (s->aggs[i].key)
-			ok = put(m, &s->aggs[i], sizeof s->aggs[i]);
-	return ok && put(m, &s->st, sizeof s->st);
+	return s->agg_slots;
 }
 
-/* The partials with the counters, small next to the tables: copied to
- * memory under one lock by copy, then written. */
-static bool save_locked(FILE *f, struct shard *s, bool (*copy)(FILE *m, struct shard *s))
+static bool aggs_copy(const struct shard *s, size_t j, struct buf *b)
 {
-	char *mem = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&mem, &len);
-	if (!m)
-		return false;
+	return s->aggs[j].key && buf_append(b, &s->aggs[j], sizeof s->aggs[j]) == 0;
+}
+
+static const struct table_saver nums_saver = {NUMS_SLICE, nums_slots, nums_copy};
+static const struct table_saver watch_saver = {WATCH_SLICE, watch_slots, watch_copy};
+static const struct table_saver aggs_saver = {AGGS_SLICE, aggs_slots, aggs_copy};
+
+static bool save_stats(FILE *f, struct shard *s)
+{
 	pthread_mutex_lock(&s->lock);
-	bool ok = copy(m, s);
+	struct screen_stats st = s->st;
 	pthread_mutex_unlock(&s->lock);
-	ok = fclose(m) == 0 && ok;
-	ok = ok && put(f, mem, len);
-	free(mem);
-	return ok;
+	return put(f, &st, sizeof st);
 }
 
 static bool save_shard(FILE *f, struct shard *s)
 {
 	return save_callers(f, s) && save_pending(f, s) && save_table(f, s, &nums_saver) &&
-	       save_table(f, s, &watch_saver) && save_locked(f, s, copy_aggs);
+	       save_table(f, s, &watch_saver) && save_table(f, s, &aggs_saver) && save_stats(f, s);
 }
 
 int screen_snapshot_save(struct screen_engine *e, const char *path)
