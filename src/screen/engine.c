@@ -846,15 +846,38 @@ static void behaviour_signals(const struct screen_config *cfg, const struct call
 	sig->seq_run = c->seq_run;
 }
 
+/* Completed calls that were unanswered or short. */
+static unsigned failed_calls(const struct caller *c)
+{
+	return c->ends - ((unsigned)c->answered - c->shorts);
+}
+
+/* A SIM in a box makes few calls: a line calling faster is judged by the
+ * behaviour rules, and its failed calls do not make its cell look like a box. */
+static bool simbox_slow(const struct screen_config *cfg, const struct caller *c, uint32_t now_s)
+{
+	return window_est(c->w60[0], c->w60[1], now_s, 3600) <= cfg->simbox_max_60m;
+}
+
 /* A SIM-box line: a mobile number that is never called, has not redialled
  * anyone, and whose completed calls are mostly unanswered or short. */
-static bool simbox_suspect(const struct screen_config *cfg, const struct caller *c, struct called_lazy *called)
+static bool simbox_suspect(const struct screen_config *cfg, const struct caller *c, uint32_t now_s,
+			   struct called_lazy *called)
 {
-	if ((c->flags & (CF_REPEAT | CF_ROAMS)) || c->ends < cfg->simbox_min_ends)
+	if ((c->flags & (CF_REPEAT | CF_ROAMS)) || c->ends < cfg->simbox_min_ends || !simbox_slow(cfg, c, now_s))
 		return false;
-	unsigned good = (unsigned)c->answered - c->shorts;
-	unsigned bad = c->ends - good;
-	return bad >= cfg->simbox_bad_ratio * c->ends && !called_get(called);
+	return failed_calls(c) >= cfg->simbox_bad_ratio * c->ends && !called_get(called);
+}
+
+/* What a new SIM of a box has shown so far: never called, no redial, no
+ * long talk, and calls that failed from the start (none or one ended) or at
+ * least half of the time (a box's SIMs answer some calls). */
+static bool simbox_fresh(const struct screen_config *cfg, const struct caller *c, uint32_t now_s,
+			 struct called_lazy *called)
+{
+	if ((c->flags & (CF_REPEAT | CF_LONG | CF_ROAMS)) || !simbox_slow(cfg, c, now_s))
+		return false;
+	return (c->ends < cfg->simbox_min_ends || 2 * failed_calls(c) >= c->ends) && !called_get(called);
 }
 
 static uint8_t agg_level(const struct agg *g)
@@ -944,11 +967,10 @@ static void simbox_signals(struct screen_engine *e, const struct screen_attempt 
 	struct called_lazy called = {e, x->key, a->ts_ms, -1};
 	*newcomer = (int64_t)x->now_s - c->first_s <= cfg->simbox_newcomer_ms / 1000;
 	bool mobile = a->caller.kind == PHONE_MOBILE && a->origin == SCREEN_ORIGIN_DOMESTIC && !sig->registered;
-	*suspect = mobile && simbox_suspect(cfg, c, &called);
+	*suspect = mobile && simbox_suspect(cfg, c, x->now_s, &called);
 	sig->simbox_suspect = *suspect;
 	sig->simbox_fresh = sig->cell_level == RULES_SIMBOX_FRESH && mobile && *newcomer &&
-			    !(c->flags & (CF_REPEAT | CF_LONG | CF_ROAMS)) &&
-			    (c->ends < cfg->simbox_min_ends || *suspect) && !called_get(&called);
+			    (*suspect || simbox_fresh(cfg, c, x->now_s, &called));
 	sig->one_cell = c->cells[1] == 0;
 }
 
@@ -1158,9 +1180,10 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 		newcomer = (int64_t)c->last_s - c->first_s <= cfg->simbox_newcomer_ms / 1000;
 		/* judged on the line's past, before this call's outcome, so that
 		 * the outcome counted is not selected by itself */
-		fresh = mobile && newcomer && !(c->flags & (CF_REPEAT | CF_LONG | CF_ROAMS)) && !called_get(&called);
+		uint32_t now_s = (uint32_t)(end->ts_ms / 1000);
+		fresh = mobile && newcomer && simbox_fresh(cfg, c, now_s, &called);
 		caller_outcome(cfg, c, end);
-		suspect = mobile && simbox_suspect(cfg, c, &called);
+		suspect = mobile && simbox_suspect(cfg, c, now_s, &called);
 	}
 	aggs_outcome(s, cfg, end, screen_mix64(key), newcomer, suspect, fresh);
 	if (!c)

@@ -109,6 +109,7 @@ struct screen_config {
 	int w_registry_cap;
 	/* SIM box */
 	int simbox_min_ends;         /* a caller's completed calls before it can be a suspect */
+	int simbox_max_60m;          /* calls in the last hour above which a line is no SIM (low and slow) */
 	double simbox_bad_ratio;     /* unanswered-or-short share that makes a suspect */
 	int simbox_min_suspects;     /* distinct suspects in a cell/trunk to flag it */
 	double simbox_share;         /* suspects / newcomers to flag it */

@@ -74,8 +74,8 @@ class SecondWorld(unittest.TestCase):
     """tools/worldgen.py, seed 1 with cells and seed 7 without. Its SIM
     boxes answer more calls, talk longer and share their cells with more
     subscribers, so a box's new SIMs and the subscribers who are new to the
-    engine look alike: SIM-box capture (61-76 %) and subscribers blocked
-    (about 0.1 %) are the two floors this world does not meet. The rest is
+    engine look alike: SIM-box capture (64-80 %) and subscribers blocked
+    (0.07-0.11 %) are the two floors this world does not meet. The rest is
     held here: couriers and agents passing through a box's cell, notice
     blasts with malicious reports, throttled telemarketing without cells."""
 

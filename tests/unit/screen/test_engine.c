@@ -558,6 +558,64 @@ static void test_simbox_spares_a_moving_handset(void **state)
 	assert_true(v.reasons & (BIT(SR_SIMBOX_CELL) | BIT(SR_BLOCKED)));
 }
 
+/* Two calls of a new line in the box's cell, before the box shows: the
+ * first answered for 30 s, the second as given. */
+static void two_calls(const char *line, int second_answered)
+{
+	struct call c1 = {.ts = T0, .caller = line, .callee = "01012340001", .trunk = "msc-7", .cell = "cell-9"};
+	struct call c2 = {.ts = T0 + MIN, .caller = line, .callee = "01012340002", .trunk = "msc-7", .cell = "cell-9"};
+	assert_int_equal(check_call(&c1).verdict, SCREEN_ALLOW);
+	end_call(&c1, T0 + 40000, 1, 30000);
+	assert_int_equal(check_call(&c2).verdict, SCREEN_ALLOW);
+	end_call(&c2, T0 + MIN + 40000, second_answered, second_answered ? 30000 : 0);
+}
+
+/* A new SIM whose calls are half failed is still a fresh line in a box's
+ * cell (SIMs answer some calls); a line whose calls were answered is not. */
+static void test_simbox_fresh_line_half_failed(void **state)
+{
+	(void)state;
+	two_calls("01055550003", 0);
+	two_calls("01055550004", 1);
+	int64_t t = T0 + 2 * MIN;
+	int later = 0;
+	simbox_build(&t, &later);
+	struct call half = {.ts = t, .caller = "01055550003", .callee = "01012340003", .trunk = "msc-7",
+			    .cell = "cell-9"};
+	struct screen_verdict v = check_call(&half);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
+	struct call answered = {.ts = t + 1000, .caller = "01055550004", .callee = "01012340004", .trunk = "msc-7",
+				.cell = "cell-9"};
+	assert_int_equal(check_call(&answered).verdict, SCREEN_ALLOW);
+}
+
+/* Ten lines in one cell dialling 40 failed calls an hour each for 70
+ * minutes: the behaviour rules' business, not a SIM box, so the next new
+ * line there is not stopped as a box's fresh SIM. */
+static void test_simbox_ignores_fast_lines(void **state)
+{
+	(void)state;
+	int64_t t = T0;
+	for (int round = 0; round < 47; round++) {
+		for (int l = 0; l < 10; l++) {
+			char line[32], victim[32];
+			snprintf(line, sizeof line, "0108800%04d", l);
+			callee_n(victim, sizeof victim, (unsigned)(round * 10 + l));
+			struct call c = {.ts = t + l * 1000, .caller = line, .callee = victim, .trunk = "msc-5",
+					 .cell = "cell-5"};
+			check_call(&c);
+			end_call(&c, c.ts + 20000, 0, 0);
+		}
+		t += 90000;
+		screen_merge(eng, t);
+	}
+	struct call c = {.ts = t, .caller = "01055550005", .callee = "01012340005", .trunk = "msc-5", .cell = "cell-5"};
+	struct screen_verdict v = check_call(&c);
+	assert_int_equal(v.verdict, SCREEN_ALLOW);
+	assert_false(v.reasons & BIT(SR_SIMBOX_CELL));
+}
+
 static void test_snapshot_roundtrip(void **state)
 {
 	(void)state;
@@ -641,7 +699,8 @@ int main(void)
 		T(test_outcomes_and_sequential), T(test_reports_corroborate), T(test_block_expires_and_lift),
 		T(test_number_state_without_evidence), T(test_blocks_iterator_and_allowlist),
 		T(test_flood_cannot_evict_blocked), T(test_simbox_cell),
-		T(test_simbox_spares_a_moving_handset),
+		T(test_simbox_spares_a_moving_handset), T(test_simbox_fresh_line_half_failed),
+		T(test_simbox_ignores_fast_lines),
 		T(test_snapshot_roundtrip), T(test_config_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
