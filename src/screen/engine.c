@@ -971,7 +971,8 @@ static void simbox_signals(struct screen_engine *e, const struct screen_attempt 
 	sig->simbox_suspect = *suspect;
 	sig->simbox_fresh = sig->cell_level == RULES_SIMBOX_FRESH && mobile && *newcomer &&
 			    (*suspect || simbox_fresh(cfg, c, x->now_s, &called));
-	sig->one_cell = c->cells[1] == 0;
+	/* long enough in one cell for a handset on the move to have left it */
+	sig->settled = c->cells[1] == 0 && (int64_t)x->now_s - c->first_s >= cfg->simbox_settle_ms / 1000;
 }
 
 static void check_locked(struct screen_engine *e, struct shard *s, const struct screen_attempt *a,

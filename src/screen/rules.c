@@ -158,10 +158,10 @@ bool rules_score(const struct screen_config *cfg, const struct rules_signals *s,
 		return false;
 	}
 	/* a SIM-box block lasts only when the line's own calls fit the box, its
-	 * cell holds one and it has never called from anywhere else: a
-	 * trunk-wide pattern, or a handset passing through, stops the call,
-	 * not the number */
-	bool simbox_own = simbox >= cfg->block_score && s->simbox_suspect && s->one_cell &&
+	 * cell holds one and it has stayed there, calling from nowhere else,
+	 * long enough for a handset on the move to have left: a trunk-wide
+	 * pattern, or a handset passing through, stops the call, not the number */
+	bool simbox_own = simbox >= cfg->block_score && s->simbox_suspect && s->settled &&
 			  (out->reasons & BIT(SR_SIMBOX_CELL));
 	return out->verdict == SCREEN_BLOCK && (simbox_own || corroborated);
 }

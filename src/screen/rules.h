@@ -32,7 +32,7 @@ struct rules_signals {
 	enum rules_simbox_level cell_level, trunk_level;
 	bool simbox_suspect;          /* the caller's own record looks like a SIM-box line */
 	bool simbox_fresh;            /* newcomer with nothing that clears it */
-	bool one_cell;                /* every call of the line so far came from one cell */
+	bool settled;                 /* every call of the line came from one cell, over simbox_settle_ms at least */
 	bool cell_named;              /* the call names its cell */
 };
 

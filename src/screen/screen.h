@@ -115,6 +115,7 @@ struct screen_config {
 	double simbox_share;         /* suspects / newcomers to flag it */
 	double simbox_fresh_share;   /* suspects / newcomers to block a caller's first calls there */
 	int64_t simbox_newcomer_ms;  /* a caller first seen this recently is a newcomer */
+	int64_t simbox_settle_ms;    /* one cell for this long before a SIM-box block outlasts the call */
 	int simbox_cell_min_ends;    /* ends of new lines' calls in a cell before their failure share counts */
 	double simbox_cell_bad_ratio;/* failed-or-short share of those that marks a box */
 	int w_simbox;

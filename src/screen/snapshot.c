@@ -13,7 +13,10 @@
 #include "base/err.h"
 #include "base/mem.h"
 
-#define SNAP_MAGIC "OMBSCR01"
+/* The header also checks the sizes of the records; a change inside one
+ * that keeps its size (a field in padding, or in struct screen_config)
+ * needs a new magic so that an older snapshot is refused, not misread. */
+#define SNAP_MAGIC "OMBSCR02"
 
 struct snap_header {
 	char magic[8];

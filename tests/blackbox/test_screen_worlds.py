@@ -71,10 +71,11 @@ class Worlds(unittest.TestCase):
 
 
 class SecondWorld(unittest.TestCase):
-    """tools/worldgen.py, seed 1 with cells and seed 7 without. Its SIM
+    """tools/worldgen.py: seed 1 with cells, seed 10 at half density, seed 7
+    without cells. Its SIM
     boxes answer more calls, talk longer and share their cells with more
     subscribers, so a box's new SIMs and the subscribers who are new to the
-    engine look alike: SIM-box capture (64-80 %) and subscribers blocked
+    engine look alike: SIM-box capture (64-79 %) and subscribers blocked
     (0.07-0.11 %) are the two floors this world does not meet. The rest is
     held here: couriers and agents passing through a box's cell, notice
     blasts with malicious reports, throttled telemarketing without cells."""
@@ -106,6 +107,17 @@ class SecondWorld(unittest.TestCase):
         self.check_common(t)
         for label in t:
             if label.startswith('legit:') and label not in ('legit:', 'legit:subscriber'):
+                with self.subTest(label=label):
+                    self.assertLessEqual(t[label][1], 0.1, label + ' blocked')
+
+    def test_half_density(self):
+        # a courier passed a cell that a telemarketing operation's rotating
+        # numbers made look like a box: stopped there for the call, not for
+        # the day (it was blocked everywhere after, 0.29 % of couriers' calls)
+        t = self.world(10, '--scale', '0.5')
+        self.check_common(t)
+        for label in t:
+            if label.startswith('legit:') and label != 'legit:':
                 with self.subTest(label=label):
                     self.assertLessEqual(t[label][1], 0.1, label + ' blocked')
 

@@ -558,6 +558,39 @@ static void test_simbox_spares_a_moving_handset(void **state)
 	assert_true(v.reasons & (BIT(SR_SIMBOX_CELL) | BIT(SR_BLOCKED)));
 }
 
+/* A failed call of line from cell at ts; returns its verdict. */
+static struct screen_verdict failed_call(const char *line, const char *cell, int64_t ts, unsigned victim)
+{
+	char callee[32];
+	callee_n(callee, sizeof callee, 5000 + victim);
+	struct call c = {.ts = ts, .caller = line, .callee = callee, .trunk = "msc-7", .cell = cell};
+	struct screen_verdict v = check_call(&c);
+	end_call(&c, ts + 20000, 0, 0);
+	return v;
+}
+
+/* A SIM-box block outlasts the call only for a line that has stayed in
+ * the box's cell for simbox_settle_ms: a courier passing through with a
+ * few failed calls is stopped there, not everywhere it goes next. */
+static void test_simbox_block_lasts_for_a_settled_line(void **state)
+{
+	(void)state;
+	failed_call("01055550007", "cell-9", T0, 1); /* before the box shows */
+	failed_call("01055550007", "cell-9", T0 + MIN, 2);
+	int64_t t = T0 + 2 * MIN;
+	int later = 0;
+	simbox_build(&t, &later);
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(failed_call("01055550008", "cell-9", t + i * MIN, 10 + i).verdict, SCREEN_BLOCK);
+	assert_int_equal(failed_call("01055550007", "cell-9", t, 3).verdict, SCREEN_BLOCK);
+	t += 4 * MIN;
+	struct screen_verdict v = failed_call("01055550008", "cell-1", t, 20);
+	assert_int_equal(v.verdict, SCREEN_ALLOW); /* three minutes in the cell: the calls only */
+	v = failed_call("01055550007", "cell-1", t, 21);
+	assert_int_equal(v.verdict, SCREEN_BLOCK); /* there since the start: the number */
+	assert_true(v.reasons & BIT(SR_BLOCKED));
+}
+
 /* Two calls of a new line in the box's cell, before the box shows: the
  * first answered for 30 s, the second as given. */
 static void two_calls(const char *line, int second_answered)
@@ -700,7 +733,7 @@ int main(void)
 		T(test_number_state_without_evidence), T(test_blocks_iterator_and_allowlist),
 		T(test_flood_cannot_evict_blocked), T(test_simbox_cell),
 		T(test_simbox_spares_a_moving_handset), T(test_simbox_fresh_line_half_failed),
-		T(test_simbox_ignores_fast_lines),
+		T(test_simbox_ignores_fast_lines), T(test_simbox_block_lasts_for_a_settled_line),
 		T(test_snapshot_roundtrip), T(test_config_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

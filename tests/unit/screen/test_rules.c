@@ -236,7 +236,7 @@ static void test_simbox_levels(void **state)
 	(void)state;
 	bool persist;
 	struct rules_signals s = {.cell_level = RULES_SIMBOX_FLAGGED, .simbox_fresh = true, .cell_named = true,
-				  .one_cell = true};
+				  .settled = true};
 	struct screen_verdict v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_ALLOW); /* flagged cell: only suspects */
 	s.simbox_suspect = true;
@@ -244,10 +244,10 @@ static void test_simbox_levels(void **state)
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
 	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
 	assert_true(persist);
-	s.one_cell = false;
+	s.settled = false;
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
-	assert_false(persist); /* the line has called from another cell too: the call only */
+	assert_false(persist); /* another cell too, or not long in this one: the call only */
 	s = (struct rules_signals){.cell_level = RULES_SIMBOX_FRESH, .simbox_fresh = true, .cell_named = true};
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
@@ -265,10 +265,10 @@ static void test_simbox_trunk_stops_suspects_only(void **state)
 {
 	(void)state;
 	bool persist;
-	struct rules_signals s = {.trunk_level = RULES_SIMBOX_FRESH, .simbox_fresh = true, .one_cell = true};
+	struct rules_signals s = {.trunk_level = RULES_SIMBOX_FRESH, .simbox_fresh = true, .settled = true};
 	struct screen_verdict v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_ALLOW); /* a fresh line on a busy trunk */
-	s = (struct rules_signals){.trunk_level = RULES_SIMBOX_FLAGGED, .simbox_suspect = true, .one_cell = true};
+	s = (struct rules_signals){.trunk_level = RULES_SIMBOX_FLAGGED, .simbox_suspect = true, .settled = true};
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
 	assert_true(v.reasons & BIT(SR_SIMBOX_TRUNK));
