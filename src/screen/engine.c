@@ -870,14 +870,15 @@ static bool simbox_suspect(const struct screen_config *cfg, const struct caller 
 }
 
 /* What a new SIM of a box has shown so far: never called, no redial, no
- * long talk, and calls that failed from the start (none or one ended) or at
- * least half of the time (a box's SIMs answer some calls). */
+ * long talk, and calls that, if any ended, failed at least half of the
+ * time (a box's SIMs answer some calls; a person's first call is mostly a
+ * talk). */
 static bool simbox_fresh(const struct screen_config *cfg, const struct caller *c, uint32_t now_s,
 			 struct called_lazy *called)
 {
 	if ((c->flags & (CF_REPEAT | CF_LONG | CF_ROAMS)) || !simbox_slow(cfg, c, now_s))
 		return false;
-	return (c->ends < cfg->simbox_min_ends || 2 * failed_calls(c) >= c->ends) && !called_get(called);
+	return 2 * failed_calls(c) >= c->ends && !called_get(called);
 }
 
 static uint8_t agg_level(const struct agg *g)

@@ -604,12 +604,17 @@ static void two_calls(const char *line, int second_answered)
 }
 
 /* A new SIM whose calls are half failed is still a fresh line in a box's
- * cell (SIMs answer some calls); a line whose calls were answered is not. */
+ * cell (SIMs answer some calls); a line whose calls were answered is not,
+ * nor one whose only ended call was a talk. */
 static void test_simbox_fresh_line_half_failed(void **state)
 {
 	(void)state;
 	two_calls("01055550003", 0);
 	two_calls("01055550004", 1);
+	struct call talk = {.ts = T0, .caller = "01055550009", .callee = "01012340009", .trunk = "msc-7",
+			    .cell = "cell-9"};
+	check_call(&talk);
+	end_call(&talk, T0 + 40000, 1, 30000);
 	int64_t t = T0 + 2 * MIN;
 	int later = 0;
 	simbox_build(&t, &later);
@@ -621,6 +626,9 @@ static void test_simbox_fresh_line_half_failed(void **state)
 	struct call answered = {.ts = t + 1000, .caller = "01055550004", .callee = "01012340004", .trunk = "msc-7",
 				.cell = "cell-9"};
 	assert_int_equal(check_call(&answered).verdict, SCREEN_ALLOW);
+	talk = (struct call){.ts = t + 2000, .caller = "01055550009", .callee = "01012340010", .trunk = "msc-7",
+			     .cell = "cell-9"};
+	assert_int_equal(check_call(&talk).verdict, SCREEN_ALLOW);
 }
 
 /* Ten lines in one cell dialling 40 failed calls an hour each for 70
