@@ -4,8 +4,10 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <sys/socket.h>
 
 #include "api/api.h"
 #include "app/accounts.h"
@@ -93,7 +95,19 @@ struct api {
 	atomic_bool draining;
 	bool tls;                       /* HTTPS: session cookies are Secure */
 	char *tls_cert, *tls_key;       /* PEM, owned; the key is wiped when freed */
+	int listen_fd;                  /* owned; -1 when closed */
+	pthread_t acceptor;
+	bool accepting;                 /* the acceptor thread runs */
 };
+
+/* listener.c: the listening socket and the thread that hands its
+ * connections to the daemon. api_listen binds and listens on ss and says
+ * the port (0 or OMB_EIO with errno); api_accept_start starts the thread
+ * once api->daemon exists; api_accept_stop refuses new connections from
+ * its return on, and closes the socket (also when never started). */
+int api_listen(struct api *api, const struct sockaddr_storage *ss, uint16_t *port);
+int api_accept_start(struct api *api);
+void api_accept_stop(struct api *api);
 
 /* errors.c: turns a code into status + JSON error body on r. */
 void api_fail(struct api_req *r, int code);

@@ -528,6 +528,7 @@ static int tls_load(struct api *api, const struct config *cfg, char *errbuf, siz
 
 static void api_free(struct api *api)
 {
+	api_accept_stop(api);
 	free(api->literal);
 	free(api->tls_cert);
 	free_key(api->tls_key);
@@ -544,10 +545,16 @@ int api_start(struct app *app, struct api **out, uint16_t *port, char *errbuf, s
 		return OMB_EINVAL;
 	}
 	struct api *api = xcalloc(1, sizeof *api);
+	api->listen_fd = -1;
 	int rc = tls_load(api, cfg, errbuf, errlen);
 	if (rc != OMB_OK) {
 		api_free(api);
 		return rc;
+	}
+	if (api_listen(api, &ss, port) != OMB_OK) {
+		snprintf(errbuf, errlen, "cannot listen on %s:%lld: %s", cfg->listen, (long long)cfg->port, strerror(errno));
+		api_free(api);
+		return OMB_EIO;
 	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = (unsigned)(cfg->threads ? cfg->threads : cores > 0 ? cores : 1);
@@ -562,29 +569,28 @@ int api_start(struct app *app, struct api **out, uint16_t *port, char *errbuf, s
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, api->tls_cert},
 		{MHD_OPTION_END, 0, NULL},
 	};
-	api->daemon = MHD_start_daemon(flags | (api->tls ? MHD_USE_TLS : 0), (uint16_t)cfg->port, NULL, NULL,
+	api->daemon = MHD_start_daemon(flags | MHD_USE_NO_LISTEN_SOCKET | (api->tls ? MHD_USE_TLS : 0), 0, NULL, NULL,
 				       on_request, api, MHD_OPTION_ARRAY, api->tls ? tls_opts : &tls_opts[2],
 				       MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				       MHD_OPTION_THREAD_POOL_SIZE, threads,
 				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
 				       MHD_OPTION_CONNECTION_LIMIT, (unsigned)4096,
 				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-				       MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
 				       MHD_OPTION_NOTIFY_COMPLETED, on_completed, api,
 				       MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 				       MHD_OPTION_END);
-	if (!api->daemon) {
-		snprintf(errbuf, errlen, "cannot listen on %s:%lld%s: %s", cfg->listen, (long long)cfg->port,
+	if (!api->daemon || api_accept_start(api) != OMB_OK) {
+		snprintf(errbuf, errlen, "cannot serve on %s:%lld%s: %s", cfg->listen, (long long)cfg->port,
 			 api->tls ? " with server.tls_cert and server.tls_key (do they match?)" : "", strerror(errno));
+		api_accept_stop(api); /* before the daemon it hands connections to goes */
+		if (api->daemon)
+			MHD_stop_daemon(api->daemon);
 		api_free(api);
 		metrics_free();
 		return OMB_EIO;
 	}
 	if (cfg->access_log)
 		log_hold_start(ACCESS_FLUSH_MS); /* when it cannot, each line is written at once */
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(api->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	*port = info ? info->port : (uint16_t)cfg->port;
 	*out = api;
 	log_info(LOG_MSG("listening"), LOG_S("addr", cfg->listen), LOG_I("port", *port), LOG_I("threads", threads),
 		 LOG_S("scheme", api->tls ? "https" : "http"), LOG_S("store", store_driver_name(app->store)),
@@ -601,12 +607,10 @@ static void sleep_ms(long ms)
 void api_stop(struct api *api, int64_t grace_ms)
 {
 	atomic_store(&api->draining, true);
-	MHD_socket fd = MHD_quiesce_daemon(api->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	api_accept_stop(api);
 	int64_t deadline = clock_mono_ns() + grace_ms * 1000000;
-	/* A request whose bytes arrived just before the quiesce may not have
-	 * reached on_request yet: wait for two quiet checks in a row. */
+	/* A request whose bytes arrived just before the listener stopped may
+	 * not have reached on_request yet: wait for two quiet checks in a row. */
 	for (int quiet = 0; quiet < 2 && clock_mono_ns() < deadline;) {
 		quiet = atomic_load(&api->in_flight) == 0 ? quiet + 1 : 0;
 		sleep_ms(50);
