@@ -55,19 +55,22 @@ static void *accept_loop(void *arg)
 		}
 		if (atomic_load(&api->draining))
 			return NULL;
-		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-			/* out of descriptors or memory: let connections close first */
+		if (errno != EINTR && errno != ECONNABORTED) {
+			/* out of descriptors or memory, or a network error: let
+			 * connections close first rather than spin */
 			struct timespec pause = {0, 10 * 1000000};
 			nanosleep(&pause, NULL);
 		}
-		/* otherwise (EINTR, a connection aborted before it was taken): the next one */
 	}
 }
 
 int api_accept_start(struct api *api)
 {
-	if (pthread_create(&api->acceptor, NULL, accept_loop, api) != 0)
+	int rc = pthread_create(&api->acceptor, NULL, accept_loop, api);
+	if (rc != 0) {
+		errno = rc;
 		return OMB_EIO;
+	}
 	api->accepting = true;
 	return OMB_OK;
 }
