@@ -153,16 +153,10 @@ void attachments_commit_data(const struct attachment *a, char size_buf[24], stru
 	d[3] = (struct chain_datum){size_buf, strlen(size_buf)};
 }
 
-static int total_row(void *ctx, const struct store_row *row)
-{
-	*(int64_t *)ctx = store_row_int(row, 0);
-	return 1;
-}
-
 int attachments_quota_check(struct app *app, int64_t case_id, size_t adding, const char **reason)
 {
 	int64_t total = 0;
-	int rc = store_exec(app->store, STORE_Q_ATTACHMENT_TOTAL, SV_ARGS(SV_INT(case_id)), total_row, &total);
+	int rc = store_exec(app->store, STORE_Q_ATTACHMENT_TOTAL, SV_ARGS(SV_INT(case_id)), store_row_first_int, &total);
 	if (rc < 0)
 		return rc;
 	if (total + (int64_t)adding > app->cfg->attachments_case_quota_bytes) {

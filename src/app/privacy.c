@@ -324,12 +324,6 @@ int privacy_erase_due_set(struct app *app, int64_t case_id)
 				       SV_ARGS(SV_INT(app->cfg->privacy_retention_days), SV_INT(case_id)), NULL, NULL));
 }
 
-static int one_int(void *ctx, const struct store_row *row)
-{
-	*(int64_t *)ctx = store_row_int(row, 0);
-	return 1;
-}
-
 int privacy_erase_due_refresh(struct app *app, bool *refreshed)
 {
 	*refreshed = false;
@@ -337,7 +331,7 @@ int privacy_erase_due_refresh(struct app *app, bool *refreshed)
 	int rc = store_begin(app->store, true);
 	if (rc != OMB_OK)
 		return rc;
-	rc = store_status(store_exec(app->store, STORE_Q_PRIVACY_STATE_GET, NULL, 0, one_int, &stored));
+	rc = store_status(store_exec(app->store, STORE_Q_PRIVACY_STATE_GET, NULL, 0, store_row_first_int, &stored));
 	if (rc == OMB_OK && stored != days) {
 		rc = store_status(store_exec(app->store, STORE_Q_CASES_ERASE_DUE_ALL, SV_ARGS(SV_INT(days)), NULL, NULL));
 		if (rc == OMB_OK)
