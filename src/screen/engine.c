@@ -859,14 +859,23 @@ static bool simbox_slow(const struct screen_config *cfg, const struct caller *c,
 	return window_est(c->w60[0], c->w60[1], now_s, 3600) <= cfg->simbox_max_60m;
 }
 
+/* Whose suspect a line is: bit i for aggregate i of feed_aggs() and
+ * aggs_outcome(), the cell first. */
+enum { SUSPECT_CELL = 1, SUSPECT_TRUNK = 2 };
+
 /* A SIM-box line: a mobile number that is never called, has not redialled
- * anyone, and whose completed calls are mostly unanswered or short. */
-static bool simbox_suspect(const struct screen_config *cfg, const struct caller *c, uint32_t now_s,
-			   struct called_lazy *called)
+ * anyone, and whose completed calls mostly failed (were unanswered or
+ * short). A trunk gathers many cells, and with them more ordinary lines
+ * that fail that often by chance, so it asks for a larger share. */
+static unsigned simbox_suspect(const struct screen_config *cfg, const struct caller *c, uint32_t now_s,
+			       struct called_lazy *called)
 {
 	if ((c->flags & (CF_REPEAT | CF_ROAMS)) || c->ends < cfg->simbox_min_ends || !simbox_slow(cfg, c, now_s))
-		return false;
-	return failed_calls(c) >= cfg->simbox_bad_ratio * c->ends && !called_get(called);
+		return 0;
+	unsigned failed = failed_calls(c);
+	unsigned whose = (failed >= cfg->simbox_bad_ratio * c->ends ? SUSPECT_CELL : 0) |
+			 (failed >= cfg->simbox_trunk_bad_ratio * c->ends ? SUSPECT_TRUNK : 0);
+	return whose && !called_get(called) ? whose : 0;
 }
 
 /* What a new SIM of a box has shown so far: never called, no redial, no
@@ -908,7 +917,7 @@ static void aggs_find(struct shard *s, const struct screen_attempt *a, struct ch
 }
 
 static void feed_aggs(struct shard *s, const struct check_ctx *x, const struct caller *c, bool newcomer,
-		      bool suspect)
+		      unsigned suspect)
 {
 	struct agg *gs[2] = {x->cell, x->trunk};
 	for (int i = 0; i < 2; i++) {
@@ -921,7 +930,7 @@ static void feed_aggs(struct shard *s, const struct check_ctx *x, const struct c
 		if (c) {
 			if (newcomer)
 				sketch_hll_add(p->newcomers, x->caller_h);
-			if (suspect)
+			if (suspect & (1u << i))
 				sketch_hll_add(p->suspects, x->caller_h);
 		}
 	}
@@ -962,14 +971,15 @@ static void watch_signals(struct shard *s, uint64_t key, int64_t now_ms, struct 
  * lines, and whether the number was itself called only when the rest of a
  * test holds. */
 static void simbox_signals(struct screen_engine *e, const struct screen_attempt *a, const struct check_ctx *x,
-			   const struct caller *c, bool *newcomer, bool *suspect, struct rules_signals *sig)
+			   const struct caller *c, bool *newcomer, unsigned *suspect, struct rules_signals *sig)
 {
 	const struct screen_config *cfg = &x->cs->c;
 	struct called_lazy called = {e, x->key, a->ts_ms, -1};
 	*newcomer = (int64_t)x->now_s - c->first_s <= cfg->simbox_newcomer_ms / 1000;
 	bool mobile = a->caller.kind == PHONE_MOBILE && a->origin == SCREEN_ORIGIN_DOMESTIC && !sig->registered;
-	*suspect = mobile && simbox_suspect(cfg, c, x->now_s, &called);
-	sig->simbox_suspect = *suspect;
+	*suspect = mobile ? simbox_suspect(cfg, c, x->now_s, &called) : 0;
+	sig->simbox_suspect = *suspect & SUSPECT_CELL;
+	sig->simbox_trunk_suspect = *suspect & SUSPECT_TRUNK;
 	sig->simbox_fresh = sig->cell_level == RULES_SIMBOX_FRESH && mobile && *newcomer &&
 			    (*suspect || simbox_fresh(cfg, c, x->now_s, &called));
 	/* long enough in one cell for a handset on the move to have left it */
@@ -991,7 +1001,8 @@ static void check_locked(struct screen_engine *e, struct shard *s, const struct 
 	bool listed = c ? (c->flags & CF_LISTED) != 0 : s->nums_count != 0;
 	struct numinfo *ni = listed ? screen_nums_get(s, key, false) : NULL;
 	bool countable = list_signals(x->cs, ni, a, x->trunk_h, &sig);
-	bool suspect = false, newcomer = false;
+	unsigned suspect = 0;
+	bool newcomer = false;
 	if (countable) {
 		if (!c)
 			c = caller_create(s, key, x->now_s, (uint32_t)(cfg->idle_evict_ms / 1000), ni != NULL);
@@ -1023,7 +1034,7 @@ static void check_locked(struct screen_engine *e, struct shard *s, const struct 
 
 static void check_withheld(struct shard *s, const struct check_ctx *x, struct screen_verdict *out)
 {
-	feed_aggs(s, x, NULL, false, false);
+	feed_aggs(s, x, NULL, false, 0);
 	*out = (struct screen_verdict){SCREEN_ALLOW, 0, BIT(SR_WITHHELD), 0};
 	struct pending *p = pending_put(s, x->call_h, x->now_s);
 	p->reasons = out->reasons;
@@ -1109,11 +1120,11 @@ static void caller_outcome(const struct screen_config *cfg, struct caller *c, co
 	}
 }
 
-/* Feeds an end into the cell/trunk partials; suspect: the caller just
- * became (or still is) a SIM-box suspect, counted now rather than at its
- * next attempt so that a box shows up one call earlier. */
+/* Feeds an end into the cell/trunk partials; suspect: whose SIM-box
+ * suspect the caller just became (or still is), counted now rather than at
+ * its next attempt so that a box shows up one call earlier. */
 static void aggs_outcome(struct shard *s, const struct screen_config *cfg, const struct screen_end *end,
-			 uint64_t caller_h, bool newcomer, bool suspect, bool fresh)
+			 uint64_t caller_h, bool newcomer, unsigned suspect, bool fresh)
 {
 	uint64_t keys[2] = {str_hash(end->cell, 1), str_hash(end->trunk, 2)};
 	bool bad = !end->answered || end->duration_ms < cfg->short_call_ms;
@@ -1130,7 +1141,7 @@ static void aggs_outcome(struct shard *s, const struct screen_config *cfg, const
 		g->part[0].bad += bad;
 		g->part[0].fresh_ends += fresh;
 		g->part[0].fresh_bad += fresh && bad;
-		if (suspect) {
+		if (suspect & (1u << i)) {
 			sketch_hll_add(g->part[0].suspects, caller_h);
 			if (newcomer)
 				sketch_hll_add(g->part[0].newcomers, caller_h);
@@ -1175,7 +1186,8 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 	}
 	p->flags |= PF_ENDED;
 	struct caller *c = p->flags & PF_UNCOUNTED ? NULL : caller_find(s, key);
-	bool suspect = false, newcomer = false, fresh = false;
+	unsigned suspect = 0;
+	bool newcomer = false, fresh = false;
 	if (c) {
 		struct called_lazy called = {e, key, end->ts_ms, -1};
 		bool mobile = end->caller.kind == PHONE_MOBILE && !((c->flags & CF_LISTED) && is_registered(s, key));
@@ -1185,7 +1197,7 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 		uint32_t now_s = (uint32_t)(end->ts_ms / 1000);
 		fresh = mobile && newcomer && simbox_fresh(cfg, c, now_s, &called);
 		caller_outcome(cfg, c, end);
-		suspect = mobile && simbox_suspect(cfg, c, now_s, &called);
+		suspect = mobile ? simbox_suspect(cfg, c, now_s, &called) : 0;
 	}
 	aggs_outcome(s, cfg, end, screen_mix64(key), newcomer, suspect, fresh);
 	if (!c)

@@ -89,8 +89,8 @@ static int simbox_score(const struct screen_config *cfg, const struct rules_sign
 	/* a trunk gathers many cells, and with them the ordinary lines that
 	 * happen to look like SIMs: it speaks only for a call that does not
 	 * name its cell (where one does, the cell is the finer judge), and
-	 * stops only a suspect line */
-	if (s->trunk_level != RULES_SIMBOX_NONE && fits_flagged && !s->cell_named) {
+	 * stops only a line that is a suspect by its stricter measure */
+	if (s->trunk_level != RULES_SIMBOX_NONE && s->simbox_trunk_suspect && !s->cell_named) {
 		score = cfg->w_simbox;
 		*reasons |= BIT(SR_SIMBOX_TRUNK);
 	}

@@ -30,7 +30,8 @@ struct rules_signals {
 	uint32_t seq_run;
 	/* SIM box: the cell's/trunk's level and whether this caller fits it */
 	enum rules_simbox_level cell_level, trunk_level;
-	bool simbox_suspect;          /* the caller's own record looks like a SIM-box line */
+	bool simbox_suspect;          /* the caller's own record looks like a SIM-box line, to its cell */
+	bool simbox_trunk_suspect;    /* ... and by the stricter measure a trunk's judgement uses */
 	bool simbox_fresh;            /* newcomer with nothing that clears it */
 	bool settled;                 /* every call of the line came from one cell, over simbox_settle_ms at least */
 	bool cell_named;              /* the call names its cell */

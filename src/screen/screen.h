@@ -110,7 +110,8 @@ struct screen_config {
 	/* SIM box */
 	int simbox_min_ends;         /* a caller's completed calls before it can be a suspect */
 	int simbox_max_60m;          /* calls in the last hour above which a line is no SIM (low and slow) */
-	double simbox_bad_ratio;     /* unanswered-or-short share that makes a suspect */
+	double simbox_bad_ratio;     /* unanswered-or-short share that makes a suspect in its cell */
+	double simbox_trunk_bad_ratio; /* the share that makes one for a trunk's judgement */
 	int simbox_min_suspects;     /* distinct suspects in a cell/trunk to flag it */
 	double simbox_share;         /* suspects / newcomers to flag it */
 	double simbox_fresh_share;   /* suspects / newcomers to block a caller's first calls there */

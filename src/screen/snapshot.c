@@ -16,7 +16,7 @@
 /* The header also checks the sizes of the records; a change inside one
  * that keeps its size (a field in padding, or in struct screen_config)
  * needs a new magic so that an older snapshot is refused, not misread. */
-#define SNAP_MAGIC "OMBSCR02"
+#define SNAP_MAGIC "OMBSCR03"
 
 struct snap_header {
 	char magic[8];

@@ -75,7 +75,8 @@ class SecondWorld(unittest.TestCase):
     without cells. Its SIM boxes answer more calls, talk longer and share
     their cells with more subscribers, so a box's new SIMs and the
     subscribers who are new to the engine look alike: SIM-box capture
-    (61-77 %, 12 % without cells) is the floor this world does not meet.
+    (68-83 %, 12 % without cells) is the floor this world does not meet;
+    seed 1 holds what it reaches (77 %) against falling back.
     The rest is held here: subscribers in a box's cell, couriers and agents
     passing through it, notice blasts with malicious reports, throttled
     telemarketing without cells."""
@@ -107,7 +108,9 @@ class SecondWorld(unittest.TestCase):
                     self.assertLessEqual(t[label][1], 0.1, label + ' blocked')
 
     def test_with_cells(self):
-        self.check_floors(self.world(1))
+        t = self.world(1)
+        self.check_floors(t)
+        self.assertGreaterEqual(t['fraud:simbox'][1], 75.0, 'SIM-box capture (72.35 % before two in three)')
 
     def test_half_density(self):
         # a courier passed a cell that a telemarketing operation's rotating

@@ -631,6 +631,44 @@ static void test_simbox_fresh_line_half_failed(void **state)
 	assert_int_equal(check_call(&talk).verdict, SCREEN_ALLOW);
 }
 
+/* A line that talked for a minute and a half, then failed twice, from the
+ * cell given (NULL: none) on the box's trunk; then a fourth call: its
+ * verdict. The talk keeps it from being a fresh line. */
+static struct screen_verdict after_talk_and_two_failed(const char *line, const char *cell, int64_t t0,
+							int64_t t)
+{
+	struct call c = {.ts = t0, .caller = line, .callee = "01012340020", .trunk = "msc-7", .cell = cell};
+	check_call(&c);
+	end_call(&c, t0 + 100000, 1, 90000);
+	failed_call(line, cell, t0 + 2 * MIN, 30);
+	failed_call(line, cell, t0 + 3 * MIN, 31);
+	struct call next = {.ts = t, .caller = line, .callee = "01012340021", .trunk = "msc-7", .cell = cell};
+	return check_call(&next);
+}
+
+/* Two failed calls of three make a suspect in the box's cell; a trunk,
+ * which gathers many cells, asks for three of four, so the same line
+ * calling without a cell goes through, and one whose calls all failed
+ * does not. */
+static void test_simbox_cell_takes_two_failed_of_three(void **state)
+{
+	(void)state;
+	int64_t t = T0 + 4 * MIN;
+	int later = 0;
+	simbox_build(&t, &later);
+	struct screen_verdict v = after_talk_and_two_failed("01055550011", "cell-9", t, t + 5 * MIN);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
+	v = after_talk_and_two_failed("01055550012", NULL, t, t + 5 * MIN);
+	assert_int_equal(v.verdict, SCREEN_ALLOW);
+	assert_false(v.reasons & BIT(SR_SIMBOX_TRUNK));
+	for (unsigned i = 0; i < 3; i++)
+		failed_call("01055550013", NULL, t + i * MIN, 40 + i);
+	v = failed_call("01055550013", NULL, t + 5 * MIN, 43);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SIMBOX_TRUNK));
+}
+
 /* Ten lines in one cell dialling 40 failed calls an hour each for 70
  * minutes: the behaviour rules' business, not a SIM box, so the next new
  * line there is not stopped as a box's fresh SIM. */
@@ -742,6 +780,7 @@ int main(void)
 		T(test_flood_cannot_evict_blocked), T(test_simbox_cell),
 		T(test_simbox_spares_a_moving_handset), T(test_simbox_fresh_line_half_failed),
 		T(test_simbox_ignores_fast_lines), T(test_simbox_block_lasts_for_a_settled_line),
+		T(test_simbox_cell_takes_two_failed_of_three),
 		T(test_snapshot_roundtrip), T(test_config_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -258,9 +258,9 @@ static void test_simbox_levels(void **state)
 	assert_int_equal(v.verdict, SCREEN_ALLOW);
 }
 
-/* A trunk spans many cells: its pattern stops suspect lines only, only for
- * the call, and only when the call does not name its cell; the number is
- * blocked for block_ms only when its cell fits. */
+/* A trunk spans many cells: its pattern stops suspect lines only (by its
+ * stricter measure), only for the call, and only when the call does not
+ * name its cell; the number is blocked for block_ms only when its cell fits. */
 static void test_simbox_trunk_stops_suspects_only(void **state)
 {
 	(void)state;
@@ -269,6 +269,9 @@ static void test_simbox_trunk_stops_suspects_only(void **state)
 	struct screen_verdict v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_ALLOW); /* a fresh line on a busy trunk */
 	s = (struct rules_signals){.trunk_level = RULES_SIMBOX_FLAGGED, .simbox_suspect = true, .settled = true};
+	v = score(&s, &persist);
+	assert_int_equal(v.verdict, SCREEN_ALLOW); /* a suspect to a cell only: a trunk asks for more */
+	s.simbox_trunk_suspect = true;
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
 	assert_true(v.reasons & BIT(SR_SIMBOX_TRUNK));
