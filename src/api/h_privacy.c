@@ -73,8 +73,8 @@ static int customer_case(struct api_req *r)
 
 int h_case_reads(struct api_req *r)
 {
-	int64_t after;
-	int limit;
+	int64_t after = 0;
+	int limit = 0; /* passed on with an error too */
 	int rc = customer_case(r);
 	if (rc == OMB_OK)
 		rc = api_page(r, &after, &limit);
