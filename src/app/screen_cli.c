@@ -69,14 +69,10 @@ static bool parse_u64(const char *s, uint64_t *out)
 
 /* ---- configuration file: "name = value" lines, '#' comments ---- */
 
-static char *trim(char *s)
+static void config_bad(void *path, unsigned line, int rc, const char *reason)
 {
-	while (*s == ' ' || *s == '\t')
-		s++;
-	char *e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
+	(void)rc;
+	fprintf(stderr, "%s:%u: %s\n", (const char *)path, line, reason);
 }
 
 static int load_config(const char *path, struct screen_config *cfg)
@@ -89,29 +85,16 @@ static int load_config(const char *path, struct screen_config *cfg)
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));
 		return OMB_EIO;
 	}
-	char line[512];
-	int rc = 0;
-	for (unsigned n = 1; fgets(line, sizeof line, f); n++) {
-		char *s = trim(line);
-		if (!*s || *s == '#')
-			continue;
-		char *eq = strchr(s, '=');
-		const char *why = "expected name = value";
-		if (eq) {
-			*eq = '\0';
-			if (screen_config_set(cfg, trim(s), trim(eq + 1), &why) == 0)
-				continue;
-		}
-		fprintf(stderr, "%s:%u: %s\n", path, n, why);
-		rc = OMB_EINVAL;
-	}
+	int nbad = screen_config_read(cfg, f, config_bad, (void *)path);
 	fclose(f);
 	const char *why;
-	if (!rc && screen_config_validate(cfg, &why)) {
+	if (nbad)
+		return OMB_EINVAL;
+	if (screen_config_validate(cfg, &why)) {
 		fprintf(stderr, "%s: %s\n", path, why);
-		rc = OMB_EINVAL;
+		return OMB_EINVAL;
 	}
-	return rc;
+	return 0;
 }
 
 /* ---- progress bar: only on a terminal ---- */

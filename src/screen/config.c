@@ -1,13 +1,16 @@
 /* config.c — the screening rule configuration: one table of every setting
- * (name, type, range), defaults, parsing by name, validation and dump. */
+ * (name, type, range), defaults, setting by name, validation, and the
+ * "name = value" text that config files and snapshots hold. */
 #include "screen/screen.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <inttypes.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "base/err.h"
 
@@ -217,8 +220,58 @@ void screen_config_write(const struct screen_config *c, FILE *out)
 		case CFG_INT:  fprintf(out, "%s = %d\n", f->name, *(const int *)p); break;
 		case CFG_I64:  fprintf(out, "%s = %" PRId64 "\n", f->name, *(const int64_t *)p); break;
 		case CFG_U64:  fprintf(out, "%s = %" PRIu64 "\n", f->name, *(const uint64_t *)p); break;
-		case CFG_DBL:  fprintf(out, "%s = %g\n", f->name, *(const double *)p); break;
+		case CFG_DBL:  fprintf(out, "%s = %.15g\n", f->name, *(const double *)p); break;
 		case CFG_STR:  fprintf(out, "%s = %s\n", f->name, (const char *)p); break;
 		}
 	}
+}
+
+#define CONFIG_LINE_MAX 1024
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+/* Applies one line; 0 for a blank line or a comment. */
+static int read_line(struct screen_config *cfg, char *line, size_t len, const char **reason)
+{
+	if (len > CONFIG_LINE_MAX) {
+		*reason = "line too long";
+		return OMB_EINVAL;
+	}
+	char *s = trim(line);
+	if (!*s || *s == '#')
+		return 0;
+	char *eq = strchr(s, '=');
+	if (!eq) {
+		*reason = "expected name = value";
+		return OMB_EINVAL;
+	}
+	*eq = '\0';
+	return screen_config_set(cfg, trim(s), trim(eq + 1), reason);
+}
+
+int screen_config_read(struct screen_config *cfg, FILE *in, screen_config_bad_fn *bad, void *ctx)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int nbad = 0;
+	for (unsigned n = 1; (len = getline(&line, &cap, in)) >= 0; n++) {
+		const char *why = NULL;
+		int rc = read_line(cfg, line, (size_t)len, &why);
+		if (rc) {
+			nbad++;
+			if (bad)
+				bad(ctx, n, rc, why);
+		}
+	}
+	free(line);
+	return nbad;
 }

@@ -136,6 +136,14 @@ int screen_config_set(struct screen_config *cfg, const char *name, const char *v
 int screen_config_validate(const struct screen_config *cfg, const char **reason);
 /* Writes every field as "name = value" lines. */
 void screen_config_write(const struct screen_config *cfg, FILE *f);
+/* Called for a line that could not be applied: its number, the error
+ * (OMB_ENOTFOUND for an unknown name) and the reason. */
+typedef void screen_config_bad_fn(void *ctx, unsigned line, int rc, const char *reason);
+/* Applies "name = value" lines (blank lines and '#' comments skipped, as
+ * screen_config_write() writes them) to *cfg, passing each line that cannot
+ * be applied to bad when it is not NULL. Returns the number of such lines.
+ * Does not validate: call screen_config_validate() after. */
+int screen_config_read(struct screen_config *cfg, FILE *in, screen_config_bad_fn *bad, void *ctx);
 
 /* One call attempt as the SIP proxy presents it. Strings are borrowed for
  * the duration of the call; trunk and cell may be NULL or "". */

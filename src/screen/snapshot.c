@@ -1,7 +1,8 @@
 /* snapshot.c — the engine's state to a file and back, so that blocks,
  * evidence and behaviour survive a restart. The format is this build's
- * in-memory records behind a versioned header: a snapshot is read back by
- * the same ombud version on the same architecture, not exchanged. */
+ * in-memory records behind a versioned header and the configuration as
+ * text: a snapshot is read back by an ombud with the same records on the
+ * same architecture, not exchanged. */
 #include "screen/screen_int.h"
 
 #include <stdio.h>
@@ -14,14 +15,18 @@
 #include "base/mem.h"
 
 /* The header also checks the sizes of the records; a change inside one
- * that keeps its size (a field in padding, or in struct screen_config)
- * needs a new magic so that an older snapshot is refused, not misread. */
+ * that keeps its size (a field in padding) needs a new magic so that an
+ * older snapshot is refused, not misread. The configuration follows the
+ * header as "name = value" text, so that a setting added or dropped by a
+ * newer build does not cost the engine its state: an unknown name is
+ * skipped, a missing one keeps its default. */
 #define SNAP_MAGIC "OMBSCR03"
+#define SNAP_CONFIG_MAX 65536
 
 struct snap_header {
 	char magic[8];
 	uint32_t caller_size, agg_size, evidence_size, nshards;
-	struct screen_config cfg;
+	uint32_t config_len;           /* bytes of configuration text after the header */
 };
 
 static bool put(FILE *f, const void *p, size_t n)
@@ -202,11 +207,19 @@ int screen_snapshot_save(struct screen_engine *e, const char *path)
 		free(tmp);
 		return OMB_EIO;
 	}
+	char *text = NULL;
+	size_t text_len = 0;
+	FILE *mem = open_memstream(&text, &text_len);
+	if (!mem)
+		abort();
+	screen_config_write(&atomic_load(&e->cfg)->c, mem);
+	fclose(mem);
 	struct snap_header h = {.caller_size = sizeof(struct caller), .agg_size = sizeof(struct agg),
-				.evidence_size = sizeof(struct screen_evidence), .nshards = e->nshards};
+				.evidence_size = sizeof(struct screen_evidence), .nshards = e->nshards,
+				.config_len = (uint32_t)text_len};
 	memcpy(h.magic, SNAP_MAGIC, sizeof h.magic);
-	h.cfg = atomic_load(&e->cfg)->c;
-	bool ok = put(f, &h, sizeof h);
+	bool ok = text_len <= SNAP_CONFIG_MAX && put(f, &h, sizeof h) && put(f, text, text_len);
+	free(text);
 	for (unsigned i = 0; ok && i < e->nshards; i++)
 		ok = save_shard(f, &e->shards[i]);
 	ok = ok && fflush(f) == 0 && ftruncate(fileno(f), ftell(f)) == 0 && fsync(fileno(f)) == 0;
@@ -289,6 +302,33 @@ static bool restore_shard(FILE *f, struct shard *s)
 	return get(f, &s->st, sizeof s->st);
 }
 
+/* Counts the lines that cannot be applied, but for names this build does
+ * not know. */
+static void config_bad(void *nbad, unsigned line, int rc, const char *reason)
+{
+	(void)line;
+	(void)reason;
+	if (rc != OMB_ENOTFOUND)
+		++*(int *)nbad;
+}
+
+static bool read_config(FILE *f, uint32_t len, struct screen_config *cfg)
+{
+	if (len == 0 || len > SNAP_CONFIG_MAX)
+		return false;
+	char *text = xmalloc(len);
+	bool ok = get(f, text, len);
+	FILE *mem = ok ? fmemopen(text, len, "r") : NULL;
+	int nbad = 0;
+	screen_config_defaults(cfg);
+	if (mem) {
+		screen_config_read(cfg, mem, config_bad, &nbad);
+		fclose(mem);
+	}
+	free(text);
+	return mem && nbad == 0 && screen_config_validate(cfg, NULL) == 0;
+}
+
 int screen_snapshot_restore(const char *path, struct screen_engine **out, const char **reason)
 {
 	const char *dummy;
@@ -303,12 +343,18 @@ int screen_snapshot_restore(const char *path, struct screen_engine **out, const 
 	struct snap_header h;
 	if (!get(f, &h, sizeof h) || memcmp(h.magic, SNAP_MAGIC, sizeof h.magic) != 0 ||
 	    h.caller_size != sizeof(struct caller) || h.agg_size != sizeof(struct agg) ||
-	    h.evidence_size != sizeof(struct screen_evidence) || h.nshards != h.cfg.shards) {
+	    h.evidence_size != sizeof(struct screen_evidence)) {
 		fclose(f);
 		*reason = "not a snapshot of this version";
 		return OMB_EINVAL;
 	}
-	struct screen_engine *e = screen_create_sized(&h.cfg, reason);
+	struct screen_config cfg;
+	if (!read_config(f, h.config_len, &cfg) || h.nshards != cfg.shards) {
+		fclose(f);
+		*reason = "snapshot configuration unreadable";
+		return OMB_EINVAL;
+	}
+	struct screen_engine *e = screen_create_sized(&cfg, reason);
 	if (!e) {
 		fclose(f);
 		return OMB_EINVAL;

@@ -753,6 +753,53 @@ static void test_snapshot_roundtrip(void **state)
 	unlink(path);
 }
 
+/* Replaces the first "from" in the file at path by "to", of the same length. */
+static void file_replace(const char *path, const char *from, const char *to)
+{
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	static char buf[1 << 20];
+	size_t n = fread(buf, 1, sizeof buf, f);
+	char *at = memmem(buf, n, from, strlen(from));
+	assert_non_null(at);
+	assert_int_equal(strlen(from), strlen(to));
+	fseek(f, at - buf, SEEK_SET);
+	fwrite(to, 1, strlen(to), f);
+	fclose(f);
+}
+
+/* The snapshot holds its configuration as text: a setting a newer build
+ * dropped is skipped and one it added keeps its default, so that neither
+ * costs the engine its state; a bad value is refused. */
+static void test_snapshot_config_text(void **state)
+{
+	(void)state;
+	struct screen_config c = cfg;
+	c.vol_1m = 7;
+	c.w_simbox = 77;
+	assert_int_equal(screen_config_swap(eng, &c, NULL), 0);
+	check(T0, "01012121212", "01011112222");
+	char path[] = "/tmp/screen_snapXXXXXX";
+	close(mkstemp(path));
+	assert_int_equal(screen_snapshot_save(eng, path), 0);
+	file_replace(path, "\nw_simbox = 77\n", "\nw_zimbox = 77\n");
+	struct screen_engine *back;
+	const char *why;
+	assert_int_equal(screen_snapshot_restore(path, &back, &why), 0);
+	assert_int_equal(screen_config_current(back)->vol_1m, 7);
+	assert_int_equal(screen_config_current(back)->w_simbox, 90);
+	assert_int_equal(screen_config_current(back)->max_callers, cfg.max_callers);
+	struct screen_stats st;
+	screen_stats(back, &st);
+	assert_int_equal(st.callers, 1);
+	screen_destroy(back);
+	file_replace(path, "\nvol_1m = 7\n", "\nvol_1m = x\n");
+	assert_int_equal(screen_snapshot_restore(path, &back, &why), OMB_EINVAL);
+	assert_null(back);
+	assert_string_equal(why, "snapshot configuration unreadable");
+	unlink(path);
+}
+
 static void test_config_swap(void **state)
 {
 	(void)state;
@@ -781,7 +828,7 @@ int main(void)
 		T(test_simbox_spares_a_moving_handset), T(test_simbox_fresh_line_half_failed),
 		T(test_simbox_ignores_fast_lines), T(test_simbox_block_lasts_for_a_settled_line),
 		T(test_simbox_cell_takes_two_failed_of_three),
-		T(test_snapshot_roundtrip), T(test_config_swap),
+		T(test_snapshot_roundtrip), T(test_snapshot_config_text), T(test_config_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

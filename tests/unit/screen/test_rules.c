@@ -7,8 +7,11 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "base/err.h"
 #include "screen/rules.h"
 #include "screen/sketch.h"
 
@@ -337,6 +340,63 @@ static void test_config_table(void **state)
 	assert_int_equal(screen_config_validate(&c, &why), -1);
 }
 
+struct bad_line { unsigned line; int rc; };
+
+static void note_bad(void *ctx, unsigned line, int rc, const char *reason)
+{
+	struct bad_line *b = ctx;
+	assert_non_null(reason);
+	while (b->line)
+		b++;
+	*b = (struct bad_line){line, rc};
+}
+
+static char *config_text(const struct screen_config *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	screen_config_write(c, f);
+	fclose(f);
+	return text;
+}
+
+/* The text screen_config_write() writes reads back to the same settings;
+ * each line that cannot be applied is reported with its number. */
+static void test_config_text(void **state)
+{
+	(void)state;
+	struct screen_config c, back;
+	screen_config_defaults(&c);
+	c.fanout_ratio = 0.123456789;
+	snprintf(c.roaming_trunks, sizeof c.roaming_trunks, "igw-roam;igw-2");
+	char *text = config_text(&c);
+	screen_config_defaults(&back);
+	FILE *f = fmemopen(text, strlen(text), "r");
+	assert_int_equal(screen_config_read(&back, f, NULL, NULL), 0);
+	fclose(f);
+	char *again = config_text(&back);
+	assert_string_equal(text, again);
+	assert_true(back.fanout_ratio == c.fanout_ratio);
+	assert_string_equal(back.roaming_trunks, "igw-roam;igw-2");
+	free(text);
+	free(again);
+
+	static char lines[] = "# a comment\n\n vol_1m = 3 \nnope = 1\nblock_score = abc\nwarn_score\n";
+	struct bad_line bad[4] = {{0, 0}};
+	f = fmemopen(lines, strlen(lines), "r");
+	assert_int_equal(screen_config_read(&back, f, note_bad, bad), 3);
+	fclose(f);
+	assert_int_equal(back.vol_1m, 3);
+	assert_int_equal(bad[0].line, 4);
+	assert_int_equal(bad[0].rc, OMB_ENOTFOUND);
+	assert_int_equal(bad[1].line, 5);
+	assert_int_equal(bad[1].rc, OMB_EINVAL);
+	assert_int_equal(bad[2].line, 6);
+	assert_int_equal(bad[2].rc, OMB_EINVAL);
+}
+
 static void test_lc_sketch(void **state)
 {
 	(void)state;
@@ -396,6 +456,7 @@ int main(void)
 		cmocka_unit_test_setup(test_lift_grace_holds_automatic_blocks, setup),
 		cmocka_unit_test_setup(test_reasons_format, setup),
 		cmocka_unit_test_setup(test_config_table, setup),
+		cmocka_unit_test(test_config_text),
 		cmocka_unit_test(test_lc_sketch),
 		cmocka_unit_test(test_hll_sketch),
 	};
