@@ -340,14 +340,21 @@ static int restore_blocks(struct app *app, int64_t now, bool reapply)
 
 /* ---- the engine's configuration ---- */
 
-static char *trim(char *s)
+/* The first line of the engine's file that cannot be applied. */
+struct engine_file_error {
+	const char *path;
+	char *buf;
+	size_t len;
+	bool said;
+};
+
+static void engine_file_bad(void *ctx, unsigned line, int rc, const char *reason)
 {
-	while (*s == ' ' || *s == '\t')
-		s++;
-	char *e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
+	(void)rc;
+	struct engine_file_error *e = ctx;
+	if (!e->said)
+		snprintf(e->buf, e->len, "screen.config: %s:%u: %s", e->path, line, reason);
+	e->said = true;
 }
 
 /* "name = value" lines of struct screen_config, '#' comments. */
@@ -358,23 +365,10 @@ static int read_engine_file(const char *path, struct screen_config *cfg, char *e
 		snprintf(errbuf, errlen, "screen.config: %s: %s", path, strerror(errno));
 		return OMB_EIO;
 	}
-	char line[512];
-	int rc = OMB_OK;
-	for (unsigned n = 1; rc == OMB_OK && fgets(line, sizeof line, f); n++) {
-		char *s = trim(line), *eq = strchr(s, '=');
-		const char *why = "expected name = value";
-		if (!*s || *s == '#')
-			continue;
-		if (eq) {
-			*eq = '\0';
-			if (screen_config_set(cfg, trim(s), trim(eq + 1), &why) == OMB_OK)
-				continue;
-		}
-		snprintf(errbuf, errlen, "screen.config: %s:%u: %s", path, n, why);
-		rc = OMB_EINVAL;
-	}
+	struct engine_file_error err = {path, errbuf, errlen, false};
+	int nbad = screen_config_read(cfg, f, engine_file_bad, &err);
 	fclose(f);
-	return rc;
+	return nbad ? OMB_EINVAL : OMB_OK;
 }
 
 static int engine_config(const struct config *cfg, struct screen_config *sc, char *errbuf, size_t errlen)

@@ -328,6 +328,14 @@ class CommandLine(harness.ServerTest):
         self.assertEqual(p.returncode, 2)
         self.assertIn('unknown setting', p.stderr)
 
+    def test_bad_screening_rules_file_names_its_line(self):
+        rules = os.path.join(self.server.dir, 'rules.ini')
+        with open(rules, 'w') as f:
+            f.write('# rules\nvol_1m = 5\nvol_10m = lots\nnosuch = 1\n')
+        p = self.server.cli('serve', '--port', '0', '--set', 'screen.config=' + rules, check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn('screen.config: %s:3: not a number' % rules, p.stderr)
+
     def test_migrate_and_first_admin(self):
         p = self.server.cli('migrate')
         self.assertRegex(p.stdout, r'schema version [1-9]')
