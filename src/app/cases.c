@@ -1082,12 +1082,11 @@ static void heads_free(struct heads *h)
 static int head_row(void *ctx, const struct store_row *row)
 {
 	struct heads *h = ctx;
-	if (h->n == h->cap) {
-		h->cap = h->cap ? h->cap * 2 : 16;
-		h->items = xrealloc(h->items, h->cap * sizeof *h->items);
-		h->keys = xrealloc(h->keys, h->cap * sizeof *h->keys);
-		h->pks = xrealloc(h->pks, h->cap * sizeof *h->pks);
-	}
+	size_t cap = h->cap; /* the three arrays grow alike from the same capacity */
+	h->keys = xgrow(h->keys, h->n, &cap, sizeof *h->keys, 16);
+	cap = h->cap;
+	h->pks = xgrow(h->pks, h->n, &cap, sizeof *h->pks, 16);
+	h->items = xgrow(h->items, h->n, &h->cap, sizeof *h->items, 16);
 	h->keys[h->n] = store_row_int(row, 4);
 	memset(h->pks[h->n], 0, CHAIN_PK_BYTES);
 	size_t n = 0;

@@ -103,10 +103,7 @@ void doc_row(struct doc *d, struct doc_table *t, const char *const *cells)
 		d->overflow = 1;
 		return;
 	}
-	if (t->nrows == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 16;
-		t->cells = xrealloc(t->cells, t->cap * t->ncols * sizeof *t->cells);
-	}
+	t->cells = xgrow(t->cells, t->nrows, &t->cap, t->ncols * sizeof *t->cells, 16);
 	for (size_t i = 0; i < t->ncols; i++)
 		t->cells[t->nrows * t->ncols + i] = dup_or_empty(cells[i]);
 	t->nrows++;

@@ -122,11 +122,9 @@ static int incident_row(void *ctx, const struct store_row *row)
 	struct incidents *l = ctx;
 	if (l->n == FIGURES_MAX)
 		return OMB_ELIMIT;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->dom = xrealloc(l->dom, l->cap * sizeof *l->dom);
-		l->view = xrealloc(l->view, l->cap * sizeof *l->view);
-	}
+	size_t cap = l->cap; /* both arrays grow alike from the same capacity */
+	l->dom = xgrow(l->dom, l->n, &cap, sizeof *l->dom, 16);
+	l->view = xgrow(l->view, l->n, &l->cap, sizeof *l->view, 16);
 	struct protection_incident *v = &l->view[l->n];
 	struct protect_incident *d = &l->dom[l->n++];
 	memset(v, 0, sizeof *v);

@@ -51,11 +51,9 @@ static int business_at(struct businesses *b, const struct store_row *row, int fi
 {
 	if (b->n == NUMBERS_MAX)
 		return OMB_ELIMIT;
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 8;
-		b->view = xrealloc(b->view, b->cap * sizeof *b->view);
-		b->dom = xrealloc(b->dom, b->cap * sizeof *b->dom);
-	}
+	size_t cap = b->cap; /* both arrays grow alike from the same capacity */
+	b->dom = xgrow(b->dom, b->n, &cap, sizeof *b->dom, 8);
+	b->view = xgrow(b->view, b->n, &b->cap, sizeof *b->view, 8);
 	struct telemarketing_business *v = &b->view[b->n++];
 	memset(v, 0, sizeof *v);
 	v->id = store_row_int(row, first);
@@ -142,11 +140,9 @@ static int number_row(void *ctx, const struct store_row *row)
 	struct numbers *l = ctx;
 	if (l->n == NUMBERS_MAX)
 		return OMB_ELIMIT;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 16;
-		l->dom = xrealloc(l->dom, l->cap * sizeof *l->dom);
-		l->view = xrealloc(l->view, l->cap * sizeof *l->view);
-	}
+	size_t cap = l->cap; /* both arrays grow alike from the same capacity */
+	l->dom = xgrow(l->dom, l->n, &cap, sizeof *l->dom, 16);
+	l->view = xgrow(l->view, l->n, &l->cap, sizeof *l->view, 16);
 	struct telemarketing_number *v = &l->view[l->n];
 	struct tm_number *d = &l->dom[l->n++];
 	memset(v, 0, sizeof *v);
@@ -796,11 +792,9 @@ static int sanction_row(void *ctx, const struct store_row *row)
 	struct sanctions *s = ctx;
 	if (s->n == SANCTIONS_MAX)
 		return OMB_ELIMIT;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 8;
-		s->view = xrealloc(s->view, s->cap * sizeof *s->view);
-		s->dom = xrealloc(s->dom, s->cap * sizeof *s->dom);
-	}
+	size_t cap = s->cap; /* both arrays grow alike from the same capacity */
+	s->dom = xgrow(s->dom, s->n, &cap, sizeof *s->dom, 8);
+	s->view = xgrow(s->view, s->n, &s->cap, sizeof *s->view, 8);
 	struct telemarketing_sanction *v = &s->view[s->n];
 	memset(v, 0, sizeof *v);
 	v->id = store_row_int(row, 0);
