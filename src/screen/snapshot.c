@@ -107,9 +107,9 @@ static bool save_pending(FILE *f, struct shard *s)
 /* The list, watch and cell/trunk tables, whose entries own memory (a listed
  * number's reports, a watched number's evidence) or are large, go the same
  * way: under the lock each live entry of a slice of slots is copied, with
- * what it owns after it, into a buffer written with the lock released. They grow by rehashing,
- * which moves every entry: a pass that sees the slot count change starts
- * again. */
+ * what it owns after it, into a buffer written with the lock released.
+ * They grow by rehashing, which moves every entry: a pass that sees the
+ * slot count change starts again. */
 struct table_saver {
 	size_t slice; /* slots per lock hold */
 	size_t (*slots)(const struct shard *s);
