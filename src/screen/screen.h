@@ -346,10 +346,17 @@ void screen_stats(struct screen_engine *e, struct screen_stats *out);
 
 /* Writes the engine's state (callers, lists, blocks, evidence, pending
  * calls, aggregates, configuration) to path, atomically (temp + rename).
- * Restore builds a new engine from it. 0, OMB_EIO or OMB_EINVAL (not a
- * snapshot of this version). Both take every shard lock in turn. */
+ * Restore builds a new engine from it: 0; OMB_EIO; or OMB_EINVAL with
+ * *reason (static text) for a snapshot of another version, one whose
+ * checksum, configuration or records do not hold, or a truncated one.
+ * Both take every shard lock in turn. */
 int screen_snapshot_save(struct screen_engine *e, const char *path);
 int screen_snapshot_restore(const char *path, struct screen_engine **out, const char **reason);
+/* The same on an open file: write needs one open for reading and writing
+ * ("w+b": the checksum is read back), read one that can seek. The caller
+ * closes f. */
+int screen_snapshot_write(struct screen_engine *e, FILE *f);
+int screen_snapshot_read(FILE *f, struct screen_engine **out, const char **reason);
 
 const char *screen_verdict_name(enum screen_verdict_kind v);
 const char *screen_reason_name(enum screen_reason r);

@@ -140,6 +140,23 @@ struct screen_engine {
 					* like one more shard; NULL until the first import */
 };
 
+/* The snapshot's header (snapshot.c; its fuzz target writes one too). It
+ * also checks the sizes of the records; a change inside one that keeps its
+ * size (a field in padding) needs a new magic so that an older snapshot is
+ * refused, not misread. The configuration follows the header as
+ * "name = value" text, so that a setting added or dropped by a newer build
+ * does not cost the engine its state: an unknown name is skipped, a missing
+ * one keeps its default. Then the shards, then SNAP_SUM_SIZE bytes: the
+ * XXH3-64 of everything before them. */
+#define SNAP_MAGIC "OMBSCR04"
+#define SNAP_CONFIG_MAX 65536
+#define SNAP_SUM_SIZE 8
+struct snap_header {
+	char magic[8];
+	uint32_t caller_size, agg_size, evidence_size, nshards;
+	uint32_t config_len;           /* bytes of configuration text after the header */
+};
+
 /* Shared by engine.c and snapshot.c. */
 static inline uint64_t screen_mix64(uint64_t k)
 {

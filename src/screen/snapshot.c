@@ -1,33 +1,23 @@
 /* snapshot.c — the engine's state to a file and back, so that blocks,
  * evidence and behaviour survive a restart. The format is this build's
  * in-memory records behind a versioned header and the configuration as
- * text: a snapshot is read back by an ombud with the same records on the
- * same architecture, not exchanged. */
+ * text, and a checksum of all of it at the end: a snapshot is read back by
+ * an ombud with the same records on the same architecture, not exchanged.
+ * A restore checks the sum before it reads a record, and every record
+ * before the engine uses it, so that a damaged file is refused, never
+ * half-applied or trusted with an index. */
 #include "screen/screen_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "base/buf.h"
 #include "base/err.h"
 #include "base/mem.h"
-
-/* The header also checks the sizes of the records; a change inside one
- * that keeps its size (a field in padding) needs a new magic so that an
- * older snapshot is refused, not misread. The configuration follows the
- * header as "name = value" text, so that a setting added or dropped by a
- * newer build does not cost the engine its state: an unknown name is
- * skipped, a missing one keeps its default. */
-#define SNAP_MAGIC "OMBSCR03"
-#define SNAP_CONFIG_MAX 65536
-
-struct snap_header {
-	char magic[8];
-	uint32_t caller_size, agg_size, evidence_size, nshards;
-	uint32_t config_len;           /* bytes of configuration text after the header */
-};
+#include "screen/rules.h"
 
 static bool put(FILE *f, const void *p, size_t n)
 {
@@ -199,14 +189,28 @@ static bool save_shard(FILE *f, struct shard *s)
 	       save_table(f, s, &watch_saver) && save_table(f, s, &aggs_saver) && save_stats(f, s);
 }
 
-int screen_snapshot_save(struct screen_engine *e, const char *path)
+/* XXH3-64 of the first len bytes of f, read from its start. */
+static bool stream_sum(FILE *f, long len, uint64_t *out)
 {
-	char *tmp = xasprintf("%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
-	if (!f) {
-		free(tmp);
-		return OMB_EIO;
+	XXH3_state_t *st = XXH3_createState();
+	if (!st)
+		abort();
+	enum { CHUNK = 1 << 20 };
+	char *buf = xmalloc(CHUNK);
+	bool ok = fseek(f, 0, SEEK_SET) == 0 && XXH3_64bits_reset(st) == XXH_OK;
+	for (long left = len; ok && left > 0;) {
+		size_t n = left < CHUNK ? (size_t)left : CHUNK;
+		ok = fread(buf, 1, n, f) == n && XXH3_64bits_update(st, buf, n) == XXH_OK;
+		left -= (long)n;
 	}
+	*out = XXH3_64bits_digest(st);
+	free(buf);
+	XXH3_freeState(st);
+	return ok;
+}
+
+int screen_snapshot_write(struct screen_engine *e, FILE *f)
+{
 	char *text = NULL;
 	size_t text_len = 0;
 	FILE *mem = open_memstream(&text, &text_len);
@@ -222,7 +226,24 @@ int screen_snapshot_save(struct screen_engine *e, const char *path)
 	free(text);
 	for (unsigned i = 0; ok && i < e->nshards; i++)
 		ok = save_shard(f, &e->shards[i]);
-	ok = ok && fflush(f) == 0 && ftruncate(fileno(f), ftell(f)) == 0 && fsync(fileno(f)) == 0;
+	/* the sum is read back from the file: the sections' counts were
+	 * written over their placeholders */
+	long end = ok && fflush(f) == 0 ? ftell(f) : -1;
+	uint64_t sum;
+	ok = end >= 0 && stream_sum(f, end, &sum) && fseek(f, end, SEEK_SET) == 0 && put_u64(f, sum) &&
+	     fflush(f) == 0 && ftruncate(fileno(f), end + SNAP_SUM_SIZE) == 0;
+	return ok ? 0 : OMB_EIO;
+}
+
+int screen_snapshot_save(struct screen_engine *e, const char *path)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	FILE *f = fopen(tmp, "w+b");
+	if (!f) {
+		free(tmp);
+		return OMB_EIO;
+	}
+	bool ok = screen_snapshot_write(e, f) == 0 && fsync(fileno(f)) == 0;
 	ok = fclose(f) == 0 && ok;
 	ok = ok && rename(tmp, path) == 0;
 	if (!ok)
@@ -241,6 +262,46 @@ static bool get_u64(FILE *f, uint64_t *v)
 	return get(f, v, sizeof *v);
 }
 
+/* ---- what a record must hold before the engine may use it ---- */
+
+static bool terminated(const char *s, size_t size)
+{
+	return memchr(s, 0, size) != NULL;
+}
+
+static bool names_terminated(const char (*names)[SCREEN_EV_NAME], unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!terminated(names[i], SCREEN_EV_NAME))
+			return false;
+	return true;
+}
+
+/* Counts within their arrays, strings ended inside theirs. */
+static bool evidence_valid(const struct screen_evidence *ev)
+{
+	if (!terminated(ev->number, sizeof ev->number) || ev->n_answered > SCREEN_EV_CALLEES ||
+	    ev->n_trunks > SCREEN_EV_PLACES || ev->n_cells > SCREEN_EV_PLACES || ev->n_timeline > SCREEN_EV_TIMELINE)
+		return false;
+	for (unsigned i = 0; i < ev->n_answered; i++)
+		if (!terminated(ev->answered_callees[i], sizeof ev->answered_callees[i]))
+			return false;
+	return names_terminated(ev->trunks, ev->n_trunks) && names_terminated(ev->cells, ev->n_cells);
+}
+
+static bool numinfo_valid(const struct numinfo *n)
+{
+	return n->key && n->kind <= SCREEN_REG_CONFIRMED_FRAUD && n->ntrunks <= SCREEN_REG_MAX_TRUNKS &&
+	       n->nreports <= 1u << 20;
+}
+
+static bool agg_valid(const struct agg *g)
+{
+	return g->key && g->level <= RULES_SIMBOX_FRESH && terminated(g->name, sizeof g->name);
+}
+
+/* ---- restore ---- */
+
 static bool restore_nums(FILE *f, struct shard *s)
 {
 	uint64_t n;
@@ -248,7 +309,7 @@ static bool restore_nums(FILE *f, struct shard *s)
 		return false;
 	for (uint64_t i = 0; i < n; i++) {
 		struct numinfo rec;
-		if (!get(f, &rec, sizeof rec) || rec.nreports > 1u << 20)
+		if (!get(f, &rec, sizeof rec) || !numinfo_valid(&rec))
 			return false;
 		rec.reports = rec.nreports ? xmalloc(rec.nreports * sizeof *rec.reports) : NULL;
 		rec.cap_reports = rec.nreports;
@@ -259,6 +320,41 @@ static bool restore_nums(FILE *f, struct shard *s)
 		struct numinfo *slot = screen_nums_get(s, rec.key, true);
 		free(slot->reports); /* a number saved twice (it moved during the save) keeps its last copy */
 		*slot = rec;
+	}
+	return true;
+}
+
+static bool restore_watch(FILE *f, struct shard *s)
+{
+	uint64_t n;
+	if (!get_u64(f, &n))
+		return false;
+	for (uint64_t i = 0; i < n; i++) {
+		struct watch w;
+		struct screen_evidence *ev = xmalloc(sizeof *ev);
+		if (!get(f, &w, sizeof w) || !get(f, ev, sizeof *ev) || !w.key || !evidence_valid(ev)) {
+			free(ev);
+			return false;
+		}
+		w.ev = ev;
+		struct watch *slot = screen_watch_get(s, w.key, true);
+		free(slot->ev); /* a number saved twice (it moved during the save) keeps its last copy */
+		*slot = w;
+	}
+	return true;
+}
+
+static bool restore_aggs(FILE *f, struct shard *s)
+{
+	uint64_t n;
+	if (!get_u64(f, &n))
+		return false;
+	for (uint64_t i = 0; i < n; i++) {
+		struct agg g;
+		if (!get(f, &g, sizeof g) || !agg_valid(&g))
+			return false;
+		g.dirty = 0; /* the first merge after a restore rebuilds every view */
+		*screen_agg_get(s, g.key, true) = g;
 	}
 	return true;
 }
@@ -275,29 +371,9 @@ static bool restore_shard(FILE *f, struct shard *s)
 		screen_caller_insert_raw(s, &c);
 	}
 	if (!get_u64(f, &buckets) || buckets != s->pending_mask + 1 ||
-	    !get(f, s->pending, buckets * sizeof *s->pending) || !restore_nums(f, s) || !get_u64(f, &n))
+	    !get(f, s->pending, buckets * sizeof *s->pending) || !restore_nums(f, s) || !restore_watch(f, s) ||
+	    !restore_aggs(f, s))
 		return false;
-	for (uint64_t i = 0; i < n; i++) {
-		struct watch w;
-		struct screen_evidence *ev = xmalloc(sizeof *ev);
-		if (!get(f, &w, sizeof w) || !get(f, ev, sizeof *ev) || !w.key) {
-			free(ev);
-			return false;
-		}
-		w.ev = ev;
-		struct watch *slot = screen_watch_get(s, w.key, true);
-		free(slot->ev); /* a number saved twice (it moved during the save) keeps its last copy */
-		*slot = w;
-	}
-	if (!get_u64(f, &n))
-		return false;
-	for (uint64_t i = 0; i < n; i++) {
-		struct agg g;
-		if (!get(f, &g, sizeof g) || !g.key)
-			return false;
-		g.dirty = 0; /* the first merge after a restore rebuilds every view */
-		*screen_agg_get(s, g.key, true) = g;
-	}
 	screen_callers_relist(s); /* snapshots of earlier builds lack CF_LISTED */
 	return get(f, &s->st, sizeof s->st);
 }
@@ -329,45 +405,64 @@ static bool read_config(FILE *f, uint32_t len, struct screen_config *cfg)
 	return mem && nbad == 0 && screen_config_validate(cfg, NULL) == 0;
 }
 
-int screen_snapshot_restore(const char *path, struct screen_engine **out, const char **reason)
+/* The sum at the end of f matches what comes before it; *body_end: where
+ * the sum begins. */
+static bool sum_matches(FILE *f, long *body_end)
+{
+	uint64_t want, got;
+	if (fseek(f, 0, SEEK_END) != 0 || (*body_end = ftell(f) - SNAP_SUM_SIZE) < (long)sizeof(struct snap_header))
+		return false;
+	return stream_sum(f, *body_end, &got) && get_u64(f, &want) && got == want;
+}
+
+int screen_snapshot_read(FILE *f, struct screen_engine **out, const char **reason)
 {
 	const char *dummy;
 	if (!reason)
 		reason = &dummy;
 	*out = NULL;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*reason = "cannot open snapshot";
-		return OMB_EIO;
-	}
 	struct snap_header h;
 	if (!get(f, &h, sizeof h) || memcmp(h.magic, SNAP_MAGIC, sizeof h.magic) != 0 ||
 	    h.caller_size != sizeof(struct caller) || h.agg_size != sizeof(struct agg) ||
 	    h.evidence_size != sizeof(struct screen_evidence)) {
-		fclose(f);
 		*reason = "not a snapshot of this version";
+		return OMB_EINVAL;
+	}
+	long body_end;
+	if (!sum_matches(f, &body_end) || fseek(f, sizeof h, SEEK_SET) != 0) {
+		*reason = "snapshot truncated or corrupt";
 		return OMB_EINVAL;
 	}
 	struct screen_config cfg;
 	if (!read_config(f, h.config_len, &cfg) || h.nshards != cfg.shards) {
-		fclose(f);
 		*reason = "snapshot configuration unreadable";
 		return OMB_EINVAL;
 	}
 	struct screen_engine *e = screen_create_sized(&cfg, reason);
-	if (!e) {
-		fclose(f);
+	if (!e)
 		return OMB_EINVAL;
-	}
 	bool ok = true;
 	for (unsigned i = 0; ok && i < e->nshards; i++)
 		ok = restore_shard(f, &e->shards[i]);
-	fclose(f);
-	if (!ok) {
+	if (!ok || ftell(f) != body_end) {
 		screen_destroy(e);
 		*reason = "snapshot truncated or corrupt";
 		return OMB_EINVAL;
 	}
 	*out = e;
 	return 0;
+}
+
+int screen_snapshot_restore(const char *path, struct screen_engine **out, const char **reason)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		*out = NULL;
+		if (reason)
+			*reason = "cannot open snapshot";
+		return OMB_EIO;
+	}
+	int rc = screen_snapshot_read(f, out, reason);
+	fclose(f);
+	return rc;
 }

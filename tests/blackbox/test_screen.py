@@ -388,7 +388,22 @@ class ScreenRestart(unittest.TestCase):
             check = dict(body, call_id='keep-2', caller=blocked)
             self.assertEqual(server.request('POST', '/v1/screen/check', check, token=tok).json['verdict'], 'block')
             self.assertEqual(server.request('GET', '/v1/screen/numbers/' + seen, token=tok).json['counts']['attempts'], 1)
-            # a lost snapshot: the recorded block is set again from the store
+            # a damaged snapshot (one byte changed) is set aside, not half-read;
+            # the recorded block is set again from the store
+            self.assertEqual(server.stop(), 0, server.log())
+            with open(server.file + '.screen', 'r+b') as f:
+                f.seek(os.path.getsize(server.file + '.screen') // 2)
+                byte = f.read(1)
+                f.seek(-1, os.SEEK_CUR)
+                f.write(bytes([byte[0] ^ 0x40]))
+            server.start()
+            self.assertTrue(os.path.exists(server.file + '.screen.unusable'))
+            self.assertIn('snapshot truncated or corrupt', server.log())
+            tok = server.login('k.scr')
+            check = dict(body, call_id='keep-damaged', caller=blocked)
+            self.assertEqual(server.request('POST', '/v1/screen/check', check, token=tok).json['verdict'], 'block')
+            self.assertEqual(server.request('GET', '/v1/screen/numbers/' + seen, token=tok).json['state'], 'unknown')
+            # a lost snapshot: the same
             self.assertEqual(server.stop(), 0, server.log())
             os.unlink(server.file + '.screen')
             server.start()

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "base/err.h"
 #include "screen/screen.h"
@@ -753,19 +754,68 @@ static void test_snapshot_roundtrip(void **state)
 	unlink(path);
 }
 
-/* Replaces the first "from" in the file at path by "to", of the same length. */
-static void file_replace(const char *path, const char *from, const char *to)
+/* Overwrites bytes of the snapshot at path, where "at" is first found
+ * (plus skip bytes), then, when resum, writes its checksum anew as a build
+ * that wrote these bytes would have. */
+static void file_patch(const char *path, const void *at, size_t at_len, size_t skip, const void *to, size_t len,
+		       bool resum)
 {
 	FILE *f = fopen(path, "r+b");
 	assert_non_null(f);
 	static char buf[1 << 20];
 	size_t n = fread(buf, 1, sizeof buf, f);
-	char *at = memmem(buf, n, from, strlen(from));
-	assert_non_null(at);
-	assert_int_equal(strlen(from), strlen(to));
-	fseek(f, at - buf, SEEK_SET);
-	fwrite(to, 1, strlen(to), f);
+	assert_true(n < sizeof buf && n > 8);
+	char *hit = memmem(buf, n, at, at_len);
+	assert_non_null(hit);
+	memcpy(hit + skip, to, len);
+	uint64_t sum = XXH3_64bits(buf, n - 8);
+	if (resum)
+		memcpy(buf + n - 8, &sum, sizeof sum);
+	rewind(f);
+	assert_int_equal(fwrite(buf, 1, n, f), n);
 	fclose(f);
+}
+
+/* Replaces the first "from" in the file at path by "to", of the same length. */
+static void file_replace(const char *path, const char *from, const char *to)
+{
+	assert_int_equal(strlen(from), strlen(to));
+	file_patch(path, from, strlen(from), 0, to, strlen(to), true);
+}
+
+/* A damaged snapshot is refused before any of it is used: a changed byte
+ * by its checksum; a record whose counts or strings do not hold, even
+ * under a checksum that does (another build's bug, a crafted file), by the
+ * record's check, not by a crash when the evidence is next read. */
+static void test_snapshot_refuses_damage(void **state)
+{
+	(void)state;
+	struct phone p = num("01012121212");
+	check(T0, "01012121212", "01011112222");
+	screen_block(eng, &p, T0 + 1000, 0);
+	char path[] = "/tmp/screen_snapXXXXXX";
+	close(mkstemp(path));
+	assert_int_equal(screen_snapshot_save(eng, path), 0);
+	struct screen_engine *back;
+	const char *why;
+	assert_int_equal(screen_snapshot_restore(path, &back, &why), 0);
+	screen_destroy(back);
+
+	/* the evidence's answered-callee count, after the number it is of */
+	const size_t skip = offsetof(struct screen_evidence, n_answered) - offsetof(struct screen_evidence, number);
+	unsigned one = 1, many = 1000;
+	file_patch(path, p.canon, strlen(p.canon) + 1, skip, &one, sizeof one, false);
+	assert_int_equal(screen_snapshot_restore(path, &back, &why), OMB_EINVAL);
+	assert_null(back);
+	assert_string_equal(why, "snapshot truncated or corrupt");
+	file_patch(path, p.canon, strlen(p.canon) + 1, skip, &one, sizeof one, true);
+	assert_int_equal(screen_snapshot_restore(path, &back, &why), 0); /* one callee fits its array */
+	screen_destroy(back);
+	file_patch(path, p.canon, strlen(p.canon) + 1, skip, &many, sizeof many, true);
+	assert_int_equal(screen_snapshot_restore(path, &back, &why), OMB_EINVAL);
+	assert_null(back);
+	assert_string_equal(why, "snapshot truncated or corrupt");
+	unlink(path);
 }
 
 /* The snapshot holds its configuration as text: a setting a newer build
@@ -828,7 +878,7 @@ int main(void)
 		T(test_simbox_spares_a_moving_handset), T(test_simbox_fresh_line_half_failed),
 		T(test_simbox_ignores_fast_lines), T(test_simbox_block_lasts_for_a_settled_line),
 		T(test_simbox_cell_takes_two_failed_of_three),
-		T(test_snapshot_roundtrip), T(test_snapshot_config_text), T(test_config_swap),
+		T(test_snapshot_roundtrip), T(test_snapshot_config_text), T(test_snapshot_refuses_damage), T(test_config_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
