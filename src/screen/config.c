@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
 
 #include "base/err.h"
 
@@ -238,13 +237,9 @@ static char *trim(char *s)
 	return s;
 }
 
-/* Applies one line; 0 for a blank line or a comment. */
-static int read_line(struct screen_config *cfg, char *line, size_t len, const char **reason)
+/* Applies one line (without its newline); 0 for a blank line or a comment. */
+static int read_line(struct screen_config *cfg, char *line, const char **reason)
 {
-	if (len > CONFIG_LINE_MAX) {
-		*reason = "line too long";
-		return OMB_EINVAL;
-	}
 	char *s = trim(line);
 	if (!*s || *s == '#')
 		return 0;
@@ -257,21 +252,40 @@ static int read_line(struct screen_config *cfg, char *line, size_t len, const ch
 	return screen_config_set(cfg, trim(s), trim(eq + 1), reason);
 }
 
+enum line_kind { LINE_TEXT, LINE_TOO_LONG, LINE_NUL, LINE_NONE };
+
+/* Reads the next line into buf without its newline. A line longer than
+ * CONFIG_LINE_MAX is read to its end but not kept, so that no file makes
+ * the reader hold more than one short line. */
+static enum line_kind next_line(FILE *in, char buf[CONFIG_LINE_MAX + 1])
+{
+	size_t n = 0;
+	bool nul = false;
+	int c = getc(in);
+	if (c == EOF)
+		return LINE_NONE;
+	for (; c != EOF && c != '\n'; c = getc(in), n++) {
+		nul |= c == '\0';
+		if (n < CONFIG_LINE_MAX)
+			buf[n] = (char)c;
+	}
+	buf[n < CONFIG_LINE_MAX ? n : CONFIG_LINE_MAX] = '\0';
+	return n > CONFIG_LINE_MAX ? LINE_TOO_LONG : nul ? LINE_NUL : LINE_TEXT;
+}
+
 int screen_config_read(struct screen_config *cfg, FILE *in, screen_config_bad_fn *bad, void *ctx)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
+	char line[CONFIG_LINE_MAX + 1];
+	enum line_kind kind;
 	int nbad = 0;
-	for (unsigned n = 1; (len = getline(&line, &cap, in)) >= 0; n++) {
-		const char *why = NULL;
-		int rc = read_line(cfg, line, (size_t)len, &why);
+	for (unsigned n = 1; (kind = next_line(in, line)) != LINE_NONE; n++) {
+		const char *why = kind == LINE_TOO_LONG ? "line too long" : "NUL byte in the line";
+		int rc = kind == LINE_TEXT ? read_line(cfg, line, &why) : OMB_EINVAL;
 		if (rc) {
 			nbad++;
 			if (bad)
 				bad(ctx, n, rc, why);
 		}
 	}
-	free(line);
 	return nbad;
 }

@@ -141,8 +141,9 @@ void screen_config_write(const struct screen_config *cfg, FILE *f);
 typedef void screen_config_bad_fn(void *ctx, unsigned line, int rc, const char *reason);
 /* Applies "name = value" lines (blank lines and '#' comments skipped, as
  * screen_config_write() writes them) to *cfg, passing each line that cannot
- * be applied to bad when it is not NULL. Returns the number of such lines.
- * Does not validate: call screen_config_validate() after. */
+ * be applied to bad when it is not NULL; a line over 1024 bytes or with a
+ * NUL byte is one of them. Returns the number of such lines. Does not
+ * validate: call screen_config_validate() after. */
 int screen_config_read(struct screen_config *cfg, FILE *in, screen_config_bad_fn *bad, void *ctx);
 
 /* One call attempt as the SIP proxy presents it. Strings are borrowed for

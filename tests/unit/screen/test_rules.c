@@ -395,6 +395,28 @@ static void test_config_text(void **state)
 	assert_int_equal(bad[1].rc, OMB_EINVAL);
 	assert_int_equal(bad[2].line, 6);
 	assert_int_equal(bad[2].rc, OMB_EINVAL);
+
+	/* a line of a megabyte and one with a NUL byte are refused, with their
+	 * numbers, and the lines after them still apply */
+	size_t big = 1 << 20;
+	char *odd = malloc(big + 64);
+	int at = sprintf(odd, "vol_1m = 4\nvol_10m = 7");
+	memset(odd + at, ' ', big);
+	at += (int)big;
+	static const char tail[] = "\nvol_60m = 9\0 9\nw_fanout = 11\n";
+	memcpy(odd + at, tail, sizeof tail - 1);
+	at += (int)sizeof tail - 1;
+	struct bad_line bad2[4] = {{0, 0}};
+	f = fmemopen(odd, (size_t)at, "r");
+	assert_int_equal(screen_config_read(&back, f, note_bad, bad2), 2);
+	fclose(f);
+	free(odd);
+	assert_int_equal(back.vol_1m, 4);
+	assert_int_equal(bad2[0].line, 2);
+	assert_int_equal(bad2[1].line, 3);
+	assert_int_equal(back.vol_10m, c.vol_10m);
+	assert_int_equal(back.vol_60m, c.vol_60m); /* not 9: the NUL is not where the line ends */
+	assert_int_equal(back.w_fanout, 11);
 }
 
 static void test_lc_sketch(void **state)
