@@ -339,8 +339,9 @@ static int replay_stream(struct replay *r, FILE *in, bool ndjson, int64_t latene
 	printf("ends         matched %" PRIu64 ", unknown attempt %" PRIu64 ", repeated %" PRIu64 "\n",
 	       st.ends - st.ends_unknown - st.ends_repeated, st.ends_unknown, st.ends_repeated);
 	printf("bad lines    %" PRIu64 "\n", c.bad);
-	printf("callers      %" PRIu64 " tracked, %" PRIu64 " evicted, %" PRIu64 " watched\n", st.callers,
-	       st.callers_evicted, st.watched);
+	printf("callers      %" PRIu64 " tracked, %" PRIu64 " evicted, %" PRIu64 " watched, %" PRIu64
+	       " SIM-box blocks released as the line moved\n",
+	       st.callers, st.callers_evicted, st.watched, st.released);
 	printf("time         %.3f s, %.0f events/s; CPU %.3f s, %.0f events/s\n", secs, secs > 0 ? c.events / secs : 0,
 	       cpu, cpu > 0 ? c.events / cpu : 0);
 	printf("memory       engine %.1f MiB, peak RSS %.1f MiB\n", st.bytes / 1048576.0, peak_rss_mib());

@@ -44,6 +44,7 @@ struct screening {
 	int64_t snapshot_every_ms, feed_every_ms;
 	int64_t next_snapshot_ms, next_merge_ms, next_feed_ms;
 	int64_t reports_fed_id;
+	int64_t released_seen_ms;        /* engine releases up to here are lifted in the store */
 	uint16_t default_cc;
 	pthread_mutex_t lock;            /* guards rec */
 	struct recorded *rec;
@@ -719,6 +720,8 @@ static int record_new_blocks(struct app *app, int64_t now)
 	return rc == OMB_OK ? (int)n : rc;
 }
 
+static int record_releases(struct app *app);
+
 int screening_sweep(struct app *app, int64_t now)
 {
 	struct screening *sc = app->screen;
@@ -730,9 +733,10 @@ int screening_sweep(struct app *app, int64_t now)
 		sc->next_merge_ms = now + screen_config_current(sc->engine)->agg_merge_ms;
 	}
 	int recorded = record_new_blocks(app, now);
-	if (recorded < 0)
-		return recorded;
-	done += recorded;
+	int released = recorded < 0 ? recorded : record_releases(app);
+	if (released < 0)
+		return released;
+	done += recorded + released;
 	if (now >= sc->next_feed_ms) {
 		int fed = 0;
 		rc = feed_registry(app);
@@ -1186,6 +1190,52 @@ static int lift_in_tx(struct app *app, const struct phone *p, const char *by, co
 	if (rc > 0)  /* for the other nodes */
 		rc = store_exec(app->store, STORE_Q_SCREEN_CHANGE_LIFTS, SV_ARGS(SV_INT(now), SV_INT((int64_t)key)), NULL, NULL);
 	return rc < 0 ? rc : OMB_OK;
+}
+
+/* What a SIM-box block ended by the line's move says in the store. */
+#define RELEASED_BY "engine"
+#define RELEASE_REASON "called from a third cell: a handset on the move, not a SIM in a box"
+
+struct releases {
+	struct phone *number;
+	int64_t *at_ms;
+	size_t n, cap;
+};
+
+/* Under a shard lock: memory work only. */
+static int collect_release(const struct screen_evidence *ev, int64_t released_ms, void *arg)
+{
+	struct releases *r = arg;
+	size_t cap = r->cap;
+	r->number = xgrow(r->number, r->n, &r->cap, sizeof *r->number, 16);
+	r->at_ms = xgrow(r->at_ms, r->n, &cap, sizeof *r->at_ms, 16);
+	if (phone_parse(ev->number, strlen(ev->number), PHONE_CC_KOREA, &r->number[r->n], NULL) == OMB_OK)
+		r->at_ms[r->n++] = released_ms;
+	return 0;
+}
+
+/* The blocks the engine ended itself since the last sweep are lifted in
+ * the store as well, so that a restart or another node does not set them
+ * again (a lift is idempotent: one already lifted, or never recorded, is
+ * left as it is). */
+static int record_releases(struct app *app)
+{
+	struct screening *sc = app->screen;
+	struct releases r = {0};
+	screen_releases_each(sc->engine, sc->released_seen_ms, collect_release, &r);
+	int rc = r.n ? store_begin(app->store, true) : OMB_OK;
+	for (size_t i = 0; i < r.n && rc == OMB_OK; i++) {
+		bool lifted;
+		rc = lift_in_tx(app, &r.number[i], RELEASED_BY, RELEASE_REASON, r.at_ms[i], &lifted);
+	}
+	if (r.n)
+		rc = store_end(app->store, rc);
+	for (size_t i = 0; i < r.n && rc == OMB_OK; i++)
+		if (r.at_ms[i] > sc->released_seen_ms)
+			sc->released_seen_ms = r.at_ms[i];
+	free(r.number);
+	free(r.at_ms);
+	return rc == OMB_OK ? (int)r.n : rc;
 }
 
 int screening_lift(struct app *app, const struct principal *who, const char *number, const char *reason,

@@ -937,7 +937,7 @@ static void feed_aggs(struct shard *s, const struct check_ctx *x, const struct c
 }
 
 static void record_verdict(struct shard *s, const struct screen_attempt *a, uint64_t key,
-			   const struct screen_config *cfg, bool persist, struct screen_verdict *v)
+			   const struct screen_config *cfg, enum rules_persist persist, struct screen_verdict *v)
 {
 	struct watch *w = screen_watch_get(s, key, false);
 	if (!w && v->verdict == SCREEN_ALLOW)
@@ -949,18 +949,43 @@ static void record_verdict(struct shard *s, const struct screen_attempt *a, uint
 		w->blocked = 1;
 		w->block_from = a->ts_ms;
 		w->block_until = a->ts_ms + cfg->block_ms;
+		w->simbox_block = persist == RULES_PERSIST_SIMBOX;
 	}
 	ev_add_name(w->ev->trunks, &w->ev->n_trunks, a->trunk);
 	ev_add_name(w->ev->cells, &w->ev->n_cells, a->cell);
 	ev_timeline(w->ev, a->ts_ms, v);
 }
 
-static void watch_signals(struct shard *s, uint64_t key, int64_t now_ms, struct rules_signals *sig)
+/* Ends w's block at now_ms and holds automatic blocks back for the grace. */
+static void watch_lift(const struct screen_config *cfg, struct watch *w, int64_t now_ms)
+{
+	w->blocked = 0;
+	w->op_block = 0;
+	w->simbox_block = 0;
+	w->block_until = now_ms;
+	w->lift_until = now_ms + cfg->lift_grace_ms;
+	w->last_ms = now_ms;
+	struct screen_verdict v = {SCREEN_ALLOW, 0, BIT(SR_LIFT_GRACE), 0};
+	ev_timeline(w->ev, now_ms, &v);
+}
+
+/* c: the caller's record, NULL when untracked. A block that rests on the
+ * SIM-box rule alone ends, as a lift, once the line has called from a
+ * third cell: a box does not move, so the line is a handset on the move
+ * that passed through a box's cell (screen_releases_each tells the app). */
+static void watch_signals(struct shard *s, const struct screen_config *cfg, const struct caller *c, uint64_t key,
+			  int64_t now_ms, struct rules_signals *sig)
 {
 	struct watch *w = screen_watch_get(s, key, false);
 	if (!w)
 		return;
 	bool running = w->blocked && w->block_until > now_ms;
+	if (running && w->simbox_block && c && (c->flags & CF_ROAMS)) {
+		watch_lift(cfg, w, now_ms);
+		w->released_ms = now_ms;
+		s->st.released++;
+		running = false;
+	}
 	sig->operator_block = running && w->op_block;
 	sig->block_running = running && !w->op_block;
 	sig->lift_grace = w->lift_until > now_ms;
@@ -1012,17 +1037,17 @@ static void check_locked(struct screen_engine *e, struct shard *s, const struct 
 			behaviour_signals(cfg, c, x->now_s, &sig);
 			simbox_signals(e, a, x, c, &newcomer, &suspect, &sig);
 			if (c->flags & CF_WATCH)
-				watch_signals(s, key, a->ts_ms, &sig);
+				watch_signals(s, cfg, c, key, a->ts_ms, &sig);
 		} else {
 			sig.untracked = true;
 			s->st.untracked++;
-			watch_signals(s, key, a->ts_ms, &sig);
+			watch_signals(s, cfg, NULL, key, a->ts_ms, &sig);
 		}
 	} else {
 		c = NULL; /* a spoofed call says nothing about the number's holder */
 	}
 	feed_aggs(s, x, c, newcomer, suspect);
-	bool persist = rules_score(cfg, &sig, out);
+	enum rules_persist persist = rules_score(cfg, &sig, out);
 	if (countable && (out->verdict != SCREEN_ALLOW || (c && (c->flags & CF_WATCH))))
 		record_verdict(s, a, key, cfg, persist, out);
 	struct pending *p = pending_put(s, x->call_h, x->now_s);
@@ -1530,17 +1555,10 @@ int screen_lift(struct screen_engine *e, const struct phone *number, int64_t now
 	int rc = 0;
 	pthread_mutex_lock(&s->lock);
 	struct watch *w = screen_watch_get(s, key, false);
-	if (!w || !w->blocked || w->block_until <= now_ms) {
+	if (!w || !w->blocked || w->block_until <= now_ms)
 		rc = OMB_ENOTFOUND;
-	} else {
-		w->blocked = 0;
-		w->op_block = 0;
-		w->block_until = now_ms;
-		w->lift_until = now_ms + cfg->lift_grace_ms;
-		w->last_ms = now_ms;
-		struct screen_verdict v = {SCREEN_ALLOW, 0, BIT(SR_LIFT_GRACE), 0};
-		ev_timeline(w->ev, now_ms, &v);
-	}
+	else
+		watch_lift(cfg, w, now_ms);
 	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
@@ -1563,6 +1581,7 @@ static int block_apply_locked(struct shard *s, const struct screen_config *cfg, 
 		if (ends) {
 			w->blocked = 0;
 			w->op_block = 0;
+			w->simbox_block = 0;
 			w->block_until = b->lifted_ms;
 		}
 		w->lift_until = grace > w->lift_until ? grace : w->lift_until;
@@ -1579,6 +1598,7 @@ static int block_apply_locked(struct shard *s, const struct screen_config *cfg, 
 		return OMB_ELIMIT;
 	w->blocked = 1;
 	w->op_block = b->operator_set != 0;
+	w->simbox_block = !b->operator_set && rules_simbox_only(b->reasons);
 	w->block_from = b->from_ms;
 	w->block_until = b->until_ms;
 	w->last_ms = now_ms;
@@ -1698,6 +1718,29 @@ size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
 	return n;
 }
 
+size_t screen_releases_each(struct screen_engine *e, int64_t since_ms,
+			    int (*fn)(const struct screen_evidence *ev, int64_t released_ms, void *arg), void *arg)
+{
+	size_t n = 0;
+	struct screen_evidence *ev = xmalloc(sizeof *ev);
+	bool stop = false;
+	for (unsigned i = 0; i < e->nshards && !stop; i++) {
+		struct shard *s = &e->shards[i];
+		pthread_mutex_lock(&s->lock);
+		for (size_t j = 0; j < s->watch_slots && !stop; j++) {
+			const struct watch *w = &s->watch[j];
+			if (!w->key || w->released_ms <= since_ms)
+				continue;
+			evidence_fill(s, w, ev);
+			n++;
+			stop = fn(ev, w->released_ms, arg) != 0;
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
+	free(ev);
+	return n;
+}
+
 void screen_stats(struct screen_engine *e, struct screen_stats *out)
 {
 	memset(out, 0, sizeof *out);
@@ -1718,6 +1761,7 @@ void screen_stats(struct screen_engine *e, struct screen_stats *out)
 		out->callers += s->count;
 		out->callers_evicted += t->callers_evicted;
 		out->untracked += t->untracked;
+		out->released += t->released;
 		out->watched += s->watch_count;
 		out->merges += t->merges;
 		out->bytes += sizeof *s + s->nslots * sizeof(struct caller) +

@@ -106,18 +106,19 @@ static void set_verdict(const struct screen_config *cfg, int score, struct scree
 		     : score >= cfg->warn_score  ? SCREEN_WARN : SCREEN_ALLOW;
 }
 
-bool rules_score(const struct screen_config *cfg, const struct rules_signals *s, struct screen_verdict *out)
+enum rules_persist rules_score(const struct screen_config *cfg, const struct rules_signals *s,
+			       struct screen_verdict *out)
 {
 	out->reasons = 0;
 	out->repeated = 0;
 	if (s->allowlisted) {
 		out->reasons = BIT(SR_ALLOWLISTED);
 		set_verdict(cfg, 0, out);
-		return false;
+		return RULES_PERSIST_NONE;
 	}
 	if (hard_rules(s, &out->reasons)) {
 		set_verdict(cfg, 100, out);
-		return s->confirmed_fraud || s->block_running || s->operator_block;
+		return s->confirmed_fraud || s->block_running || s->operator_block ? RULES_PERSIST : RULES_PERSIST_NONE;
 	}
 	if (s->registered) {
 		out->reasons |= BIT(SR_REGISTERED);
@@ -127,7 +128,7 @@ bool rules_score(const struct screen_config *cfg, const struct rules_signals *s,
 			out->reasons |= BIT(SR_REGISTRY_CAP);
 		}
 		set_verdict(cfg, score < cfg->block_score ? score : cfg->block_score - 1, out);
-		return false;
+		return RULES_PERSIST_NONE;
 	}
 	if (s->untracked)
 		out->reasons |= BIT(SR_UNTRACKED);
@@ -155,7 +156,7 @@ bool rules_score(const struct screen_config *cfg, const struct rules_signals *s,
 	if (out->verdict == SCREEN_BLOCK && s->lift_grace) {
 		out->verdict = SCREEN_WARN;
 		out->reasons |= BIT(SR_LIFT_GRACE);
-		return false;
+		return RULES_PERSIST_NONE;
 	}
 	/* a SIM-box block lasts only when the line's own calls fit the box, its
 	 * cell holds one and it has stayed there, calling from nowhere else,
@@ -163,5 +164,12 @@ bool rules_score(const struct screen_config *cfg, const struct rules_signals *s,
 	 * pattern, or a handset passing through, stops the call, not the number */
 	bool simbox_own = simbox >= cfg->block_score && s->simbox_suspect && s->settled &&
 			  (out->reasons & BIT(SR_SIMBOX_CELL));
-	return out->verdict == SCREEN_BLOCK && (simbox_own || corroborated);
+	if (out->verdict != SCREEN_BLOCK)
+		return RULES_PERSIST_NONE;
+	return corroborated ? RULES_PERSIST : simbox_own ? RULES_PERSIST_SIMBOX : RULES_PERSIST_NONE;
+}
+
+bool rules_simbox_only(uint32_t reasons)
+{
+	return (reasons & BIT(SR_SIMBOX_CELL)) && !(reasons & BIT(SR_REPORTED));
 }

@@ -37,12 +37,20 @@ struct rules_signals {
 	bool cell_named;              /* the call names its cell */
 };
 
-/* Scores sig under cfg into *out (repeated = 0). Returns true when the
- * verdict rests on evidence about the number itself (list, SIM box,
- * corroborated reports) so that a block should persist for cfg->block_ms;
- * false for per-call rules (spoofing) and for behaviour-only warnings. */
-bool rules_score(const struct screen_config *cfg, const struct rules_signals *sig,
-		 struct screen_verdict *out);
+/* Whether a block outlasts its call. RULES_PERSIST_SIMBOX: only because
+ * the line fits the box of its cell, which the line's next move disproves
+ * (a box does not move). */
+enum rules_persist { RULES_PERSIST_NONE = 0, RULES_PERSIST_SIMBOX, RULES_PERSIST };
+/* The same, told from a recorded block's reasons (another node's): a
+ * SIM-box block without the reports that would make it more. */
+bool rules_simbox_only(uint32_t reasons);
+
+/* Scores sig under cfg into *out (repeated = 0). A block persists for
+ * cfg->block_ms when the verdict rests on evidence about the number itself
+ * (list, SIM box, corroborated reports); not for per-call rules (spoofing)
+ * nor for behaviour-only warnings. */
+enum rules_persist rules_score(const struct screen_config *cfg, const struct rules_signals *sig,
+			       struct screen_verdict *out);
 
 /* The behaviour part alone (volume, fanout, answers, short calls,
  * sequential dialling, attestation, registry trunk), before the cap. */

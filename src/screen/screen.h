@@ -184,6 +184,7 @@ struct screen_stats {
 	uint64_t attempts, repeated, emergency, withheld, ends, ends_unknown, ends_repeated;
 	uint64_t verdicts[3];
 	uint64_t callers, callers_evicted, untracked, watched;
+	uint64_t released;           /* SIM-box blocks ended because the line moved */
 	uint64_t merges;
 	size_t bytes;                /* memory held by the engine's tables */
 };
@@ -320,6 +321,13 @@ int screen_number_state(struct screen_engine *e, const struct phone *number, str
  * Stops early when fn returns non-zero. Returns the count visited. */
 size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
 			  int (*fn)(const struct screen_evidence *ev, void *arg), void *arg);
+/* Calls fn for every block the engine ended itself after since_ms (a
+ * SIM-box block of a line that then called from a third cell, which a box
+ * never does), with the time it ended, as screen_blocks_each. The engine
+ * treats such an end as a lift (cfg.lift_grace_ms follows); the app
+ * records it so that the store and the other nodes agree. */
+size_t screen_releases_each(struct screen_engine *e, int64_t since_ms,
+			    int (*fn)(const struct screen_evidence *ev, int64_t released_ms, void *arg), void *arg);
 
 /* Several nodes: per-cell and per-trunk aggregates, which span nodes, are
  * exchanged as mergeable partials. A partial is one node's counts of a cell

@@ -71,7 +71,9 @@ struct numinfo {
 struct watch {
 	uint64_t key;
 	int64_t block_from, block_until, lift_until, last_ms;
+	int64_t released_ms;       /* when a SIM-box block ended as the line moved (0: never) */
 	uint8_t blocked, op_block;
+	uint8_t simbox_block;      /* the running block rests on the SIM-box rule alone */
 	struct screen_evidence *ev;
 };
 
@@ -153,7 +155,7 @@ struct screen_engine {
 #define SNAP_SUM_SIZE 8
 struct snap_header {
 	char magic[8];
-	uint32_t caller_size, agg_size, evidence_size, nshards;
+	uint32_t caller_size, agg_size, evidence_size, watch_size, numinfo_size, nshards;
 	uint32_t config_len;           /* bytes of configuration text after the header */
 };
 

@@ -219,7 +219,8 @@ int screen_snapshot_write(struct screen_engine *e, FILE *f)
 	screen_config_write(&atomic_load(&e->cfg)->c, mem);
 	fclose(mem);
 	struct snap_header h = {.caller_size = sizeof(struct caller), .agg_size = sizeof(struct agg),
-				.evidence_size = sizeof(struct screen_evidence), .nshards = e->nshards,
+				.evidence_size = sizeof(struct screen_evidence), .watch_size = sizeof(struct watch),
+				.numinfo_size = sizeof(struct numinfo), .nshards = e->nshards,
 				.config_len = (uint32_t)text_len};
 	memcpy(h.magic, SNAP_MAGIC, sizeof h.magic);
 	bool ok = text_len <= SNAP_CONFIG_MAX && put(f, &h, sizeof h) && put(f, text, text_len);
@@ -424,7 +425,8 @@ int screen_snapshot_read(FILE *f, struct screen_engine **out, const char **reaso
 	struct snap_header h;
 	if (!get(f, &h, sizeof h) || memcmp(h.magic, SNAP_MAGIC, sizeof h.magic) != 0 ||
 	    h.caller_size != sizeof(struct caller) || h.agg_size != sizeof(struct agg) ||
-	    h.evidence_size != sizeof(struct screen_evidence)) {
+	    h.evidence_size != sizeof(struct screen_evidence) || h.watch_size != sizeof(struct watch) ||
+	    h.numinfo_size != sizeof(struct numinfo)) {
 		*reason = "not a snapshot of this version";
 		return OMB_EINVAL;
 	}

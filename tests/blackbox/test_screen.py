@@ -5,6 +5,7 @@ to the callees of a voice-phishing number, a restart that keeps the
 engine's state, and the FTC complaint file as consumer reports."""
 import base64
 import http.client
+import json
 import os
 import re
 import subprocess
@@ -359,6 +360,71 @@ class ScreenTest(harness.ServerTest):
                                              token=self.tok['r.reg']).status, 404)
         self.assertEqual(self.server.request('GET', '/v1/screen/numbers/%s/evidence' % v,
                                              token=self.tok['h.agent']).status, 403)
+
+
+class ScreenSimBoxRelease(harness.ServerTest):
+    """A line that looked like a SIM of a box and was blocked for it, then
+    called from a third cell, is a handset on the move (a box does not
+    move): the engine ends the block and the store records the lift, so a
+    restart or another node does not set it again."""
+
+    @classmethod
+    def prepare(cls, server):
+        prepare_screening(server)
+
+    def clock(self, advance_ms):
+        r = self.server.request('POST', '/v1/test/clock', {'advance_ms': advance_ms})
+        self.assertEqual(r.status, 200, r)
+        return r.json['now_ms']
+
+    def events(self, lines):
+        r = self.server.request('POST', '/v1/screen/events', raw=('\n'.join(lines) + '\n').encode(),
+                                token=self.tok, headers={'Content-Type': 'application/x-ndjson'})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json['bad'], 0, r)
+
+    def failed_call(self, caller, callee, cell, ts):
+        """A call attempted at ts and unanswered 20 s later, as the proxy reports it."""
+        call = {'call_id': 'c%d' % self.n, 'caller': caller, 'callee': callee, 'origin': 'domestic',
+                'trunk': 'MSC-7', 'cell': cell}
+        self.n += 1
+        r = self.server.request('POST', '/v1/screen/check', dict(call, ts_ms=ts), token=self.tok)
+        self.assertEqual(r.status, 200, r)
+        end = dict(call, event='end', ts_ms=ts + 20000, duration_ms=0, answered=0)
+        self.events([json.dumps(end)])
+        return r.json
+
+    def test_block_ends_when_the_line_moves(self):
+        self.tok, self.n = self.server.login('k.scr'), 0
+        line = '010-5555-0707'
+        now = self.clock(0)
+        self.failed_call(line, '010-6000-0001', 'BOX-CELL', now)  # before the box shows
+        self.failed_call(line, '010-6000-0002', 'BOX-CELL', now + 60000)
+        now = self.clock(120000)
+        for rnd in range(6):  # 24 new SIMs a round, two failed calls in three at most
+            for sim in range(24):
+                self.failed_call('010-7%03d-%04d' % (rnd // 3, sim), '010-6100-%04d' % (rnd * 100 + sim),
+                                 'BOX-CELL', now + sim * 10000)
+            now = self.clock(24 * 10000)
+        first = self.failed_call(line, '010-6000-0003', 'BOX-CELL', now)
+        self.assertEqual(first['verdict'], 'block', first)
+        self.assertIn('simbox_cell', first['reasons'])
+        now = self.clock(60000)
+        blocks = self.server.request('GET', '/v1/screen/blocks', token=self.tok).json['items']
+        self.assertIn(e164(line), [b['number'] for b in blocks])
+        second = self.failed_call(line, '010-6000-0004', 'CELL-2', now)  # a box on a border uses two
+        self.assertEqual(second['verdict'], 'block', second)
+        self.assertIn('blocked', second['reasons'])
+        third = self.failed_call(line, '010-6000-0005', 'CELL-3', now + 60000)
+        self.assertNotEqual(third['verdict'], 'block', third)
+        self.clock(120000)
+        everything = self.server.request('GET', '/v1/screen/blocks?state=all&limit=100', token=self.tok).json
+        mine = [b for b in everything['items'] if b['number'] == e164(line)]
+        self.assertEqual(len(mine), 1, mine)
+        self.assertEqual(mine[0]['lifted']['by'], 'engine', mine)
+        self.assertIn('third cell', mine[0]['lifted']['reason'])
+        running = self.server.request('GET', '/v1/screen/blocks', token=self.tok).json['items']
+        self.assertNotIn(e164(line), [b['number'] for b in running])
 
 
 class ScreenRestart(unittest.TestCase):

@@ -592,6 +592,62 @@ static void test_simbox_block_lasts_for_a_settled_line(void **state)
 	assert_true(v.reasons & BIT(SR_BLOCKED));
 }
 
+struct released { char number[PHONE_CANON_MAX]; int64_t ms; int n; };
+
+static int note_release(const struct screen_evidence *ev, int64_t released_ms, void *arg)
+{
+	struct released *r = arg;
+	snprintf(r->number, sizeof r->number, "%s", ev->number);
+	r->ms = released_ms;
+	r->n++;
+	return 0;
+}
+
+/* A box does not move: the SIM-box block of a settled line ends, as a
+ * lift, at its first call from a third cell, and the engine tells the app
+ * once; an operator's block of a line on the move stays. */
+static void test_simbox_block_ends_when_the_line_moves(void **state)
+{
+	(void)state;
+	failed_call("01055550007", "cell-9", T0, 1);
+	failed_call("01055550007", "cell-9", T0 + MIN, 2);
+	int64_t t = T0 + 2 * MIN;
+	int later = 0;
+	simbox_build(&t, &later);
+	assert_int_equal(failed_call("01055550007", "cell-9", t, 3).verdict, SCREEN_BLOCK);
+	struct phone agent = num("01055550006");
+	assert_int_equal(screen_block(eng, &agent, t, 0), 0);
+	t += 4 * MIN;
+	struct screen_verdict v = failed_call("01055550007", "cell-1", t, 4);
+	assert_true(v.reasons & BIT(SR_BLOCKED)); /* a second cell: a box on a border may use two */
+	struct released r = {0};
+	assert_int_equal(screen_releases_each(eng, 0, note_release, &r), 0);
+
+	v = failed_call("01055550007", "cell-2", t + MIN, 5);
+	assert_int_not_equal(v.verdict, SCREEN_BLOCK);
+	assert_false(v.reasons & BIT(SR_BLOCKED));
+	assert_int_equal(screen_releases_each(eng, 0, note_release, &r), 1);
+	assert_string_equal(r.number, "+821055550007");
+	assert_int_equal(r.ms, t + MIN);
+	assert_int_equal(screen_releases_each(eng, t + MIN, note_release, &r), 0);
+	struct phone p = num("01055550007");
+	struct screen_evidence ev;
+	assert_int_equal(screen_evidence(eng, &p, &ev), 0);
+	assert_false(ev.blocked);
+	/* back in the box's cell, a line on the move is no SIM of it */
+	assert_int_not_equal(failed_call("01055550007", "cell-9", t + 2 * MIN, 6).verdict, SCREEN_BLOCK);
+
+	const char *cells[] = {"cell-9", "cell-1", "cell-2", "cell-3"};
+	for (unsigned i = 0; i < 4; i++) {
+		v = failed_call("01055550006", cells[i], t + i * MIN, 20 + i);
+		assert_int_equal(v.verdict, SCREEN_BLOCK);
+		assert_true(v.reasons & BIT(SR_OPERATOR_BLOCK));
+	}
+	struct screen_stats st;
+	screen_stats(eng, &st);
+	assert_int_equal(st.released, 1);
+}
+
 /* Two calls of a new line in the box's cell, before the box shows: the
  * first answered for 30 s, the second as given. */
 static void two_calls(const char *line, int second_answered)
@@ -877,7 +933,7 @@ int main(void)
 		T(test_flood_cannot_evict_blocked), T(test_simbox_cell),
 		T(test_simbox_spares_a_moving_handset), T(test_simbox_fresh_line_half_failed),
 		T(test_simbox_ignores_fast_lines), T(test_simbox_block_lasts_for_a_settled_line),
-		T(test_simbox_cell_takes_two_failed_of_three),
+		T(test_simbox_cell_takes_two_failed_of_three), T(test_simbox_block_ends_when_the_line_moves),
 		T(test_snapshot_roundtrip), T(test_snapshot_config_text), T(test_snapshot_refuses_damage), T(test_config_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

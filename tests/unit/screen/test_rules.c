@@ -26,10 +26,10 @@ static int setup(void **state)
 	return 0;
 }
 
-static struct screen_verdict score(const struct rules_signals *s, bool *persist)
+static struct screen_verdict score(const struct rules_signals *s, enum rules_persist *persist)
 {
 	struct screen_verdict v;
-	bool p = rules_score(&cfg, s, &v);
+	enum rules_persist p = rules_score(&cfg, s, &v);
 	if (persist)
 		*persist = p;
 	return v;
@@ -57,13 +57,13 @@ static void test_hard_rules_block_alone(void **state)
 		{{.block_running = true}, SR_BLOCKED, true},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		bool persist;
+		enum rules_persist persist;
 		struct screen_verdict v = score(&cases[i].s, &persist);
 		assert_int_equal(v.verdict, SCREEN_BLOCK);
 		assert_int_equal(v.score, 100);
 		assert_true(v.reasons & BIT(cases[i].r));
 		/* a spoofed number belongs to someone innocent: never a lasting block */
-		assert_int_equal(persist, cases[i].persist);
+		assert_int_equal(persist != RULES_PERSIST_NONE, cases[i].persist);
 	}
 }
 
@@ -201,7 +201,7 @@ static void test_behaviour_is_capped_below_block(void **state)
 	struct rules_signals s = {.rate_1m = 100, .rate_10m = 300, .rate_60m = 900, .attempts_span = 900,
 				  .distinct_callees = 900, .ends = 200, .answered = 20, .short_calls = 20,
 				  .seq_run = 100, .attest_c_domestic = true};
-	bool persist;
+	enum rules_persist persist;
 	struct screen_verdict v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_WARN);
 	assert_int_equal(v.score, cfg.behaviour_cap);
@@ -220,12 +220,17 @@ static void test_reports_alone_and_corroborated(void **state)
 	v = score(&s, NULL);
 	assert_false(v.reasons & BIT(SR_REPORTED));
 	/* reported, at volume, and mostly unanswered: illegal telemarketing */
-	bool persist;
+	enum rules_persist persist;
 	s = (struct rules_signals){.reporters = 5, .rate_10m = 80, .attempts_span = 200, .distinct_callees = 190,
 				   .ends = 100, .answered = 20, .short_calls = 15};
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
-	assert_true(persist);
+	assert_int_equal(persist, RULES_PERSIST);
+	s.cell_level = RULES_SIMBOX_FLAGGED; /* in a box's cell too: the reports still hold it */
+	s.simbox_suspect = s.settled = s.cell_named = true;
+	v = score(&s, &persist);
+	assert_int_equal(persist, RULES_PERSIST);
+	assert_false(rules_simbox_only(v.reasons));
 	/* reported courier: volume, answered calls: a malicious report does not block */
 	s = (struct rules_signals){.reporters = 8, .rate_10m = 80, .attempts_span = 200, .distinct_callees = 190,
 				   .ends = 100, .answered = 85, .short_calls = 5};
@@ -237,7 +242,7 @@ static void test_reports_alone_and_corroborated(void **state)
 static void test_simbox_levels(void **state)
 {
 	(void)state;
-	bool persist;
+	enum rules_persist persist;
 	struct rules_signals s = {.cell_level = RULES_SIMBOX_FLAGGED, .simbox_fresh = true, .cell_named = true,
 				  .settled = true};
 	struct screen_verdict v = score(&s, &persist);
@@ -246,7 +251,8 @@ static void test_simbox_levels(void **state)
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
 	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
-	assert_true(persist);
+	assert_int_equal(persist, RULES_PERSIST_SIMBOX); /* the line's next move ends it */
+	assert_true(rules_simbox_only(v.reasons));
 	s.settled = false;
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
@@ -267,7 +273,7 @@ static void test_simbox_levels(void **state)
 static void test_simbox_trunk_stops_suspects_only(void **state)
 {
 	(void)state;
-	bool persist;
+	enum rules_persist persist;
 	struct rules_signals s = {.trunk_level = RULES_SIMBOX_FRESH, .simbox_fresh = true, .settled = true};
 	struct screen_verdict v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_ALLOW); /* a fresh line on a busy trunk */
@@ -293,7 +299,7 @@ static void test_simbox_trunk_stops_suspects_only(void **state)
 static void test_lift_grace_holds_automatic_blocks(void **state)
 {
 	(void)state;
-	bool persist;
+	enum rules_persist persist;
 	struct rules_signals s = {.cell_level = RULES_SIMBOX_FRESH, .simbox_suspect = true, .lift_grace = true};
 	struct screen_verdict v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_WARN);
