@@ -1203,14 +1203,14 @@ struct releases {
 };
 
 /* Under a shard lock: memory work only. */
-static int collect_release(const struct screen_evidence *ev, int64_t released_ms, void *arg)
+static int collect_release(const struct screen_evidence *ev, void *arg)
 {
 	struct releases *r = arg;
 	size_t cap = r->cap;
 	r->number = xgrow(r->number, r->n, &r->cap, sizeof *r->number, 16);
 	r->at_ms = xgrow(r->at_ms, r->n, &cap, sizeof *r->at_ms, 16);
 	if (phone_parse(ev->number, strlen(ev->number), PHONE_CC_KOREA, &r->number[r->n], NULL) == OMB_OK)
-		r->at_ms[r->n++] = released_ms;
+		r->at_ms[r->n++] = ev->released_ms;
 	return 0;
 }
 

@@ -1648,6 +1648,7 @@ static void evidence_fill(struct shard *s, const struct watch *w, struct screen_
 	out->operator_block = w->op_block;
 	out->block_from_ms = w->block_from;
 	out->block_until_ms = w->block_until;
+	out->released_ms = w->released_ms;
 	const struct caller *c = caller_find(s, w->key);
 	if (c)
 		caller_fill(c, out);
@@ -1694,8 +1695,10 @@ int screen_evidence(struct screen_engine *e, const struct phone *number, struct 
 	return rc;
 }
 
-size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
-			  int (*fn)(const struct screen_evidence *ev, void *arg), void *arg)
+/* The evidence of every watch entry that pick selects at t, shard by shard
+ * under its lock, with its block as it stands at t. */
+static size_t watch_each(struct screen_engine *e, int64_t t, bool (*pick)(const struct watch *w, int64_t t),
+			 int (*fn)(const struct screen_evidence *ev, void *arg), void *arg)
 {
 	size_t n = 0;
 	struct screen_evidence *ev = xmalloc(sizeof *ev);
@@ -1705,10 +1708,10 @@ size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
 		pthread_mutex_lock(&s->lock);
 		for (size_t j = 0; j < s->watch_slots && !stop; j++) {
 			const struct watch *w = &s->watch[j];
-			if (!w->key || !w->blocked || w->block_until <= now_ms)
+			if (!w->key || !pick(w, t))
 				continue;
 			evidence_fill(s, w, ev);
-			ev->blocked = 1;
+			ev->blocked = w->blocked && w->block_until > t;
 			n++;
 			stop = fn(ev, arg) != 0;
 		}
@@ -1718,27 +1721,26 @@ size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
 	return n;
 }
 
-size_t screen_releases_each(struct screen_engine *e, int64_t since_ms,
-			    int (*fn)(const struct screen_evidence *ev, int64_t released_ms, void *arg), void *arg)
+static bool block_running(const struct watch *w, int64_t now_ms)
 {
-	size_t n = 0;
-	struct screen_evidence *ev = xmalloc(sizeof *ev);
-	bool stop = false;
-	for (unsigned i = 0; i < e->nshards && !stop; i++) {
-		struct shard *s = &e->shards[i];
-		pthread_mutex_lock(&s->lock);
-		for (size_t j = 0; j < s->watch_slots && !stop; j++) {
-			const struct watch *w = &s->watch[j];
-			if (!w->key || w->released_ms <= since_ms)
-				continue;
-			evidence_fill(s, w, ev);
-			n++;
-			stop = fn(ev, w->released_ms, arg) != 0;
-		}
-		pthread_mutex_unlock(&s->lock);
-	}
-	free(ev);
-	return n;
+	return w->blocked && w->block_until > now_ms;
+}
+
+static bool released_after(const struct watch *w, int64_t since_ms)
+{
+	return w->released_ms > since_ms;
+}
+
+size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
+			  int (*fn)(const struct screen_evidence *ev, void *arg), void *arg)
+{
+	return watch_each(e, now_ms, block_running, fn, arg);
+}
+
+size_t screen_releases_each(struct screen_engine *e, int64_t since_ms,
+			    int (*fn)(const struct screen_evidence *ev, void *arg), void *arg)
+{
+	return watch_each(e, since_ms, released_after, fn, arg);
 }
 
 void screen_stats(struct screen_engine *e, struct screen_stats *out)

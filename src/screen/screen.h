@@ -299,6 +299,7 @@ struct screen_evidence {
 	int blocked;                             /* 1 while a block runs */
 	int operator_block;
 	int64_t block_from_ms, block_until_ms;
+	int64_t released_ms;                     /* a SIM-box block ended as the line moved (0: never) */
 	unsigned n_answered;                     /* callees who answered (first ones) */
 	char answered_callees[SCREEN_EV_CALLEES][PHONE_CANON_MAX];
 	unsigned n_trunks, n_cells;
@@ -323,11 +324,11 @@ size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
 			  int (*fn)(const struct screen_evidence *ev, void *arg), void *arg);
 /* Calls fn for every block the engine ended itself after since_ms (a
  * SIM-box block of a line that then called from a third cell, which a box
- * never does), with the time it ended, as screen_blocks_each. The engine
+ * never does; ev->released_ms says when), as screen_blocks_each. The engine
  * treats such an end as a lift (cfg.lift_grace_ms follows); the app
  * records it so that the store and the other nodes agree. */
 size_t screen_releases_each(struct screen_engine *e, int64_t since_ms,
-			    int (*fn)(const struct screen_evidence *ev, int64_t released_ms, void *arg), void *arg);
+			    int (*fn)(const struct screen_evidence *ev, void *arg), void *arg);
 
 /* Several nodes: per-cell and per-trunk aggregates, which span nodes, are
  * exchanged as mergeable partials. A partial is one node's counts of a cell

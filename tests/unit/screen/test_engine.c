@@ -594,11 +594,11 @@ static void test_simbox_block_lasts_for_a_settled_line(void **state)
 
 struct released { char number[PHONE_CANON_MAX]; int64_t ms; int n; };
 
-static int note_release(const struct screen_evidence *ev, int64_t released_ms, void *arg)
+static int note_release(const struct screen_evidence *ev, void *arg)
 {
 	struct released *r = arg;
 	snprintf(r->number, sizeof r->number, "%s", ev->number);
-	r->ms = released_ms;
+	r->ms = ev->released_ms;
 	r->n++;
 	return 0;
 }
