@@ -980,7 +980,7 @@ static void watch_signals(struct shard *s, const struct screen_config *cfg, cons
 	if (!w)
 		return;
 	bool running = w->blocked && w->block_until > now_ms;
-	if (running && w->simbox_block && c && (c->flags & CF_ROAMS)) {
+	if (running && w->simbox_block && !w->op_block && c && (c->flags & CF_ROAMS)) {
 		watch_lift(cfg, w, now_ms);
 		w->released_ms = now_ms;
 		s->st.released++;
@@ -1536,6 +1536,7 @@ int screen_block(struct screen_engine *e, const struct phone *number, int64_t no
 	} else {
 		w->blocked = 1;
 		w->op_block = 1;
+		w->simbox_block = 0;
 		w->block_from = now_ms;
 		w->block_until = now_ms + (ttl_ms > 0 ? ttl_ms : cfg->block_ms);
 		w->lift_until = 0;

@@ -605,18 +605,24 @@ static int note_release(const struct screen_evidence *ev, void *arg)
 
 /* A box does not move: the SIM-box block of a settled line ends, as a
  * lift, at its first call from a third cell, and the engine tells the app
- * once; an operator's block of a line on the move stays. */
+ * once; an operator's block of a line on the move stays, even one set over
+ * a SIM-box block. */
 static void test_simbox_block_ends_when_the_line_moves(void **state)
 {
 	(void)state;
-	failed_call("01055550007", "cell-9", T0, 1);
-	failed_call("01055550007", "cell-9", T0 + MIN, 2);
+	const char *settled[] = {"01055550007", "01055550005"};
+	for (unsigned i = 0; i < 2; i++) {
+		failed_call(settled[i], "cell-9", T0, 1 + 10 * i);
+		failed_call(settled[i], "cell-9", T0 + MIN, 2 + 10 * i);
+	}
 	int64_t t = T0 + 2 * MIN;
 	int later = 0;
 	simbox_build(&t, &later);
-	assert_int_equal(failed_call("01055550007", "cell-9", t, 3).verdict, SCREEN_BLOCK);
-	struct phone agent = num("01055550006");
+	for (unsigned i = 0; i < 2; i++)
+		assert_true(failed_call(settled[i], "cell-9", t, 3 + 10 * i).reasons & BIT(SR_SIMBOX_CELL));
+	struct phone agent = num("01055550006"), over = num("01055550005");
 	assert_int_equal(screen_block(eng, &agent, t, 0), 0);
+	assert_int_equal(screen_block(eng, &over, t, 0), 0);
 	t += 4 * MIN;
 	struct screen_verdict v = failed_call("01055550007", "cell-1", t, 4);
 	assert_true(v.reasons & BIT(SR_BLOCKED)); /* a second cell: a box on a border may use two */
@@ -641,6 +647,8 @@ static void test_simbox_block_ends_when_the_line_moves(void **state)
 	for (unsigned i = 0; i < 4; i++) {
 		v = failed_call("01055550006", cells[i], t + i * MIN, 20 + i);
 		assert_int_equal(v.verdict, SCREEN_BLOCK);
+		assert_true(v.reasons & BIT(SR_OPERATOR_BLOCK));
+		v = failed_call("01055550005", cells[i], t + i * MIN, 30 + i);
 		assert_true(v.reasons & BIT(SR_OPERATOR_BLOCK));
 	}
 	struct screen_stats st;
