@@ -983,6 +983,8 @@ static void watch_signals(struct shard *s, const struct screen_config *cfg, cons
 	if (running && w->simbox_block && !w->op_block && c && (c->flags & CF_ROAMS)) {
 		watch_lift(cfg, w, now_ms);
 		w->released_ms = now_ms;
+		if (now_ms > s->last_release_ms)
+			s->last_release_ms = now_ms;
 		s->st.released++;
 		running = false;
 	}
@@ -1697,9 +1699,10 @@ int screen_evidence(struct screen_engine *e, const struct phone *number, struct 
 }
 
 /* The evidence of every watch entry that pick selects at t, shard by shard
- * under its lock, with its block as it stands at t. */
+ * under its lock, with its block as it stands at t; shards whose latest
+ * release is at or before min_release_ms are not walked. */
 static size_t watch_each(struct screen_engine *e, int64_t t, bool (*pick)(const struct watch *w, int64_t t),
-			 int (*fn)(const struct screen_evidence *ev, void *arg), void *arg)
+			 int64_t min_release_ms, int (*fn)(const struct screen_evidence *ev, void *arg), void *arg)
 {
 	size_t n = 0;
 	struct screen_evidence *ev = xmalloc(sizeof *ev);
@@ -1707,7 +1710,8 @@ static size_t watch_each(struct screen_engine *e, int64_t t, bool (*pick)(const 
 	for (unsigned i = 0; i < e->nshards && !stop; i++) {
 		struct shard *s = &e->shards[i];
 		pthread_mutex_lock(&s->lock);
-		for (size_t j = 0; j < s->watch_slots && !stop; j++) {
+		size_t slots = s->last_release_ms > min_release_ms ? s->watch_slots : 0;
+		for (size_t j = 0; j < slots && !stop; j++) {
 			const struct watch *w = &s->watch[j];
 			if (!w->key || !pick(w, t))
 				continue;
@@ -1735,13 +1739,13 @@ static bool released_after(const struct watch *w, int64_t since_ms)
 size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
 			  int (*fn)(const struct screen_evidence *ev, void *arg), void *arg)
 {
-	return watch_each(e, now_ms, block_running, fn, arg);
+	return watch_each(e, now_ms, block_running, INT64_MIN, fn, arg);
 }
 
 size_t screen_releases_each(struct screen_engine *e, int64_t since_ms,
 			    int (*fn)(const struct screen_evidence *ev, void *arg), void *arg)
 {
-	return watch_each(e, since_ms, released_after, fn, arg);
+	return watch_each(e, since_ms, released_after, since_ms, fn, arg); /* most sweeps walk nothing */
 }
 
 void screen_stats(struct screen_engine *e, struct screen_stats *out)

@@ -106,6 +106,7 @@ struct shard {
 	size_t nums_slots, nums_count;
 	struct watch *watch;
 	size_t watch_slots, watch_count, watch_max, watch_cursor;
+	int64_t last_release_ms;       /* the latest released_ms of its watch entries (0: none) */
 	struct agg *aggs;
 	size_t agg_slots, agg_count;
 	uint32_t *dirty;               /* indices of aggs changed since the last merge */

@@ -338,6 +338,8 @@ static bool restore_watch(FILE *f, struct shard *s)
 			return false;
 		}
 		w.ev = ev;
+		if (w.released_ms > s->last_release_ms)
+			s->last_release_ms = w.released_ms;
 		struct watch *slot = screen_watch_get(s, w.key, true);
 		free(slot->ev); /* a number saved twice (it moved during the save) keeps its last copy */
 		*slot = w;

@@ -636,6 +636,14 @@ static void test_simbox_block_ends_when_the_line_moves(void **state)
 	assert_string_equal(r.number, "+821055550007");
 	assert_int_equal(r.ms, t + MIN);
 	assert_int_equal(screen_releases_each(eng, t + MIN, note_release, &r), 0);
+	char path[] = "/tmp/screen_snapXXXXXX"; /* a restart keeps what the app has to record */
+	close(mkstemp(path));
+	assert_int_equal(screen_snapshot_save(eng, path), 0);
+	struct screen_engine *back;
+	assert_int_equal(screen_snapshot_restore(path, &back, NULL), 0);
+	unlink(path);
+	assert_int_equal(screen_releases_each(back, 0, note_release, &r), 1);
+	screen_destroy(back);
 	struct phone p = num("01055550007");
 	struct screen_evidence ev;
 	assert_int_equal(screen_evidence(eng, &p, &ev), 0);
