@@ -156,9 +156,22 @@ struct screen_engine {
 #define SNAP_SUM_SIZE 8
 struct snap_header {
 	char magic[8];
-	uint32_t caller_size, agg_size, evidence_size, watch_size, numinfo_size, nshards;
+	uint32_t caller_size, pending_size, numinfo_size, watch_size, evidence_size, agg_size, stats_size;
+	uint32_t nshards;
 	uint32_t config_len;           /* bytes of configuration text after the header */
 };
+
+/* This build's header for a snapshot of nshards shards and config_len
+ * bytes of settings. */
+static inline struct snap_header snap_header_of(uint32_t nshards, uint32_t config_len)
+{
+	struct snap_header h = {.magic = SNAP_MAGIC, .caller_size = sizeof(struct caller),
+				.pending_size = sizeof(struct pending_bucket), .numinfo_size = sizeof(struct numinfo),
+				.watch_size = sizeof(struct watch), .evidence_size = sizeof(struct screen_evidence),
+				.agg_size = sizeof(struct agg), .stats_size = sizeof(struct screen_stats),
+				.nshards = nshards, .config_len = config_len};
+	return h;
+}
 
 /* Shared by engine.c and snapshot.c. */
 static inline uint64_t screen_mix64(uint64_t k)

@@ -218,11 +218,7 @@ int screen_snapshot_write(struct screen_engine *e, FILE *f)
 		abort();
 	screen_config_write(&atomic_load(&e->cfg)->c, mem);
 	fclose(mem);
-	struct snap_header h = {.caller_size = sizeof(struct caller), .agg_size = sizeof(struct agg),
-				.evidence_size = sizeof(struct screen_evidence), .watch_size = sizeof(struct watch),
-				.numinfo_size = sizeof(struct numinfo), .nshards = e->nshards,
-				.config_len = (uint32_t)text_len};
-	memcpy(h.magic, SNAP_MAGIC, sizeof h.magic);
+	struct snap_header h = snap_header_of(e->nshards, (uint32_t)text_len);
 	bool ok = text_len <= SNAP_CONFIG_MAX && put(f, &h, sizeof h) && put(f, text, text_len);
 	free(text);
 	for (unsigned i = 0; ok && i < e->nshards; i++)
@@ -408,6 +404,13 @@ static bool read_config(FILE *f, uint32_t len, struct screen_config *cfg)
 	return mem && nbad == 0 && screen_config_validate(cfg, NULL) == 0;
 }
 
+/* The magic and the sizes of every record are this build's. */
+static bool header_ours(const struct snap_header *h)
+{
+	struct snap_header ours = snap_header_of(h->nshards, h->config_len);
+	return memcmp(h, &ours, sizeof ours) == 0;
+}
+
 /* The sum at the end of f matches what comes before it; *body_end: where
  * the sum begins. */
 static bool sum_matches(FILE *f, long *body_end)
@@ -425,10 +428,7 @@ int screen_snapshot_read(FILE *f, struct screen_engine **out, const char **reaso
 		reason = &dummy;
 	*out = NULL;
 	struct snap_header h;
-	if (!get(f, &h, sizeof h) || memcmp(h.magic, SNAP_MAGIC, sizeof h.magic) != 0 ||
-	    h.caller_size != sizeof(struct caller) || h.agg_size != sizeof(struct agg) ||
-	    h.evidence_size != sizeof(struct screen_evidence) || h.watch_size != sizeof(struct watch) ||
-	    h.numinfo_size != sizeof(struct numinfo)) {
+	if (!get(f, &h, sizeof h) || !header_ours(&h)) {
 		*reason = "not a snapshot of this version";
 		return OMB_EINVAL;
 	}

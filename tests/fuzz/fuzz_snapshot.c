@@ -42,11 +42,7 @@ static char *prefix(size_t *len)
 			abort();
 		screen_config_write(&c, out);
 		fclose(out);
-		struct snap_header h = {.caller_size = sizeof(struct caller), .agg_size = sizeof(struct agg),
-					.evidence_size = sizeof(struct screen_evidence),
-					.watch_size = sizeof(struct watch), .numinfo_size = sizeof(struct numinfo),
-					.nshards = c.shards, .config_len = (uint32_t)text_len};
-		memcpy(h.magic, SNAP_MAGIC, sizeof h.magic);
+		struct snap_header h = snap_header_of(c.shards, (uint32_t)text_len);
 		n = sizeof h + text_len;
 		p = malloc(n);
 		if (!p)
