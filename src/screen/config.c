@@ -280,7 +280,11 @@ int screen_config_read(struct screen_config *cfg, FILE *in, screen_config_bad_fn
 	int nbad = 0;
 	for (unsigned n = 1; (kind = next_line(in, line)) != LINE_NONE; n++) {
 		const char *why = kind == LINE_TOO_LONG ? "line too long" : "NUL byte in the line";
-		int rc = kind == LINE_TEXT ? read_line(cfg, line, &why) : OMB_EINVAL;
+		int rc = OMB_EINVAL;
+		if (kind == LINE_TEXT) {
+			why = NULL;
+			rc = read_line(cfg, line, &why);
+		}
 		if (rc) {
 			nbad++;
 			if (bad)
