@@ -9,6 +9,7 @@
  * with F holding the settings below, over a few thousand events of the
  * default world (in six cells; 03 with registry and reports), cut after
  * the header's config_len bytes of text and before the sum. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,13 +65,24 @@ static struct screen_attempt attempt(const char *caller, const char *call_id, in
 	return a;
 }
 
-static int read_block(const struct screen_evidence *ev, void *sum)
+static bool ended_within(const char *s, size_t size)
 {
-	*(size_t *)sum += strlen(ev->number) + ev->n_answered + ev->n_timeline;
+	return strnlen(s, size) < size;
+}
+
+/* Whatever the file held, the evidence handed out keeps within its arrays. */
+static int check_block(const struct screen_evidence *ev, void *arg)
+{
+	(void)arg;
+	if (!ended_within(ev->number, sizeof ev->number) || ev->n_answered > SCREEN_EV_CALLEES ||
+	    ev->n_cells > SCREEN_EV_PLACES || ev->n_trunks > SCREEN_EV_PLACES || ev->n_timeline > SCREEN_EV_TIMELINE)
+		abort();
 	for (unsigned i = 0; i < ev->n_answered; i++)
-		*(size_t *)sum += strlen(ev->answered_callees[i]);
+		if (!ended_within(ev->answered_callees[i], sizeof ev->answered_callees[i]))
+			abort();
 	for (unsigned i = 0; i < ev->n_cells; i++)
-		*(size_t *)sum += strlen(ev->cells[i]);
+		if (!ended_within(ev->cells[i], sizeof ev->cells[i]))
+			abort();
 	return 0;
 }
 
@@ -87,12 +99,12 @@ static void exercise(struct screen_engine *e)
 				 .trunk = a.trunk, .cell = a.cell};
 	screen_ingest_end(e, &end);
 	screen_merge(e, now + 60000);
-	size_t sum = 0;
-	screen_blocks_each(e, now, read_block, &sum);
 	struct screen_stats st;
 	screen_stats(e, &st);
-	if (st.callers > st.bytes)
-		abort(); /* keeps the reads */
+	size_t blocks = screen_blocks_each(e, now, check_block, NULL);
+	size_t releases = screen_releases_each(e, 0, check_block, NULL);
+	if (blocks > st.watched || releases > st.watched)
+		abort(); /* blocks and releases are watched numbers */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
