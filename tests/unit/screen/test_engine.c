@@ -826,6 +826,16 @@ static void test_snapshot_roundtrip(void **state)
 	unlink(path);
 }
 
+/* The snapshot at path is refused, for reason, and leaves no engine. */
+static void assert_refused(const char *path, const char *reason)
+{
+	struct screen_engine *back;
+	const char *why;
+	assert_int_equal(screen_snapshot_restore(path, &back, &why), OMB_EINVAL);
+	assert_null(back);
+	assert_string_equal(why, reason);
+}
+
 /* Overwrites bytes of the snapshot at path, where "at" is first found
  * (plus skip bytes), then, when resum, writes its checksum anew as a build
  * that wrote these bytes would have. */
@@ -877,16 +887,12 @@ static void test_snapshot_refuses_damage(void **state)
 	const size_t skip = offsetof(struct screen_evidence, n_answered) - offsetof(struct screen_evidence, number);
 	unsigned one = 1, many = 1000;
 	file_patch(path, p.canon, strlen(p.canon) + 1, skip, &one, sizeof one, false);
-	assert_int_equal(screen_snapshot_restore(path, &back, &why), OMB_EINVAL);
-	assert_null(back);
-	assert_string_equal(why, "snapshot truncated or corrupt");
+	assert_refused(path, "snapshot truncated or corrupt");
 	file_patch(path, p.canon, strlen(p.canon) + 1, skip, &one, sizeof one, true);
 	assert_int_equal(screen_snapshot_restore(path, &back, &why), 0); /* one callee fits its array */
 	screen_destroy(back);
 	file_patch(path, p.canon, strlen(p.canon) + 1, skip, &many, sizeof many, true);
-	assert_int_equal(screen_snapshot_restore(path, &back, &why), OMB_EINVAL);
-	assert_null(back);
-	assert_string_equal(why, "snapshot truncated or corrupt");
+	assert_refused(path, "snapshot truncated or corrupt");
 	unlink(path);
 }
 
@@ -916,9 +922,7 @@ static void test_snapshot_config_text(void **state)
 	assert_int_equal(st.callers, 1);
 	screen_destroy(back);
 	file_replace(path, "\nvol_1m = 7\n", "\nvol_1m = x\n");
-	assert_int_equal(screen_snapshot_restore(path, &back, &why), OMB_EINVAL);
-	assert_null(back);
-	assert_string_equal(why, "snapshot configuration unreadable");
+	assert_refused(path, "snapshot configuration unreadable");
 	unlink(path);
 }
 
