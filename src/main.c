@@ -516,14 +516,41 @@ static int cmd_restore(int argc, char **argv)
 
 /* ---- routes, version, help ---- */
 
+static void usage_of(const char *name);
+
+static bool is_help_flag(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+/* For a command without options: -1 to go on, else the exit status after
+ * printing its usage (--help) or refusing an argument. */
+static int bare_command(const char *name, int argc, char **argv)
+{
+	if (argc < 2)
+		return -1;
+	if (is_help_flag(argv[1])) {
+		usage_of(name);
+		return 0;
+	}
+	fprintf(stderr, "ombud: %s takes no argument %s (see: ombud help %s)\n", name, argv[1], name);
+	return 2;
+}
+
 static int cmd_routes(int argc, char **argv)
 {
+	int rc = bare_command("routes", argc, argv);
+	if (rc >= 0)
+		return rc;
 	api_routes_print(stdout);
 	return 0;
 }
 
 static int cmd_version(int argc, char **argv)
 {
+	int rc = bare_command("version", argc, argv);
+	if (rc >= 0)
+		return rc;
 	printf("ombud %s\n", OMBUD_VERSION);
 	return 0;
 }
@@ -573,6 +600,8 @@ static void usage_of(const char *name)
 
 static int cmd_help(int argc, char **argv)
 {
+	if (argc >= 2 && is_help_flag(argv[1]))
+		argv[1] = "help";
 	if (argc >= 2) {
 		for (size_t i = 0; i < NCOMMANDS; i++)
 			if (strcmp(commands[i].name, argv[1]) == 0) {
@@ -596,7 +625,7 @@ int main(int argc, char **argv)
 		cmd_help(argc, argv);
 		return 2; /* a usage error, though the help was printed */
 	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+	if (is_help_flag(argv[1]))
 		return cmd_help(1, argv);
 	if (!strcmp(argv[1], "--version"))
 		return cmd_version(1, argv);

@@ -35,7 +35,7 @@ const struct route api_routes[] = {
 	/* sessions */
 	{"POST", "/v1/auth/login", h_login, 0, ORG_ANY, KB(4), ROUTE_PUBLIC | ROUTE_RATE_LOGIN, NULL,
 	 "log in with login and password"},
-	{"POST", "/v1/auth/logout", h_logout, STAFF, ORG_ANY, KB(1), 0, NULL, "end this session"},
+	{"POST", "/v1/auth/logout", h_logout, STAFF, ORG_ANY, KB(1), ROUTE_RATE_LOGIN, NULL, "end this session"},
 	{"GET", "/v1/me", h_me, ANYONE_SIGNED_IN, ORG_ANY, 0, 0, NULL, "who am I"},
 	/* organisations */
 	{"GET", "/v1/orgs", h_orgs_list, 0, ORG_ANY, 0, ROUTE_PUBLIC, NULL, "list organisations"},

@@ -27,7 +27,7 @@
 
 #define CHUNK (1 << 20)
 
-static int usage(void)
+static void print_usage(FILE *to)
 {
 	fputs("usage: ombud screen replay --events FILE [--registry FILE] [--reports FILE]\n"
 	      "                           [--reports-format csv|ftc] [--reports-country CC]\n"
@@ -35,9 +35,26 @@ static int usage(void)
 	      "                           --verdicts FILE\n"
 	      "       ombud screen simulate --seed N --minutes M --out DIR [--scale X]\n"
 	      "       ombud screen evaluate --labels FILE --verdicts FILE\n"
-	      "       ombud screen bench [--callers N[,N...]] [--events N] [--seed N]\n",
-	      stderr);
+	      "       ombud screen bench [--callers N[,N...]] [--events N] [--seed N]\n"
+	      "\nFormats and rules: docs/formats.md, docs/screening.md.\n",
+	      to);
+}
+
+static int usage(void)
+{
+	print_usage(stderr);
 	return 2;
+}
+
+/* `ombud screen help`, or --help / -h anywhere: the usage on stdout, status 0. */
+static bool asks_help(int argc, char **argv)
+{
+	if (!strcmp(argv[1], "help"))
+		return true;
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
 }
 
 static double peak_rss_mib(void)
@@ -742,6 +759,10 @@ int app_screen_cli(int argc, char **argv)
 {
 	if (argc < 2)
 		return usage();
+	if (asks_help(argc, argv)) {
+		print_usage(stdout);
+		return 0;
+	}
 	const char *cmd = argv[1];
 	optind = 1;
 	if (strcmp(cmd, "replay") == 0)

@@ -49,7 +49,7 @@ static const struct setting settings[] = {
 	I("security", "session_ttl_s", session_ttl_s, "43200", 60, 2592000, "session lifetime in seconds"),
 	I("security", "key_cache_ms", key_cache_ms, "2000", 0, 60000,
 	  "how long a verified API key is trusted without reading the store (a revoked key works this long at most); 0 = always read"),
-	I("security", "login_per_min", login_per_min, "10", 1, 1000000000, "logins per source address per minute"),
+	I("security", "login_per_min", login_per_min, "10", 1, 1000000000, "logins and logouts per source address per minute"),
 	I("security", "auth_failures_per_min", auth_failures_per_min, "60", 1, 1000000000,
 	  "unknown session tokens or API keys per source address per minute"),
 	I("security", "lookup_per_min", lookup_per_min, "30", 1, 1000000000,

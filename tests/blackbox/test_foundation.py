@@ -277,6 +277,24 @@ class RateLimit(harness.ServerTest):
         self.assertEqual(self.server.request('GET', '/v1/me', headers=guess).status, 401)  # a minute on
 
 
+class LogoutRateLimit(harness.ServerTest):
+    """Logouts share the logins' bucket, apart from the other rate tests' server."""
+    @classmethod
+    def setUpClass(cls):
+        cls.server = harness.Server('--set', 'security.login_per_min=3')
+        cls.server.start()
+
+    def test_logouts_are_limited_per_source(self):
+        codes = [self.server.request('POST', '/v1/auth/logout', {},
+                                     headers={'Authorization': 'Bearer ombs_' + 'x' * 43}).status
+                 for _ in range(5)]
+        self.assertEqual(codes[:3], [401] * 3)
+        self.assertEqual(codes[3:], [429, 429])
+        r = self.server.request('POST', '/v1/auth/login', {'login': 'x', 'password': 'y' * 10})
+        self.assertEqual(r.error_code(), 'rate_limited')
+        self.assertEqual(self.server.request('GET', '/v1/orgs').status, 200)
+
+
 class CommandLine(harness.ServerTest):
     @classmethod
     def setUpClass(cls):
@@ -290,15 +308,23 @@ class CommandLine(harness.ServerTest):
         return subprocess.run([harness.BIN, *args], capture_output=True, text=True, timeout=60,
                               env=dict(os.environ, **(env or {})))
 
+    COMMANDS = ('serve', 'migrate', 'user', 'org', 'demo', 'screen', 'backup', 'restore', 'routes',
+                'version', 'help')
+
     def test_help_for_every_command(self):
-        for cmd in ('serve', 'migrate', 'user', 'demo', 'routes', 'version', 'help'):
-            p = self.run_ombud('help', cmd)
-            self.assertEqual(p.returncode, 0, cmd)
-            self.assertIn('usage: ombud ' + cmd, p.stdout)
-        for cmd in ('serve', 'migrate', 'demo'):
-            p = self.run_ombud(cmd, '--help')
-            self.assertEqual(p.returncode, 0, cmd)
-            self.assertIn('usage: ombud ' + cmd, p.stdout)
+        listed = re.findall(r'^  (\w+) ', self.run_ombud('help').stdout, re.M)
+        self.assertEqual(sorted(listed), sorted(self.COMMANDS))
+        for cmd in self.COMMANDS:
+            for args in (('help', cmd), (cmd, '--help'), (cmd, '-h')):
+                p = self.run_ombud(*args)
+                self.assertEqual(p.returncode, 0, args)
+                self.assertIn('usage: ombud ' + cmd, p.stdout, args)
+        for args in (('screen', 'replay', '--help'), ('user', 'add', '--help'), ('screen', 'help')):
+            self.assertEqual(self.run_ombud(*args).returncode, 0, args)
+        for args in (('version', 'extra'), ('routes', 'extra'), ('screen', 'nosuch')):
+            p = self.run_ombud(*args)
+            self.assertEqual(p.returncode, 2, args)
+            self.assertIn('ombud', p.stderr, args)
         self.assertEqual(self.run_ombud('nosuch').returncode, 2)
         self.assertEqual(self.run_ombud('help', 'nosuch').returncode, 2)
         self.assertRegex(self.run_ombud('version').stdout, r'^ombud \d+\.\d+\.\d+')
