@@ -970,7 +970,7 @@ static int decide_in_tx(struct app *app, const struct principal *who, int64_t bu
 	int rc = open_reports_load(app, business_id, &o);
 	if (rc == OMB_OK)
 		tm_cases_group(o.reps, o.cls, o.l.n, &cases, &n_cases);
-	if (rc == OMB_OK && n_cases != 1) {
+	if (rc == OMB_OK && (business_id <= 0 || n_cases != 1)) { /* 0 loaded every business's reports */
 		err->reason = "this business has no undecided reports";
 		rc = OMB_ENOTFOUND;
 	}
