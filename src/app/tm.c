@@ -227,7 +227,7 @@ static int number_add_in_tx(struct app *app, const struct principal *who, const 
 	if (rc != OMB_OK)
 		return rc;
 	char canon[PHONE_CANON_MAX];
-	phone_format(&n.phone, canon, sizeof canon);
+	snprintf(canon, sizeof canon, "%s", n.phone.canon);
 	int64_t id = 0;
 	rc = store_exec(app->store, STORE_Q_TM_NUMBER_INSERT,
 			SV_ARGS(SV_INT(biz.id), SV_TEXT(canon), SV_INT((int64_t)n.key), SV_INT(now), SV_INT(in->valid_to_ms),
@@ -351,8 +351,8 @@ static int disclose_in_tx(struct app *app, const struct principal *who, const st
 	if (rc != OMB_OK)
 		return rc;
 	char from_s[PHONE_CANON_MAX], to_s[PHONE_CANON_MAX];
-	phone_format(from, from_s, sizeof from_s);
-	phone_format(to, to_s, sizeof to_s);
+	snprintf(from_s, sizeof from_s, "%s", from->canon);
+	snprintf(to_s, sizeof to_s, "%s", to->canon);
 	return store_status(
 	    store_exec(app->store, STORE_Q_TM_DISCLOSURE_INSERT,
 		       SV_ARGS(SV_INT(business_id), SV_TEXT(from_s), SV_INT((int64_t)phone_key(from)), SV_TEXT(to_s),
@@ -426,7 +426,7 @@ int telemarketing_dnc_add(struct app *app, const struct principal *who, const ch
 	if (rc != OMB_OK)
 		return rc;
 	char canon[PHONE_CANON_MAX];
-	phone_format(&p, canon, sizeof canon);
+	snprintf(canon, sizeof canon, "%s", p.canon);
 	return store_status(store_exec(
 	    app->store, STORE_Q_TM_DNC_INSERT,
 	    SV_ARGS(SV_TEXT(canon), SV_INT((int64_t)phone_key(&p)), SV_INT(biz.id), SV_INT(now), SV_INT(now)),
