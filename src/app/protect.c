@@ -329,7 +329,7 @@ static int settings_put_in_tx(struct app *app, const struct principal *who, cons
 					       "officer) of this organisation");
 		rc = store_status(store_exec(app->store, STORE_Q_PROTECT_SENIOR_ADD,
 					     SV_ARGS(SV_INT(who->org_id), SV_INT(s.id)), NULL, NULL));
-		if (rc == OMB_ECONFLICT)
+		if (rc == OMB_EEXIST) /* the store's answer to a second (org, staff) row */
 			ERR("senior_handlers", "a staff code is listed twice");
 	}
 	return rc;
