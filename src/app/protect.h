@@ -61,7 +61,8 @@ struct protection_flag_in {
  * org_code (the case's): on the agent's open contact with that customer, or a
  * new one. Refused (OMB_EINVAL, field "kind" or "text") when it is only a
  * demand for the responsible person or a dispute. *out is filled; free its
- * strings with protection_incidents_free(out, 1). */
+ * text and recording_ref (not with protection_incidents_free, which frees
+ * the array too); so for protection_review's *out. */
 int protection_flag(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
 		    const struct protection_flag_in *in, int64_t now, struct protection_incident *out,
 		    struct protection_error *err);
