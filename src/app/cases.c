@@ -1307,7 +1307,9 @@ static int sweep_one(struct app *app, const char *receipt, int64_t now)
 
 /* Each case in its own transaction, so one bad case cannot hold up others,
  * and two sweepers (the timer and the test clock) never act twice: the
- * transition re-reads the case under the write lock and finds nothing due. */
+ * transition re-reads the case under the write lock and finds nothing due.
+ * A case that fails (its history full, say) stays due and is logged; the
+ * cases behind it still move. */
 int cases_sweep(struct app *app, int64_t now)
 {
 	int moved = 0;
@@ -1316,15 +1318,20 @@ int cases_sweep(struct app *app, int64_t now)
 		int rc = store_exec(app->store, STORE_Q_CASES_DUE, SV_ARGS(SV_INT(now), SV_INT(SWEEP_BATCH)), due_row, &d);
 		if (rc < 0)
 			return rc;
+		size_t failed = 0;
 		for (size_t i = 0; i < d.n; i++) {
 			if ((rc = store_begin(app->store, true)) != OMB_OK)
 				return rc;
-			if ((rc = store_end(app->store, sweep_one(app, d.receipts[i], now))) != OMB_OK)
-				return rc;
+			if ((rc = store_end(app->store, sweep_one(app, d.receipts[i], now))) != OMB_OK) {
+				log_warn(LOG_MSG("case not swept"), LOG_S("receipt", d.receipts[i]),
+					 LOG_S("error", omb_err_name(rc)));
+				failed++;
+				continue;
+			}
 			moved++;
 		}
-		if (d.n < SWEEP_BATCH)
-			break;
+		if (d.n < SWEEP_BATCH || failed == d.n)
+			break; /* a batch of failures only would come back the same */
 	}
 	return moved;
 }

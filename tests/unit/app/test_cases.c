@@ -897,6 +897,32 @@ static void an_access_code_opens_its_own_case_and_a_lost_one_is_replaced(void **
 	assert_int_equal(sent(app, r.receipt, "인증번호"), 3);
 }
 
+/* ---- the sweep's resilience ---- */
+
+/* A case whose history is full (CASE_EVENTS_MAX events: reached here by
+ * setting its count, 2,000 real steps would take the test too long) can
+ * take no more events, not even its missed deadline. */
+static void a_case_the_sweep_cannot_move_holds_up_no_other(void **state)
+{
+	struct app *app = fixture_app(state);
+	struct world w;
+	world_make(app, &w);
+	struct case_receipt full, other;
+	open_at(app, "CARD", T0, &full);
+	open_at(app, "CARD", T0 + HOUR, &other);
+	sql(state, "UPDATE cases SET events = 2000 WHERE receipt = 'HB-2026-0000001'");
+	assert_int_equal(act(app, full.receipt, NULL, CASE_ACT_MESSAGE, "또 연락드립니다.", T0 + 2), OMB_ELIMIT);
+	assert_int_equal(cases_sweep(app, T0 + 26 * HOUR), 1);
+	struct case_view v;
+	view(app, &w, other.receipt, NULL, &v);
+	assert_int_equal(v.state.level, LADDER_L2);
+	case_view_free(&v);
+	view(app, &w, full.receipt, NULL, &v);
+	assert_int_equal(v.state.level, LADDER_L1);
+	assert_int_equal(v.n_events, 1);
+	case_view_free(&v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -912,6 +938,7 @@ int main(void)
 		APP_TEST(a_failed_step_leaves_nothing_half_written),
 		APP_TEST(dispute_accept_and_reopen_move_the_stored_case),
 		APP_TEST(an_access_code_opens_its_own_case_and_a_lost_one_is_replaced),
+		APP_TEST(a_case_the_sweep_cannot_move_holds_up_no_other),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
