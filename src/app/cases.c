@@ -959,7 +959,7 @@ static int draft_in_tx(struct app *app, const char *receipt, const struct princi
 	}
 	if ((rc = classify(app, &c, in, &out->v)) != OMB_OK)
 		return rc;
-	struct desk_result res;
+	struct desk_result res, due;
 	struct admin_desk desk;
 	if ((rc = admin_desk_load(app, c.org_id, &desk)) != OMB_OK)
 		return rc;
@@ -967,8 +967,12 @@ static int draft_in_tx(struct app *app, const char *receipt, const struct princi
 		err->reason = res.reason;
 		return rc;
 	}
-	out->deadline = c.state.answer.kind;
-	out->below_level = ladder_role_level(by.who.role) < ladder_required_level(c.state.level);
+	/* the reply first applies the deadlines overdue at now: judge it
+	 * against the case as it will find it, not as the last sweep left it */
+	if ((rc = desk_sweep(&desk.cfg, &c.state, now, &due)) != OMB_OK)
+		return rc;
+	out->deadline = due.next.answer.kind;
+	out->below_level = ladder_role_level(by.who.role) < ladder_required_level(due.next.level);
 	out->level_after = res.next.level;
 	for (size_t i = 0; i < res.n; i++) {
 		const struct desk_event *e = &res.ev[i];

@@ -897,6 +897,45 @@ static void an_access_code_opens_its_own_case_and_a_lost_one_is_replaced(void **
 	assert_int_equal(sent(app, r.receipt, "인증번호"), 3);
 }
 
+/* ---- the console's check ---- */
+
+static void a_draft_check_says_what_the_reply_would_do_and_writes_nothing(void **state)
+{
+	struct app *app = fixture_app(state);
+	struct world w;
+	world_make(app, &w);
+	struct case_receipt r;
+	open_at(app, "CARD", T0, &r);
+	struct case_draft_verdict d;
+	struct case_error err;
+	assert_int_equal(cases_draft_check(app, r.receipt, &w.cc_one, TEMPLATE, w.template_id, T0 + HOUR, &d, &err),
+			 OMB_OK);
+	assert_int_equal(d.v.cls, SIMILAR_TEMPLATE);
+	assert_false(d.meets_deadline); /* a template meets no deadline */
+	assert_int_equal(d.deadline, DEADLINE_FIRST_ANSWER);
+	assert_false(d.below_level);
+	/* a day later, with no sweep run since: the reply would find the case
+	 * already up at L2, where an agent's answer meets nothing */
+	const char *own = "고객님, 중복 결제 건은 오늘 취소되며 문자로 알려 드리겠습니다.";
+	int64_t late = T0 + 25 * HOUR;
+	assert_int_equal(cases_draft_check(app, r.receipt, &w.agent, own, 0, late, &d, &err), OMB_OK);
+	assert_int_equal(d.v.cls, SIMILAR_HUMAN);
+	assert_false(d.meets_deadline);
+	assert_int_equal(d.level_after, LADDER_L2);
+	assert_true(d.below_level);
+	assert_int_equal(d.deadline, DEADLINE_LEVEL_ANSWER);
+	assert_int_equal(events_of(app, &w, r.receipt), 1); /* checking wrote nothing */
+	assert_int_equal(act(app, r.receipt, &w.agent, CASE_ACT_REPLY, own, late), OMB_OK);
+	struct case_view v;
+	view(app, &w, r.receipt, NULL, &v);
+	assert_int_equal(v.state.level, LADDER_L2);
+	assert_string_equal(v.events[v.n_events - 1].ev.deadline_met, "");
+	case_view_free(&v);
+	assert_int_equal(cases_draft_check(app, r.receipt, &w.agent, "", 0, late, &d, &err), OMB_EINVAL);
+	assert_string_equal(err.field, "text");
+	assert_int_equal(cases_draft_check(app, r.receipt, &w.nr_agent, own, 0, late, &d, &err), OMB_EPERM);
+}
+
 /* ---- the sweep's resilience ---- */
 
 /* A case whose history is full (CASE_EVENTS_MAX events: reached here by
@@ -938,6 +977,7 @@ int main(void)
 		APP_TEST(a_failed_step_leaves_nothing_half_written),
 		APP_TEST(dispute_accept_and_reopen_move_the_stored_case),
 		APP_TEST(an_access_code_opens_its_own_case_and_a_lost_one_is_replaced),
+		APP_TEST(a_draft_check_says_what_the_reply_would_do_and_writes_nothing),
 		APP_TEST(a_case_the_sweep_cannot_move_holds_up_no_other),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
