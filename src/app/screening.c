@@ -326,8 +326,11 @@ static int block_restore_row(void *ctx, const struct store_row *row)
 	struct phone p;
 	if (!b->reapply || phone_parse(number, strlen(number), PHONE_CC_KOREA, &p, NULL) != OMB_OK)
 		return 0;
-	rec_mark(sc, number, b->now, until, b->now);
-	screen_block(sc->engine, &p, b->now, until - b->now);
+	/* from its recorded start, so that the engine's block is the recorded
+	 * one in this run and in the next, restored from this engine's snapshot */
+	struct screen_block_state s = {.number = p, .from_ms = from, .until_ms = until,
+				       .reasons = screening_reasons_parse(store_row_text(row, 3)), .operator_set = 1};
+	screen_block_apply(sc->engine, &s, b->now);
 	return 0;
 }
 
