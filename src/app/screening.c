@@ -1228,8 +1228,13 @@ static int record_releases(struct app *app)
 	screen_releases_each(sc->engine, sc->released_seen_ms, collect_release, &r);
 	int rc = r.n ? store_begin(app->store, true) : OMB_OK;
 	for (size_t i = 0; i < r.n && rc == OMB_OK; i++) {
-		bool lifted;
-		rc = lift_in_tx(app, &r.number[i], RELEASED_BY, RELEASE_REASON, r.at_ms[i], &lifted);
+		/* a block set after the release (an operator's, once the line
+		 * moved) is not the one the engine ended */
+		struct screening_block b;
+		bool found, lifted;
+		rc = current_block(app, phone_key(&r.number[i]), r.at_ms[i], &b, &found);
+		if (rc == OMB_OK && found && b.from_ms <= r.at_ms[i])
+			rc = lift_in_tx(app, &r.number[i], RELEASED_BY, RELEASE_REASON, r.at_ms[i], &lifted);
 	}
 	if (r.n)
 		rc = store_end(app->store, rc);
