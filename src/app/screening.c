@@ -163,13 +163,25 @@ uint32_t screening_reasons_parse(const char *s)
 	return bits;
 }
 
-/* The verdict that set the block: the latest block in the timeline. */
+/* The verdict that set the block: the block step at its start, else the
+ * latest before it (a step the same as the one before is not repeated).
+ * Calls while the block runs add steps of their own ("blocked"), which
+ * say nothing of why it was set. */
 static const struct screen_timeline_entry *block_step(const struct screen_evidence *ev)
 {
-	for (unsigned i = ev->n_timeline; i-- > 0;)
-		if (ev->timeline[i].verdict == SCREEN_BLOCK)
-			return &ev->timeline[i];
-	return NULL;
+	const struct screen_timeline_entry *before = NULL, *latest = NULL;
+	for (unsigned i = ev->n_timeline; i-- > 0;) {
+		const struct screen_timeline_entry *t = &ev->timeline[i];
+		if (t->verdict != SCREEN_BLOCK)
+			continue;
+		if (t->ts_ms == ev->block_from_ms)
+			return t;
+		if (!before && t->ts_ms < ev->block_from_ms)
+			before = t;
+		if (!latest)
+			latest = t;
+	}
+	return before ? before : latest;
 }
 
 /* ---- loading lists ---- */
