@@ -338,10 +338,13 @@ static int block_restore_row(void *ctx, const struct store_row *row)
 	struct phone p;
 	if (!b->reapply || phone_parse(number, strlen(number), PHONE_CC_KOREA, &p, NULL) != OMB_OK)
 		return 0;
-	/* from its recorded start, so that the engine's block is the recorded
-	 * one in this run and in the next, restored from this engine's snapshot */
+	/* as recorded: from its start, so that the engine's block is the
+	 * recorded one in this run and in the next (restored from this engine's
+	 * snapshot), and automatic when it was, so a SIM-box block can still end
+	 * when its line moves, as on another node (screen_sync.c) */
 	struct screen_block_state s = {.number = p, .from_ms = from, .until_ms = until,
-				       .reasons = screening_reasons_parse(store_row_text(row, 3)), .operator_set = 1};
+				       .reasons = screening_reasons_parse(store_row_text(row, 3)),
+				       .operator_set = store_row_int(row, 5) != 0};
 	screen_block_apply(sc->engine, &s, b->now);
 	return 0;
 }

@@ -953,6 +953,32 @@ static void simbox_block_released_when_the_line_moves(void **state)
 	assert_int_equal(check(app, "sb-after", line, now + 5000).verdict, SCREEN_BLOCK);
 }
 
+/* A SIM-box block rebuilt from the store (the snapshot lost) is still the
+ * engine's own: it ends when the line moves, as on a node that learnt it
+ * from another (screen_sync.c). */
+static void simbox_block_from_the_store_still_ends_when_the_line_moves(void **state)
+{
+	struct app *app = fixture_app(state);
+	const char *line = "010-5555-0808", *e164 = "+821055550808";
+	int64_t now = simbox_line_blocked(app, line, clock_now_ms());
+	restart_with(state, lose_snapshot);
+	app = fixture_app(state);
+	struct screening_block b;
+	assert_int_equal(blocks_of(app, false, e164, now, &b), 1);
+	assert_false(b.operator_set);
+	/* the restarted engine has forgotten the box's cell: the third cell it
+	 * sees the line in ends the block */
+	assert_int_equal(failed_call(app, line, "010-6000-0004", "CELL-2", now, now).verdict, SCREEN_BLOCK);
+	assert_int_equal(failed_call(app, line, "010-6000-0005", "CELL-3", now + 30000, now).verdict, SCREEN_BLOCK);
+	struct screen_verdict v = failed_call(app, line, "010-6000-0006", "CELL-4", now + 60000, now);
+	assert_int_not_equal(v.verdict, SCREEN_BLOCK);
+	now += 120000;
+	assert_int_equal(screening_sweep(app, now), 1);
+	assert_int_equal(blocks_of(app, false, e164, now, NULL), 0);
+	assert_int_equal(blocks_of(app, true, e164, now, &b), 1);
+	assert_string_equal(b.lifted_by, "engine");
+}
+
 /* ---- reasons and the evidence document ---- */
 
 static void reasons_parse_round_trip(void **state)
@@ -1130,6 +1156,7 @@ int main(void)
 		SCREENING_TEST(appeal_of_a_block_not_yet_recorded),
 		SCREENING_TEST(restart_keeps_blocks_and_state),
 		SCREENING_TEST(simbox_block_released_when_the_line_moves),
+		SCREENING_TEST(simbox_block_from_the_store_still_ends_when_the_line_moves),
 		cmocka_unit_test(reasons_parse_round_trip),
 		SCREENING_TEST(evidence_document_of_a_watched_number),
 		SCREENING_TEST(evidence_document_from_the_store),
