@@ -375,7 +375,7 @@ static int org_add(struct app *app, char **v)
 		fprintf(stderr, "ombud: --kind: one of company, vendor, regulator, carrier, police, telemarketer\n");
 		return 2;
 	}
-	struct case_error err;
+	struct app_error err;
 	int64_t id;
 	int rc = admin_org_create(app, NULL, &o, &id, &err);
 	if (rc != OMB_OK) {

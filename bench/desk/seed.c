@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 		struct case_open_in in = {"HB", i % 7 ? "CARD" : "LOAN", "홍길동", "010-1234-5678", "카드 결제 오류",
 					  "결제가 두 번 되었습니다. 확인 부탁드립니다.", DESK_CH_WEB, NULL};
 		struct case_receipt r;
-		struct case_error e;
+		struct app_error e;
 		if (cases_open(&app, &in, clock_now_ms(), &r, NULL, &e) != 0) {
 			fprintf(stderr, "desk_seed: open failed at %ld: %s\n", i, e.reason ? e.reason : "store");
 			return 1;

@@ -205,7 +205,7 @@ int h_dept_create(struct api_req *r)
 		rc = api_body_str(r, "manager_title", false, 120, &d.manager_title);
 	if (rc != OMB_OK)
 		return rc;
-	struct case_error err;
+	struct app_error err;
 	int64_t id;
 	rc = admin_dept_create(r->app, &r->who, &d, &id, &err);
 	if (rc != OMB_OK)
@@ -266,7 +266,7 @@ int h_staff_create(struct api_req *r)
 		rc = api_body_bool(r, "show_name", &s.show_name);
 	if (rc != OMB_OK)
 		return rc;
-	struct case_error err;
+	struct app_error err;
 	int64_t id;
 	struct staff made = {.role = s.role, .show_name = s.show_name, .active = true};
 	rc = admin_staff_create(r->app, &r->who, &s, &id, made.staff_code, &err);
@@ -290,7 +290,7 @@ int h_apikey_create(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	char token[CRED_TOKEN_MAX];
-	struct case_error err;
+	struct app_error err;
 	rc = admin_apikey_create(r->app, &r->who, name, scopes, token, &err);
 	if (rc != OMB_OK)
 		return field_error(r, rc, err.field);

@@ -11,7 +11,7 @@
 #include "base/mem.h"
 #include "base/text.h"
 
-static int use_case(struct api_req *r, int rc, const struct case_error *err)
+static int use_case(struct api_req *r, int rc, const struct app_error *err)
 {
 	return api_fail_use_case(r, rc, err->field, err->reason);
 }
@@ -62,7 +62,7 @@ int h_dept_update(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct dept out;
-	struct case_error err;
+	struct app_error err;
 	if ((rc = admin_dept_update(r->app, &r->who, r->params[1], &d, &out, &err)) != OMB_OK)
 		return use_case(r, rc, &err);
 	return api_reply(r, MHD_HTTP_OK, api_dept_json(&out));
@@ -75,7 +75,7 @@ int h_category_update(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct case_category c;
-	struct case_error err;
+	struct app_error err;
 	if ((rc = admin_category_set_dept(r->app, &r->who, r->params[1], dept, &c, &err)) != OMB_OK)
 		return use_case(r, rc, &err);
 	return api_reply(r, MHD_HTTP_OK, json_pack("{s:s, s:s, s:s, s:s, s:b}", "code", c.code, "name", c.name,
@@ -96,7 +96,7 @@ int h_staff_update(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct staff s;
-	struct case_error err;
+	struct app_error err;
 	if ((rc = admin_staff_update(r->app, &r->who, r->params[1], dept, role, &s, &err)) != OMB_OK)
 		return use_case(r, rc, &err);
 	return api_reply(r, MHD_HTTP_OK, api_staff_json(&s));
@@ -105,7 +105,7 @@ int h_staff_update(struct api_req *r)
 int h_staff_leave(struct api_req *r)
 {
 	struct admin_leave out;
-	struct case_error err;
+	struct app_error err;
 	int rc = admin_staff_leave(r->app, &r->who, r->params[1], r->now, &out, &err);
 	if (rc != OMB_OK)
 		return use_case(r, rc, &err);
@@ -253,7 +253,7 @@ int h_desk_settings_put(struct api_req *r)
 		for (n = 0; n < cal->n_holidays && n < ADMIN_HOLIDAYS_MAX; n++)
 			holidays[n].day = cal->holidays[n];
 	}
-	struct case_error err;
+	struct app_error err;
 	in.holidays = holidays;
 	in.n_holidays = n;
 	if (rc == OMB_OK && (rc = admin_desk_put(r->app, &r->who, &in, &err)) != OMB_OK)
@@ -317,7 +317,7 @@ int h_contract_put(struct api_req *r)
 		rc = codes_field(r, "agents", CONTRACT_AGENTS_MAX, agents, &n_agents, &all_agents);
 	if (rc != OMB_OK)
 		return rc;
-	struct case_error err;
+	struct app_error err;
 	rc = admin_contract_put(r->app, &r->who, r->params[1], all_cats ? NULL : cats, n_cats,
 				all_agents ? NULL : agents, n_agents, &err);
 	if (rc != OMB_OK)
@@ -338,7 +338,7 @@ int h_contract_put(struct api_req *r)
 
 int h_contract_end(struct api_req *r)
 {
-	struct case_error err;
+	struct app_error err;
 	int rc = admin_contract_end(r->app, &r->who, r->params[1], &err);
 	if (rc != OMB_OK)
 		return use_case(r, rc, &err);

@@ -182,7 +182,7 @@ json_t *api_case_json(const struct case_view *v)
 static int reply_view(struct api_req *r, const struct principal *staff, unsigned status)
 {
 	struct case_view v;
-	struct case_error err;
+	struct app_error err;
 	int rc = cases_view(r->app, r->params[staff ? 1 : 0], staff, api_header(r, "X-Access-Code"), &v, &err);
 	if (rc == OMB_ENOTFOUND && !staff)
 		return no_such_case(r);
@@ -220,7 +220,7 @@ int h_case_open(struct api_req *r)
 	}
 	struct case_receipt receipt;
 	struct case_view v;
-	struct case_error err;
+	struct app_error err;
 	if ((rc = cases_open(r->app, &in, r->now, &receipt, &v, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	json_t *j = case_json(&v);
@@ -242,7 +242,7 @@ static int customer_act(struct api_req *r, enum case_action action, bool text_re
 		rc = api_body_str(r, "text", text_required, TEXT_MAX, &in.text);
 	if (rc != OMB_OK)
 		return rc;
-	struct case_error err;
+	struct app_error err;
 	if ((rc = cases_act(r->app, r->params[0], NULL, &in, r->now, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return reply_view(r, NULL, MHD_HTTP_OK);
@@ -260,7 +260,7 @@ static int download(struct api_req *r, const struct principal *staff)
 	if (format && strcmp(format, "html") && strcmp(format, "json"))
 		return api_invalid(r, "format", "must be json or html");
 	struct case_view v;
-	struct case_error err;
+	struct app_error err;
 	int rc = cases_view(r->app, r->params[staff ? 1 : 0], staff, api_header(r, "X-Access-Code"), &v, &err);
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
@@ -279,7 +279,7 @@ int h_case_referral(struct api_req *r)
 {
 	const char *format = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "format");
 	struct case_view v;
-	struct case_error err;
+	struct app_error err;
 	int rc = cases_view(r->app, r->params[0], NULL, api_header(r, "X-Access-Code"), &v, &err);
 	if (rc == OMB_ENOTFOUND)
 		return no_such_case(r);
@@ -356,7 +356,7 @@ int h_case_access_code(struct api_req *r)
 static int staff_case(struct api_req *r)
 {
 	struct case_view v;
-	struct case_error err;
+	struct app_error err;
 	enum privacy_purpose why;
 	int rc = api_read_purpose(r, PRIVACY_READ_VIEW, &why);
 	if (rc != OMB_OK)
@@ -399,7 +399,7 @@ static int staff_act(struct api_req *r, enum case_action action)
 		rc = api_body_str(r, "assignee", true, STAFF_CODE_MAX, &in.assignee);
 	if (rc != OMB_OK)
 		return rc;
-	struct case_error err;
+	struct app_error err;
 	if ((rc = cases_act(r->app, r->params[1], &r->who, &in, r->now, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return reply_view(r, &r->who, MHD_HTTP_OK);
@@ -424,7 +424,7 @@ int h_staff_draft_check(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct case_draft_verdict d;
-	struct case_error err;
+	struct app_error err;
 	if ((rc = cases_draft_check(r->app, r->params[1], &r->who, text, template_id, r->now, &d, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	json_t *similar = json_pack("{s:f, s:f}", "answer_score", d.v.answer_score, "template_score", d.v.template_score);
@@ -643,7 +643,7 @@ int h_category_add(struct api_req *r)
 		rc = api_body_bool(r, "about_center", &about);
 	if (rc != OMB_OK)
 		return rc;
-	struct case_error err;
+	struct app_error err;
 	if ((rc = admin_category_add(r->app, &r->who, code, name, name_en, dept, about, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:s, s:s, s:s, s:s, s:b}", "code", code, "name", name,
@@ -678,7 +678,7 @@ int h_template_add(struct api_req *r)
 		rc = api_body_str(r, "body", true, TEXT_MAX, &body);
 	if (rc != OMB_OK)
 		return rc;
-	struct case_error err;
+	struct app_error err;
 	int64_t id = 0;
 	if ((rc = admin_template_add(r->app, &r->who, title, body, &id, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
@@ -693,7 +693,7 @@ int h_referral_add(struct api_req *r)
 		rc = api_body_str(r, "contact", true, 200, &contact);
 	if (rc != OMB_OK)
 		return rc;
-	struct case_error err;
+	struct app_error err;
 	int64_t id = 0;
 	if ((rc = admin_referral_add(r->app, &r->who, name, contact, &id, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
@@ -759,7 +759,7 @@ static int attach(struct api_req *r, const struct principal *staff)
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, field, reason);
 	struct case_action_in in = {.action = CASE_ACT_ATTACH, .attachment = &a};
-	struct case_error err;
+	struct app_error err;
 	if ((rc = cases_act(r->app, r->params[staff ? 1 : 0], staff, &in, r->now, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return reply_view(r, staff, MHD_HTTP_CREATED);

@@ -157,7 +157,7 @@ int h_retention_put(struct api_req *r)
 		codes[i] = code;
 		days[i++] = json_integer_value(v);
 	}
-	struct privacy_error err;
+	struct app_error err;
 	rc = privacy_retention_put(r->app, &r->who, default_days, codes, days, n, r->now, &err);
 	free(codes);
 	free(days);
@@ -179,7 +179,7 @@ json_t *api_erasure_json(const struct privacy_erasure *e)
 }
 
 static int reply_erasure(struct api_req *r, const char *receipt, int rc, const struct privacy_erasure *e,
-			 const struct privacy_error *err)
+			 const struct app_error *err)
 {
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, err->field, err->reason);
@@ -195,7 +195,7 @@ int h_case_erase(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct privacy_erasure e;
-	struct privacy_error err;
+	struct app_error err;
 	rc = privacy_erase(r->app, r->params[0], NULL, NULL, r->now, &e, &err);
 	return reply_erasure(r, r->params[0], rc, &e, &err);
 }
@@ -207,7 +207,7 @@ int h_staff_erase(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct privacy_erasure e;
-	struct privacy_error err;
+	struct app_error err;
 	rc = privacy_erase(r->app, r->params[1], &r->who, verified_by, r->now, &e, &err);
 	return reply_erasure(r, r->params[1], rc, &e, &err);
 }
@@ -266,7 +266,7 @@ int h_case_consent_set(struct api_req *r)
 		rc = api_body_str(r, "wording_version", true, PRIVACY_WORDING_MAX, &wording);
 	if (rc != OMB_OK)
 		return rc;
-	struct privacy_error err;
+	struct app_error err;
 	if ((rc = privacy_consent_set(r->app, r->params[0], purpose, granted, wording, r->now, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	json_t *j = NULL;
@@ -278,7 +278,7 @@ int h_case_consent_set(struct api_req *r)
 static int staff_may_read(struct api_req *r, const char *receipt)
 {
 	struct case_view v;
-	struct case_error err;
+	struct app_error err;
 	int rc = cases_view(r->app, receipt, &r->who, NULL, &v, &err);
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
@@ -304,7 +304,7 @@ int h_org_consents(struct api_req *r)
 	const char *purpose = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "purpose");
 	struct privacy_consent_item *items = NULL;
 	size_t n = 0;
-	struct privacy_error err = {0};
+	struct app_error err = {0};
 	if (rc == OMB_OK && (rc = privacy_consents_granted(r->app, r->who.org_id, purpose ? purpose : "", after, limit,
 							  &items, &n, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
@@ -352,7 +352,7 @@ int h_case_export(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct case_view v;
-	struct case_error err;
+	struct app_error err;
 	if ((rc = cases_view(r->app, r->params[0], NULL, api_header(r, "X-Access-Code"), &v, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	json_t *c = NULL;
@@ -377,13 +377,13 @@ int h_org_export(struct api_req *r)
 		return rc;
 	char (*receipts)[RECEIPT_LEN_MAX + 1] = NULL;
 	size_t n = 0;
-	struct privacy_error err;
+	struct app_error err;
 	if ((rc = privacy_receipts_of_contact(r->app, r->who.org_id, contact, &receipts, &n, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	json_t *cases = json_array();
 	for (size_t i = 0; rc == OMB_OK && i < n; i++) {
 		struct case_view v;
-		struct case_error cerr;
+		struct app_error cerr;
 		json_t *c = NULL;
 		if ((rc = cases_view(r->app, receipts[i], &r->who, NULL, &v, &cerr)) != OMB_OK) {
 			rc = api_fail_use_case(r, rc, cerr.field, cerr.reason);

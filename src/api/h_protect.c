@@ -58,7 +58,7 @@ int h_incident_flag(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct protection_incident v;
-	struct protection_error err;
+	struct app_error err;
 	rc = protection_flag(r->app, &r->who, r->params[0], r->params[1], &in, r->now, &v, &err);
 	return rc != OMB_OK ? api_fail_use_case(r, rc, err.field, err.reason) : reply_incident(r, MHD_HTTP_CREATED, &v);
 }
@@ -100,7 +100,7 @@ int h_incident_review(struct api_req *r)
 	if ((rc = api_path_id(r, 1, &id)) != OMB_OK)
 		return rc;
 	struct protection_incident v;
-	struct protection_error err;
+	struct app_error err;
 	rc = protection_review(r->app, &r->who, id, strcmp(decision, "confirm") == 0, r->now, &v, &err);
 	return rc != OMB_OK ? api_fail_use_case(r, rc, err.field, err.reason) : reply_incident(r, MHD_HTTP_OK, &v);
 }
@@ -110,7 +110,7 @@ int h_incident_review(struct api_req *r)
 int h_contact_warn(struct api_req *r)
 {
 	struct protection_contact_state st;
-	struct protection_error err;
+	struct app_error err;
 	int rc = protection_warn(r->app, &r->who, r->params[0], r->params[1], r->now, &st, &err);
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
@@ -124,7 +124,7 @@ int h_contact_warn(struct api_req *r)
 int h_contact_end(struct api_req *r)
 {
 	struct protection_contact_end end;
-	struct protection_error err;
+	struct app_error err;
 	int rc = protection_end_contact(r->app, &r->who, r->params[0], r->params[1], r->now, &end, &err);
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
@@ -151,7 +151,7 @@ int h_break_add(struct api_req *r)
 		rc = api_body_int(r, "incident", false, 1, INT64_MAX, &incident);
 	if (rc != OMB_OK)
 		return rc;
-	struct protection_error err;
+	struct app_error err;
 	if ((rc = protection_break(r->app, &r->who, agent, minutes, incident, r->now, &id, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:I, s:o}", "id", (json_int_t)id, "agent", agent,
@@ -165,7 +165,7 @@ int h_counselling_add(struct api_req *r)
 	int rc = api_body_str(r, "text", false, PROTECTION_COUNSELLING_TEXT_MAX, &text);
 	if (rc != OMB_OK)
 		return rc;
-	struct protection_error err;
+	struct app_error err;
 	if ((rc = protection_counselling_add(r->app, &r->who, text, r->now, &id, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "agent",
@@ -223,7 +223,7 @@ int h_dossier_create(struct api_req *r)
 	int rc = api_body_str(r, "receipt", true, RECEIPT_LEN_MAX, &receipt);
 	if (rc != OMB_OK)
 		return rc;
-	struct protection_error err;
+	struct app_error err;
 	if ((rc = protection_dossier_create(r->app, &r->who, receipt, r->now, &id, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)id, "receipt", receipt,
@@ -240,7 +240,7 @@ int h_dossier_get(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct doc *d = NULL;
-	struct protection_error err;
+	struct app_error err;
 	if ((rc = protection_dossier_get(r->app, &r->who, id, &d, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	if ((rc = api_log_dossier_read(r, id)) != OMB_OK) { /* the customer's words: a read of their data */
@@ -392,7 +392,7 @@ int h_protect_settings_put(struct api_req *r)
 		return rc;
 	cfg.senior_after_confirmed = (unsigned)after;
 	cfg.senior_period_ms = days * CLOCK_MS_PER_DAY;
-	struct protection_error err;
+	struct app_error err;
 	if ((rc = protection_settings_put(r->app, &r->who, &cfg, codes, n, r->now, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return reply_settings(r, MHD_HTTP_OK);

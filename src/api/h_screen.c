@@ -87,7 +87,7 @@ int h_screen_check(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct screen_verdict v;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	if ((rc = screening_check(r->app, &in, r->now, &v, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply_text(r, MHD_HTTP_OK, check_answer(json_object_get(r->json_body, "call_id"), &v));
@@ -152,7 +152,7 @@ static json_t *evidence_json(const struct screen_evidence *ev)
 int h_screen_number(struct api_req *r)
 {
 	struct screening_number *n = xmalloc(sizeof *n);
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	int rc = screening_number(r->app, r->params[0], r->now, n, &err);
 	if (rc != OMB_OK) {
 		free(n);
@@ -185,7 +185,7 @@ int h_screen_evidence(struct api_req *r)
 	if (format && strcmp(format, "html") && strcmp(format, "json"))
 		return api_invalid(r, "format", "must be json or html");
 	struct doc *d = NULL;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	int rc = screening_evidence_document(r->app, r->params[0], r->now, &d, &err);
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
@@ -233,7 +233,7 @@ int h_screen_block(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct screening_block *b = xmalloc(sizeof *b);
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	rc = screening_block_number(r->app, &r->who, number, reason, minutes, voice_phishing, r->now, b, &err);
 	if (rc == OMB_OK)
 		rc = api_reply(r, MHD_HTTP_CREATED, block_json(b));
@@ -249,7 +249,7 @@ int h_screen_lift(struct api_req *r)
 	int rc = api_body_str(r, "reason", true, SCREENING_TEXT_MAX, &reason);
 	if (rc != OMB_OK)
 		return rc;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	if ((rc = screening_lift(r->app, &r->who, r->params[0], reason, r->now, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return h_screen_number(r);
@@ -270,7 +270,7 @@ int h_screen_allow_add(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct screening_allow a;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	if ((rc = screening_allowlist_add(r->app, &r->who, number, reason, r->now, &a, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, allow_json(&a));
@@ -329,7 +329,7 @@ int h_screen_appeal_open(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	int64_t id = 0;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	if ((rc = screening_appeal_open(r->app, number, r->now, &id, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_ACCEPTED, json_pack("{s:I, s:s}", "id", (json_int_t)id, "sent_to",
@@ -348,7 +348,7 @@ int h_screen_appeal_confirm(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct screening_appeal *a = xmalloc(sizeof *a);
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	rc = screening_appeal_confirm(r->app, id, code, statement, r->now, a, &err);
 	if (rc == OMB_OK)
 		rc = api_reply(r, MHD_HTTP_OK, appeal_json(a));
@@ -395,7 +395,7 @@ int h_screen_appeal_decide(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct screening_appeal *a = xmalloc(sizeof *a);
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	rc = screening_appeal_decide(r->app, &r->who, id, lift, reason, r->now, a, &err);
 	if (rc == OMB_OK)
 		rc = api_reply(r, MHD_HTTP_OK, appeal_json(a));

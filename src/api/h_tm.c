@@ -46,7 +46,7 @@ int h_tm_business_register(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct telemarketing_business b;
-	struct telemarketing_error err;
+	struct app_error err;
 	if ((rc = telemarketing_business_register(r->app, &r->who, name, reg, contact, r->now, &b, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, business_json(&b));
@@ -84,7 +84,7 @@ int h_tm_number_add(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct telemarketing_number n;
-	struct telemarketing_error err;
+	struct app_error err;
 	if ((rc = telemarketing_number_add(r->app, &r->who, &in, r->now, &n, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, number_json(&n));
@@ -119,7 +119,7 @@ int h_tm_disclose(struct api_req *r)
 		rc = api_body_str(r, "source", true, TM_SOURCE_MAX, &source);
 	if (rc != OMB_OK)
 		return rc;
-	struct telemarketing_error err;
+	struct app_error err;
 	struct telemarketing_disclosure d;
 	if ((rc = telemarketing_disclose(r->app, &r->who, caller, callee, source, r->now, &d, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
@@ -137,7 +137,7 @@ struct bulk {
 	json_t *docs[BULK_LINES_MAX];      /* own the strings in[] points into */
 	size_t line[BULK_LINES_MAX];       /* 1-based line numbers of the body */
 	struct telemarketing_disclosure out[BULK_LINES_MAX];
-	struct telemarketing_error err[BULK_LINES_MAX];
+	struct app_error err[BULK_LINES_MAX];
 	size_t n;
 };
 
@@ -185,7 +185,7 @@ static json_t *bulk_json(const struct bulk *b, size_t *accepted)
 			json_array_append_new(ok, json_pack("{s:I, s:I, s:b}", "line", (json_int_t)b->line[i], "id",
 							    (json_int_t)b->out[i].id, "do_not_call", b->out[i].do_not_call));
 		} else {
-			const struct telemarketing_error *e = &b->err[i];
+			const struct app_error *e = &b->err[i];
 			json_array_append_new(bad, json_pack("{s:I, s:s, s:s}", "line", (json_int_t)b->line[i], "field",
 							     b->docs[i] ? (e->field ? e->field : "") : "line", "reason",
 							     b->docs[i] ? (e->reason ? e->reason : "refused")
@@ -225,7 +225,7 @@ int h_tm_dnc_add(struct api_req *r)
 	int rc = api_body_str(r, "number", true, PHONE_MAX_INPUT, &number);
 	if (rc != OMB_OK)
 		return rc;
-	struct telemarketing_error err;
+	struct app_error err;
 	if ((rc = telemarketing_dnc_add(r->app, &r->who, number, r->now, &id, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "scope",
@@ -288,7 +288,7 @@ int h_tm_report_file(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct telemarketing_report rep;
-	struct telemarketing_error err;
+	struct app_error err;
 	char code[RECEIPT_CODE_LEN + 1];
 	if ((rc = telemarketing_report_file(r->app, &in, r->now, &rep, code, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
@@ -332,7 +332,7 @@ int h_tm_report_attach(struct api_req *r)
 	int rc = attachments_check(r->app->cfg, ATTACH_TO_REPORT, name, r->body.data, r->body.len, &a, &field, &reason);
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, field, reason);
-	struct telemarketing_error err;
+	struct app_error err;
 	rc = telemarketing_report_attach(r->app, r->params[0], api_header(r, "X-Access-Code"), &a, r->now, &item, &err);
 	if (rc == OMB_ENOTFOUND)
 		return no_report(r);
@@ -396,7 +396,7 @@ static int answer(struct api_req *r, const char *receipt, int64_t sanction_id)
 	int rc = api_body_str(r, "text", true, TM_TEXT_MAX, &text);
 	if (rc != OMB_OK)
 		return rc;
-	struct telemarketing_error err;
+	struct app_error err;
 	if ((rc = telemarketing_answer(r->app, &r->who, receipt, sanction_id, text, r->now, &id, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, json_pack("{s:I, s:s, s:s, s:o}", "id", (json_int_t)id, "text", text, "by",
@@ -476,7 +476,7 @@ int h_tm_decide(struct api_req *r)
 	if (rc != OMB_OK)
 		return rc;
 	struct telemarketing_decision d;
-	struct telemarketing_error err;
+	struct app_error err;
 	if ((rc = telemarketing_decide(r->app, &r->who, business, outcome, reason, r->now, &d, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	json_t *j = json_pack("{s:I, s:I, s:s, s:s, s:I, s:o, s:o, s:s}", "id", (json_int_t)d.id, "business",

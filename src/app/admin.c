@@ -104,7 +104,7 @@ void admin_audit_free(struct audit_entry *items, size_t n)
 }
 
 /* accounts.c names the field at fault; say why in the words of the API. */
-static int account_error(int rc, const char *field, struct case_error *err)
+static int account_error(int rc, const char *field, struct app_error *err)
 {
 	err->field = field;
 	err->reason = rc == OMB_EEXIST ? "already taken" : rc == OMB_ENOTFOUND ? "not found" : "is not acceptable";
@@ -134,7 +134,7 @@ static json_t *category_json(const struct case_category *c)
 /* ---- organisation settings, and the creations that existed before ---- */
 
 int admin_org_create(struct app *app, const struct principal *by, const struct org_new *in, int64_t *id,
-		     struct case_error *err)
+		     struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	const char *field = NULL;
@@ -163,7 +163,7 @@ int admin_org_set_show_names(struct app *app, const struct principal *by, bool s
 }
 
 int admin_dept_create(struct app *app, const struct principal *by, const struct dept_new *in, int64_t *id,
-		      struct case_error *err)
+		      struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	const char *field = NULL;
@@ -183,7 +183,7 @@ int admin_dept_create(struct app *app, const struct principal *by, const struct 
 }
 
 static int staff_create_in_tx(struct app *app, const struct principal *by, const struct org *org,
-			      const struct staff_new *in, int64_t *id, char code[STAFF_CODE_MAX], struct case_error *err)
+			      const struct staff_new *in, int64_t *id, char code[STAFF_CODE_MAX], struct app_error *err)
 {
 	/* Checked first: a failed insert would end a PostgreSQL transaction. */
 	int64_t taken = 0;
@@ -205,7 +205,7 @@ static int staff_create_in_tx(struct app *app, const struct principal *by, const
 }
 
 int admin_staff_create(struct app *app, const struct principal *by, const struct staff_new *in, int64_t *id,
-		       char staff_code[STAFF_CODE_MAX], struct case_error *err)
+		       char staff_code[STAFF_CODE_MAX], struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	struct org org;
@@ -231,7 +231,7 @@ int admin_staff_create(struct app *app, const struct principal *by, const struct
 }
 
 int admin_apikey_create(struct app *app, const struct principal *by, const char *name, const char *scopes,
-			char token[CRED_TOKEN_MAX], struct case_error *err)
+			char token[CRED_TOKEN_MAX], struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	const char *field = NULL;
@@ -268,7 +268,7 @@ static int category_get(struct app *app, int64_t org_id, const char *code, struc
 }
 
 int admin_category_add(struct app *app, const struct principal *by, const char *code, const char *name,
-		       const char *name_en, const char *dept_code, bool about_center, struct case_error *err)
+		       const char *name_en, const char *dept_code, bool about_center, struct app_error *err)
 {
 	int rc = begin(app);
 	if (rc != OMB_OK)
@@ -281,7 +281,7 @@ int admin_category_add(struct app *app, const struct principal *by, const char *
 }
 
 int admin_template_add(struct app *app, const struct principal *by, const char *title, const char *body,
-		       int64_t *id, struct case_error *err)
+		       int64_t *id, struct app_error *err)
 {
 	int rc = begin(app);
 	if (rc != OMB_OK)
@@ -297,7 +297,7 @@ int admin_template_add(struct app *app, const struct principal *by, const char *
 }
 
 int admin_referral_add(struct app *app, const struct principal *by, const char *name, const char *contact,
-		       int64_t *id, struct case_error *err)
+		       int64_t *id, struct app_error *err)
 {
 	int rc = begin(app);
 	if (rc != OMB_OK)
@@ -403,7 +403,7 @@ static bool text_ok(const char *s, size_t max, bool required)
 }
 
 static int dept_update_in_tx(struct app *app, const struct principal *by, const char *code,
-			     const struct dept_new *in, struct dept *out, struct case_error *err)
+			     const struct dept_new *in, struct dept *out, struct app_error *err)
 {
 	struct dept before = {0};
 	int rc = store_exec(app->store, STORE_Q_DEPT_GET, SV_ARGS(SV_INT(by->org_id), SV_TEXT(code)), dept_row,
@@ -434,7 +434,7 @@ static int dept_update_in_tx(struct app *app, const struct principal *by, const 
 }
 
 int admin_dept_update(struct app *app, const struct principal *by, const char *code, const struct dept_new *in,
-		      struct dept *out, struct case_error *err)
+		      struct dept *out, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	if (in->name && !text_ok(in->name, 120, true))
@@ -458,7 +458,7 @@ static int dept_id_of(struct app *app, int64_t org_id, const char *code, int64_t
 }
 
 static int category_dept_in_tx(struct app *app, const struct principal *by, const char *code,
-			       const char *dept_code, struct case_category *out, struct case_error *err)
+			       const char *dept_code, struct case_category *out, struct app_error *err)
 {
 	struct case_category before;
 	int64_t dept_id;
@@ -481,7 +481,7 @@ static int category_dept_in_tx(struct app *app, const struct principal *by, cons
 }
 
 int admin_category_set_dept(struct app *app, const struct principal *by, const char *code, const char *dept_code,
-			    struct case_category *out, struct case_error *err)
+			    struct case_category *out, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	int rc = begin(app);
@@ -489,7 +489,7 @@ int admin_category_set_dept(struct app *app, const struct principal *by, const c
 }
 
 static int staff_of_org(struct app *app, const struct principal *by, const char *code, struct staff *s,
-			struct case_error *err)
+			struct app_error *err)
 {
 	int rc = accounts_staff_get(app, by->org_id, code, s);
 	if (rc == OMB_ENOTFOUND) {
@@ -503,7 +503,7 @@ static int staff_of_org(struct app *app, const struct principal *by, const char 
 }
 
 static int staff_update_in_tx(struct app *app, const struct principal *by, const char *code, const char *dept_code,
-			      enum role role, struct staff *out, struct case_error *err)
+			      enum role role, struct staff *out, struct app_error *err)
 {
 	struct staff before;
 	int rc = staff_of_org(app, by, code, &before, err);
@@ -527,7 +527,7 @@ static int staff_update_in_tx(struct app *app, const struct principal *by, const
 }
 
 int admin_staff_update(struct app *app, const struct principal *by, const char *staff_code, const char *dept_code,
-		       enum role role, struct staff *out, struct case_error *err)
+		       enum role role, struct staff *out, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	if (role != ROLE_NONE && (role == ROLE_MACHINE || !role_allowed_in(role, by->org_kind)))
@@ -537,7 +537,7 @@ int admin_staff_update(struct app *app, const struct principal *by, const char *
 }
 
 static int leave_in_tx(struct app *app, const struct principal *by, const char *code, int64_t now,
-		       struct admin_leave *out, struct case_error *err)
+		       struct admin_leave *out, struct app_error *err)
 {
 	struct staff before;
 	int rc = staff_of_org(app, by, code, &before, err);
@@ -565,7 +565,7 @@ static int leave_in_tx(struct app *app, const struct principal *by, const char *
 }
 
 int admin_staff_leave(struct app *app, const struct principal *by, const char *staff_code, int64_t now,
-		      struct admin_leave *out, struct case_error *err)
+		      struct admin_leave *out, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
@@ -693,7 +693,7 @@ static int desk_now_json(struct app *app, int64_t org_id, json_t **out)
 	return rc;
 }
 
-static int desk_check(const struct admin_desk_in *in, struct case_error *err)
+static int desk_check(const struct admin_desk_in *in, struct app_error *err)
 {
 	if (in->n_holidays > ADMIN_HOLIDAYS_MAX)
 		ERR("holidays", "at most 400 days");
@@ -754,7 +754,7 @@ static int desk_put_in_tx(struct app *app, const struct principal *by, const str
 }
 
 int admin_desk_put(struct app *app, const struct principal *by, const struct admin_desk_in *in,
-		   struct case_error *err)
+		   struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	int rc = desk_check(in, err);
@@ -838,7 +838,7 @@ static int contract_now_json(struct app *app, const struct org *vendor, int64_t 
 }
 
 static int vendor_of(struct app *app, const struct principal *by, const char *code, struct org *vendor,
-		     struct case_error *err)
+		     struct app_error *err)
 {
 	if (by->org_kind != ORG_COMPANY) {
 		err->reason = "only a company makes vendor contracts";
@@ -908,7 +908,7 @@ static int contract_put_in_tx(struct app *app, const struct principal *by, const
 
 int admin_contract_put(struct app *app, const struct principal *by, const char *vendor_code,
 		       const char *const *categories, size_t n_categories, const char *const *agents, size_t n_agents,
-		       struct case_error *err)
+		       struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	struct org vendor;
@@ -947,7 +947,7 @@ int admin_contract_put(struct app *app, const struct principal *by, const char *
 }
 
 static int contract_end_in_tx(struct app *app, const struct principal *by, const struct org *vendor,
-			      struct case_error *err)
+			      struct app_error *err)
 {
 	json_t *before = NULL;
 	int rc = contract_now_json(app, vendor, by->org_id, &before);
@@ -970,7 +970,7 @@ static int contract_end_in_tx(struct app *app, const struct principal *by, const
 	return audit_json(app, by, by->org_id, "contract.end", vendor->code, before, NULL);
 }
 
-int admin_contract_end(struct app *app, const struct principal *by, const char *vendor_code, struct case_error *err)
+int admin_contract_end(struct app *app, const struct principal *by, const char *vendor_code, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	struct org vendor;

@@ -45,22 +45,22 @@ void admin_audit_free(struct audit_entry *items, size_t n);
 
 /* A new organisation (the command line: `ombud org add`). */
 int admin_org_create(struct app *app, const struct principal *by, const struct org_new *in, int64_t *id,
-		     struct case_error *err);
+		     struct app_error *err);
 
 int admin_org_set_show_names(struct app *app, const struct principal *by, bool show);
 int admin_dept_create(struct app *app, const struct principal *by, const struct dept_new *in, int64_t *id,
-		      struct case_error *err);
+		      struct app_error *err);
 /* Creates the account; the password is hashed before the transaction opens. */
 int admin_staff_create(struct app *app, const struct principal *by, const struct staff_new *in, int64_t *id,
-		       char staff_code[STAFF_CODE_MAX], struct case_error *err);
+		       char staff_code[STAFF_CODE_MAX], struct app_error *err);
 int admin_apikey_create(struct app *app, const struct principal *by, const char *name, const char *scopes,
-			char token[CRED_TOKEN_MAX], struct case_error *err);
+			char token[CRED_TOKEN_MAX], struct app_error *err);
 int admin_category_add(struct app *app, const struct principal *by, const char *code, const char *name,
-		       const char *name_en, const char *dept_code, bool about_center, struct case_error *err);
+		       const char *name_en, const char *dept_code, bool about_center, struct app_error *err);
 int admin_template_add(struct app *app, const struct principal *by, const char *title, const char *body,
-		       int64_t *id, struct case_error *err);
+		       int64_t *id, struct app_error *err);
 int admin_referral_add(struct app *app, const struct principal *by, const char *name, const char *contact,
-		       int64_t *id, struct case_error *err);
+		       int64_t *id, struct app_error *err);
 /* Retiring (cases_template_retire, cases_referral_retire) with its audit
  * row; OMB_ENOTFOUND for none in use. *out as those fill it. */
 int admin_template_retire(struct app *app, const struct principal *by, int64_t id, struct case_template *out);
@@ -83,13 +83,13 @@ int admin_audit_protection(struct app *app, const struct principal *by, const st
 
 /* NULL fields keep their value; "" clears an optional one. */
 int admin_dept_update(struct app *app, const struct principal *by, const char *code, const struct dept_new *in,
-		      struct dept *out, struct case_error *err);
+		      struct dept *out, struct app_error *err);
 int admin_category_set_dept(struct app *app, const struct principal *by, const char *code, const char *dept_code,
-			    struct case_category *out, struct case_error *err);
+			    struct case_category *out, struct app_error *err);
 /* dept_code NULL keeps it, "" takes the staff member out of any department;
  * role ROLE_NONE keeps it. The staff code stays (it is stable). */
 int admin_staff_update(struct app *app, const struct principal *by, const char *staff_code, const char *dept_code,
-		       enum role role, struct staff *out, struct case_error *err);
+		       enum role role, struct staff *out, struct app_error *err);
 
 /* A staff member leaves: their account is closed, their sessions deleted
  * and the API keys they issued revoked, in one transaction, and this node's
@@ -100,7 +100,7 @@ struct admin_leave {
 	int sessions_ended, keys_revoked;
 };
 int admin_staff_leave(struct app *app, const struct principal *by, const char *staff_code, int64_t now,
-		      struct admin_leave *out, struct case_error *err);
+		      struct admin_leave *out, struct app_error *err);
 
 /* ---- deadlines and the working calendar ---- */
 
@@ -128,7 +128,7 @@ struct admin_desk_in {
 	size_t n_holidays;
 };
 int admin_desk_put(struct app *app, const struct principal *by, const struct admin_desk_in *in,
-		   struct case_error *err);
+		   struct app_error *err);
 /* The holidays with their names, by date; *items malloc'd, caller frees. */
 int admin_holidays(struct app *app, int64_t org_id, struct admin_holiday **items, size_t *n);
 
@@ -149,9 +149,9 @@ void admin_contract_free(struct admin_contract *c);
  * staff, else the listed staff codes of the vendor. */
 int admin_contract_put(struct app *app, const struct principal *by, const char *vendor_code,
 		       const char *const *categories, size_t n_categories, const char *const *agents, size_t n_agents,
-		       struct case_error *err);
+		       struct app_error *err);
 /* Ends a contract: the vendor's staff lose the organisation's desk at once. */
-int admin_contract_end(struct app *app, const struct principal *by, const char *vendor_code, struct case_error *err);
+int admin_contract_end(struct app *app, const struct principal *by, const char *vendor_code, struct app_error *err);
 /* The contracts of client_id, by vendor code; *items malloc'd, free each
  * with admin_contract_free and the array with free. */
 int admin_contracts(struct app *app, int64_t client_id, struct admin_contract **items, size_t *n);

@@ -19,6 +19,13 @@
 #include "desk/similar.h"
 #include "store/store.h"
 
+/* Why a use case refused its input, for the caller to show (api/ names the
+ * field in its 400 body). */
+struct app_error {
+	const char *field;   /* NULL when no single field is at fault */
+	const char *reason;  /* static English phrase */
+};
+
 struct key_cache;
 struct outbox_sender;
 struct outbox_workers;

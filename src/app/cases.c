@@ -515,7 +515,7 @@ static bool valid_text_field(const char *s, size_t max, bool required)
 
 #define ERR(f, why) do { err->field = (f); err->reason = (why); return OMB_EINVAL; } while (0)
 
-static int open_validate(const struct case_open_in *in, struct case_error *err)
+static int open_validate(const struct case_open_in *in, struct app_error *err)
 {
 	if (!valid_text_field(in->name, 100, true))
 		ERR("name", "must be 1-100 characters of text");
@@ -538,7 +538,7 @@ struct case_loc {
 /* Numbers and stores the case, signs its head and queues the receipt. */
 static int open_case(struct app *app, const struct case_open_in *in, const struct org *org,
 		     const struct acting *by, int64_t now, struct case_receipt *out, struct case_loc *at,
-		     struct case_error *err)
+		     struct app_error *err)
 {
 	struct category_row cat = {0};
 	int rc = store_exec(app->store, STORE_Q_CATEGORY_BY_CODE, SV_ARGS(SV_INT(org->id), SV_TEXT(in->category)),
@@ -624,9 +624,9 @@ struct reader {
 };
 
 static int view_in_tx(struct app *app, const char *receipt, const struct reader *who, struct case_view *v,
-		      struct case_error *err);
+		      struct app_error *err);
 
-static int org_of(struct app *app, const char *code, struct org *org, struct case_error *err)
+static int org_of(struct app *app, const char *code, struct org *org, struct app_error *err)
 {
 	int rc = accounts_org_get(app, code, org);
 	if (rc != OMB_OK && rc != OMB_ENOTFOUND)
@@ -643,7 +643,7 @@ static int org_of(struct app *app, const char *code, struct org *org, struct cas
  * a reader's connection would have to map the database afresh after each
  * commit (SQLite in WAL mode), which cost an open more than its own writes. */
 static int open_in_tx(struct app *app, const struct case_open_in *in, int64_t now, struct case_receipt *out,
-		      struct case_view *view, struct case_error *err)
+		      struct case_view *view, struct app_error *err)
 {
 	struct org org;
 	struct acting by;
@@ -663,7 +663,7 @@ static int open_in_tx(struct app *app, const struct case_open_in *in, int64_t no
 }
 
 int cases_open(struct app *app, const struct case_open_in *in, int64_t now, struct case_receipt *out,
-	       struct case_view *view, struct case_error *err)
+	       struct case_view *view, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	if (view)
@@ -813,7 +813,7 @@ static bool is_customer_action(enum case_action a)
 
 /* Runs the desk transition of the action; fills text/detail for persist. */
 static int transition(struct app *app, struct loaded *c, const struct acting *by, const struct case_action_in *in,
-		      int64_t now, struct desk_result *res, struct append *a, char **owned_text, struct case_error *err)
+		      int64_t now, struct desk_result *res, struct append *a, char **owned_text, struct app_error *err)
 {
 	struct admin_desk desk;
 	int rc = admin_desk_load(app, c->org_id, &desk);
@@ -871,7 +871,7 @@ static int personal_contact(void *ctx, const struct store_row *row)
 }
 
 static int act_in_tx(struct app *app, const char *receipt, const struct principal *staff,
-		     const struct case_action_in *in, int64_t now, struct case_error *err)
+		     const struct case_action_in *in, int64_t now, struct app_error *err)
 {
 	struct loaded c;
 	int rc = load(app, receipt, &c);
@@ -923,7 +923,7 @@ static int act_in_tx(struct app *app, const char *receipt, const struct principa
 }
 
 int cases_act(struct app *app, const char *receipt, const struct principal *staff,
-	      const struct case_action_in *in, int64_t now, struct case_error *err)
+	      const struct case_action_in *in, int64_t now, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	if (in->action == CASE_ACT_ATTACH && !in->attachment)
@@ -946,7 +946,7 @@ int cases_act(struct app *app, const char *receipt, const struct principal *staf
 
 static int draft_in_tx(struct app *app, const char *receipt, const struct principal *staff,
 		       const struct case_action_in *in, int64_t now, struct case_draft_verdict *out,
-		       struct case_error *err)
+		       struct app_error *err)
 {
 	struct loaded c;
 	struct acting by;
@@ -987,7 +987,7 @@ static int draft_in_tx(struct app *app, const char *receipt, const struct princi
 }
 
 int cases_draft_check(struct app *app, const char *receipt, const struct principal *staff, const char *text,
-		      int64_t template_id, int64_t now, struct case_draft_verdict *out, struct case_error *err)
+		      int64_t template_id, int64_t now, struct case_draft_verdict *out, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
@@ -1145,7 +1145,7 @@ static int staff_names(struct app *app, struct case_view *v)
 }
 
 static int view_in_tx(struct app *app, const char *receipt, const struct reader *who, struct case_view *v,
-		      struct case_error *err)
+		      struct app_error *err)
 {
 	struct loaded c;
 	int rc = load(app, receipt, &c);
@@ -1191,7 +1191,7 @@ static int view_in_tx(struct app *app, const char *receipt, const struct reader 
 }
 
 int cases_view(struct app *app, const char *receipt, const struct principal *staff, const char *access_code,
-	       struct case_view *out, struct case_error *err)
+	       struct case_view *out, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
@@ -1235,7 +1235,7 @@ static struct chain_event *view_chain(const struct case_view *v)
 
 int cases_verify(struct app *app, const char *receipt, struct chain_report *rep, size_t *n_events, size_t *n_heads)
 {
-	struct case_error err;
+	struct app_error err;
 	struct case_view v;
 	int rc = store_begin(app->store, false);
 	if (rc != OMB_OK)
@@ -1496,7 +1496,7 @@ int cases_heads_of_day(struct app *app, const char *org_code, int64_t day_ms, st
 /* ---- categories, templates, referral options ---- */
 
 int cases_category_add(struct app *app, int64_t org_id, const char *code, const char *name, const char *name_en,
-		       const char *dept_code, bool about_center, struct case_error *err)
+		       const char *dept_code, bool about_center, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	if (!code || strlen(code) < 2 || strlen(code) > 30 || strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(code))
@@ -1593,7 +1593,7 @@ void cases_templates_free(struct case_template *items, size_t n)
 }
 
 int cases_template_add(struct app *app, int64_t org_id, const char *title, const char *body, int64_t *id,
-		       struct case_error *err)
+		       struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	if (!valid_text_field(title, 120, true))
@@ -1607,7 +1607,7 @@ int cases_template_add(struct app *app, int64_t org_id, const char *title, const
 }
 
 int cases_referral_add(struct app *app, int64_t org_id, const char *name, const char *contact, int64_t *id,
-		       struct case_error *err)
+		       struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	if (!valid_text_field(name, 120, true))
@@ -1903,7 +1903,7 @@ int cases_otp_exchange(struct app *app, const char *receipt, const char *code, i
 
 /* desk_assign by `by` to to_staff_code, or to the queue when NULL. */
 static int assign_in_tx(struct app *app, struct loaded *c, const char *receipt, const struct acting *by,
-			const char *to_staff_code, int64_t now, struct case_error *err)
+			const char *to_staff_code, int64_t now, struct app_error *err)
 {
 	struct ladder_actor to;
 	int rc = to_staff_code ? assignee_of(app, c, to_staff_code, &to) : OMB_OK;
@@ -1927,7 +1927,7 @@ static int assign_in_tx(struct app *app, struct loaded *c, const char *receipt, 
 }
 
 int cases_handover(struct app *app, const char *receipt, const struct principal *from, const char *to_staff_code,
-		   int64_t now, struct case_error *err)
+		   int64_t now, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	struct loaded c;
@@ -1938,7 +1938,7 @@ int cases_handover(struct app *app, const char *receipt, const struct principal 
 	return rc != OMB_OK ? rc : assign_in_tx(app, &c, receipt, &by, to_staff_code, now, err);
 }
 
-int cases_route(struct app *app, const char *receipt, const char *to_staff_code, int64_t now, struct case_error *err)
+int cases_route(struct app *app, const char *receipt, const char *to_staff_code, int64_t now, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	struct loaded c;

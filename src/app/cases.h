@@ -9,7 +9,7 @@
  * principal (staff) or a proven receipt number + access code (customer),
  * never from the request body.
  *
- * Errors are codes from base/err.h; struct case_error says which field and
+ * Errors are codes from base/err.h; struct app_error says which field and
  * why (a static string), so api/ can answer with a field-named 4xx. */
 #ifndef OMBUD_APP_CASES_H
 #define OMBUD_APP_CASES_H
@@ -32,11 +32,6 @@
 #define CASE_SUBJECT_MAX 200
 #define CASE_EVENTS_MAX  2000   /* a case's history is bounded too */
 
-struct case_error {
-	const char *field;   /* NULL when no single field is at fault */
-	const char *reason;  /* static English phrase */
-};
-
 struct case_open_in {
 	const char *org_code;
 	const char *category;          /* category code */
@@ -58,7 +53,7 @@ struct case_view;
  * case as its customer sees it, read in the same transaction; the caller
  * frees it with case_view_free (on failure it is left empty). */
 int cases_open(struct app *app, const struct case_open_in *in, int64_t now, struct case_receipt *out,
-	       struct case_view *view, struct case_error *err);
+	       struct case_view *view, struct app_error *err);
 
 /* True when access_code opens receipt (constant-time comparison). A wrong
  * code and an unknown receipt are the same answer. */
@@ -98,7 +93,7 @@ struct case_action_in {
 
 /* staff NULL = the customer (already proven by cases_access_ok). */
 int cases_act(struct app *app, const char *receipt, const struct principal *staff,
-	      const struct case_action_in *in, int64_t now, struct case_error *err);
+	      const struct case_action_in *in, int64_t now, struct app_error *err);
 
 /* What a reply would be if it were sent now, decided by the same code as
  * CASE_ACT_REPLY (classification, then the desk's transition on a copy of the
@@ -112,7 +107,7 @@ struct case_draft_verdict {
 	enum ladder_level level_after;     /* the case's level after the reply */
 };
 int cases_draft_check(struct app *app, const char *receipt, const struct principal *staff, const char *text,
-		      int64_t template_id, int64_t now, struct case_draft_verdict *out, struct case_error *err);
+		      int64_t template_id, int64_t now, struct case_draft_verdict *out, struct app_error *err);
 
 /* One event as a reader sees it. text is NULL when there is none, or when
  * it is hidden from this reader (note texts from the customer). */
@@ -146,7 +141,7 @@ struct case_view {
  * proven by access_code (when staff is NULL). A wrong code and an unknown
  * receipt are both OMB_ENOTFOUND. */
 int cases_view(struct app *app, const char *receipt, const struct principal *staff, const char *access_code,
-	       struct case_view *out, struct case_error *err);
+	       struct case_view *out, struct app_error *err);
 void case_view_free(struct case_view *v);
 
 /* What an erased datum reads as in documents. */
@@ -224,7 +219,7 @@ struct case_category {
 	bool about_center;
 };
 int cases_category_add(struct app *app, int64_t org_id, const char *code, const char *name, const char *name_en,
-		       const char *dept_code, bool about_center, struct case_error *err);
+		       const char *dept_code, bool about_center, struct app_error *err);
 int cases_categories(struct app *app, int64_t org_id, struct case_category **items, size_t *n);
 struct case_template {
 	int64_t id;
@@ -235,9 +230,9 @@ struct case_template {
 int cases_templates(struct app *app, int64_t org_id, struct case_template **items, size_t *n);
 void cases_templates_free(struct case_template *items, size_t n);
 int cases_template_add(struct app *app, int64_t org_id, const char *title, const char *body, int64_t *id,
-		       struct case_error *err);
+		       struct app_error *err);
 int cases_referral_add(struct app *app, int64_t org_id, const char *name, const char *contact, int64_t *id,
-		       struct case_error *err);
+		       struct app_error *err);
 /* Retires a template in use: agents no longer get it, replies are still
  * compared with it. *out receives it (free out->body); OMB_ENOTFOUND when
  * org_id has no such template in use. */
@@ -261,11 +256,11 @@ int cases_referral_retire(struct app *app, int64_t org_id, int64_t id, int64_t n
  * is NULL, as CASE_ACT_ASSIGN would (desk_assign: never below the case's
  * level), appending and signing the event. The deadlines are untouched. */
 int cases_handover(struct app *app, const char *receipt, const struct principal *from, const char *to_staff_code,
-		   int64_t now, struct case_error *err);
+		   int64_t now, struct app_error *err);
 
 /* The same, done by the system rather than a person (agent protection routes
  * a repeatedly abusive customer's cases to a senior handler): the event's
  * actor is "system". Inside the caller's write transaction. */
-int cases_route(struct app *app, const char *receipt, const char *to_staff_code, int64_t now, struct case_error *err);
+int cases_route(struct app *app, const char *receipt, const char *to_staff_code, int64_t now, struct app_error *err);
 
 #endif

@@ -102,7 +102,7 @@ static const struct {
 
 static int seed_desk(struct app *app, const int64_t org_ids[])
 {
-	struct case_error err;
+	struct app_error err;
 	int rc = OMB_OK;
 	int64_t bank_id = org_ids[0], card_id = org_ids[org_index("NR")];
 	for (size_t i = 0; rc == OMB_OK && i < sizeof categories / sizeof categories[0]; i++)

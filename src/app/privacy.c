@@ -194,7 +194,7 @@ int privacy_retention_get(struct app *app, int64_t org_id, struct privacy_retent
 
 static int periods_set(struct app *app, const struct principal *who, int64_t default_days,
 		       const char *const *categories, const int64_t *days, size_t n, int64_t now,
-		       struct privacy_error *err)
+		       struct app_error *err)
 {
 	int rc = store_status(store_exec(app->store, STORE_Q_RETENTION_CLEAR, SV_ARGS(SV_INT(who->org_id)), NULL, NULL));
 	if (rc == OMB_OK && default_days)
@@ -230,7 +230,7 @@ static int periods_set(struct app *app, const struct principal *who, int64_t def
 /* The new periods replace the old ones, with an audit row of both. */
 static int retention_put_in_tx(struct app *app, const struct principal *who, int64_t default_days,
 			       const char *const *categories, const int64_t *days, size_t n, int64_t now,
-			       struct privacy_error *err)
+			       struct app_error *err)
 {
 	struct periods before = {0}, after = {0};
 	int rc = store_status(
@@ -252,7 +252,7 @@ static int retention_put_in_tx(struct app *app, const struct principal *who, int
 
 int privacy_retention_put(struct app *app, const struct principal *who, int64_t default_days,
 			  const char *const *categories, const int64_t *days, size_t n, int64_t now,
-			  struct privacy_error *err)
+			  struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	if (default_days && !privacy_retention_days_ok(default_days))
@@ -372,7 +372,7 @@ static int erase_in_tx(struct app *app, const struct pcase *c, const char *recei
 }
 
 static int erase_request_in_tx(struct app *app, const char *receipt, const struct principal *admin, const char *note,
-			       int64_t now, struct privacy_erasure *out, struct privacy_error *err)
+			       int64_t now, struct privacy_erasure *out, struct app_error *err)
 {
 	struct pcase c;
 	int rc = pcase_get(app, STORE_Q_PRIVACY_CASE_LOCK, receipt, &c);
@@ -390,7 +390,7 @@ static int erase_request_in_tx(struct app *app, const char *receipt, const struc
 }
 
 int privacy_erase(struct app *app, const char *receipt, const struct principal *admin, const char *note,
-		  int64_t now, struct privacy_erasure *out, struct privacy_error *err)
+		  int64_t now, struct privacy_erasure *out, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
@@ -498,7 +498,7 @@ static int receipt_row(void *ctx, const struct store_row *row)
 }
 
 int privacy_receipts_of_contact(struct app *app, int64_t org_id, const char *contact,
-				char (**receipts)[RECEIPT_LEN_MAX + 1], size_t *n, struct privacy_error *err)
+				char (**receipts)[RECEIPT_LEN_MAX + 1], size_t *n, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	uint64_t key = 0;
@@ -521,7 +521,7 @@ int privacy_receipts_of_contact(struct app *app, int64_t org_id, const char *con
 /* ---- consents ---- */
 
 static int consent_set_in_tx(struct app *app, const char *receipt, enum privacy_consent purpose, bool granted,
-			     const char *wording, int64_t now, struct privacy_error *err)
+			     const char *wording, int64_t now, struct app_error *err)
 {
 	struct pcase c;
 	struct privacy_erasure e;
@@ -541,7 +541,7 @@ static int consent_set_in_tx(struct app *app, const char *receipt, enum privacy_
 }
 
 int privacy_consent_set(struct app *app, const char *receipt, const char *purpose, bool granted,
-			const char *wording, int64_t now, struct privacy_error *err)
+			const char *wording, int64_t now, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	enum privacy_consent p;
@@ -619,7 +619,7 @@ static int granted_row(void *ctx, const struct store_row *row)
 }
 
 int privacy_consents_granted(struct app *app, int64_t org_id, const char *purpose, int64_t after, int limit,
-			     struct privacy_consent_item **items, size_t *n, struct privacy_error *err)
+			     struct privacy_consent_item **items, size_t *n, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	enum privacy_consent p;

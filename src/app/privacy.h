@@ -16,7 +16,7 @@
  *
  * Who may act is checked by the caller (api/): the customer by receipt
  * number and access code, staff by the routing table and cases_view.
- * Errors are codes from base/err.h; struct privacy_error names the field
+ * Errors are codes from base/err.h; struct app_error names the field
  * and why (static strings). Any thread may call these. */
 #ifndef OMBUD_APP_PRIVACY_H
 #define OMBUD_APP_PRIVACY_H
@@ -33,11 +33,6 @@
 #define PRIVACY_NOTE_MAX      200   /* bytes: how an admin verified an erasure request */
 #define PRIVACY_EXPORT_CASES  200   /* cases in one export by contact */
 #define PRIVACY_SWEEP_EVERY_MS 60000 /* the retention sweep runs at most this often */
-
-struct privacy_error {
-	const char *field;   /* NULL when no single field is at fault */
-	const char *reason;  /* static English phrase */
-};
 
 /* ---- the read log ---- */
 
@@ -88,7 +83,7 @@ int privacy_retention_get(struct app *app, int64_t org_id, struct privacy_retent
  * naming the field ("default_days", "categories.CODE") otherwise. */
 int privacy_retention_put(struct app *app, const struct principal *who, int64_t default_days,
 			  const char *const *categories, const int64_t *days, size_t n, int64_t now,
-			  struct privacy_error *err);
+			  struct app_error *err);
 
 /* Sets the case's stored erasure due time (the retention sweep's index;
  * 0 when open or erased) from its state and the periods in force; inside
@@ -123,7 +118,7 @@ struct privacy_erasure {
  * OMB_ECONFLICT while the case is open (privacy_erase_allowed). Erasing an
  * erased case changes nothing and answers its record. */
 int privacy_erase(struct app *app, const char *receipt, const struct principal *admin, const char *note,
-		  int64_t now, struct privacy_erasure *out, struct privacy_error *err);
+		  int64_t now, struct privacy_erasure *out, struct app_error *err);
 
 /* The erasure record of a case (its store id); out->erased false when none.
  * Inside or outside the caller's transaction. */
@@ -136,7 +131,7 @@ int privacy_erasure_of(struct app *app, int64_t case_id, struct privacy_erasure 
  * customer), at most PRIVACY_EXPORT_CASES. *receipts is malloc'd; caller
  * frees. OMB_EINVAL (field "contact") for a contact that names nobody. */
 int privacy_receipts_of_contact(struct app *app, int64_t org_id, const char *contact,
-				char (**receipts)[RECEIPT_LEN_MAX + 1], size_t *n, struct privacy_error *err);
+				char (**receipts)[RECEIPT_LEN_MAX + 1], size_t *n, struct app_error *err);
 
 /* ---- consents ---- */
 
@@ -153,13 +148,13 @@ struct privacy_consent_item {
  * ("survey", "marketing") as worded in version `wording`. Withdrawing is the
  * same call as granting. OMB_ECONFLICT once the case is erased. */
 int privacy_consent_set(struct app *app, const char *receipt, const char *purpose, bool granted,
-			const char *wording, int64_t now, struct privacy_error *err);
+			const char *wording, int64_t now, struct app_error *err);
 /* The consent history of a case, oldest first; the current consent per
  * purpose is the latest item of that purpose. *items is malloc'd; caller frees. */
 int privacy_consents_of_case(struct app *app, const char *receipt, struct privacy_consent_item **items, size_t *n);
 /* The organisation's cases (case id > after) whose current consent to
  * purpose is granted. */
 int privacy_consents_granted(struct app *app, int64_t org_id, const char *purpose, int64_t after, int limit,
-			     struct privacy_consent_item **items, size_t *n, struct privacy_error *err);
+			     struct privacy_consent_item **items, size_t *n, struct app_error *err);
 
 #endif

@@ -24,7 +24,7 @@
 #define ERR(f, why) do { err->field = (f); err->reason = (why); return OMB_EINVAL; } while (0)
 
 /* The field a domain reason names ("text: ...") and the phrase after it. */
-static int reason_fail(struct protection_error *err, const char *reason, const char *fallback_field)
+static int reason_fail(struct app_error *err, const char *reason, const char *fallback_field)
 {
 	static const char *const fields[] = {"kind", "text", "at", "minutes", "agent_id", "warnings_required",
 					     "senior_after_confirmed", "senior_period_days", "warning_ko", "warning_en",
@@ -305,7 +305,7 @@ static int staff_ref_row(void *ctx, const struct store_row *row)
 }
 
 static int settings_put_in_tx(struct app *app, const struct principal *who, const struct protect_config *cfg,
-			      const char *const *seniors, size_t n_seniors, int64_t now, struct protection_error *err)
+			      const char *const *seniors, size_t n_seniors, int64_t now, struct app_error *err)
 {
 	int rc = store_status(store_exec(
 	    app->store, STORE_Q_PROTECT_SETTINGS_PUT,
@@ -338,7 +338,7 @@ static int settings_put_in_tx(struct app *app, const struct principal *who, cons
 /* The replacement with its audit row (app/admin.h), before and after read
  * in the same transaction. */
 static int settings_audited_in_tx(struct app *app, const struct principal *who, const struct protect_config *cfg,
-				  const char *const *seniors, size_t n_seniors, int64_t now, struct protection_error *err)
+				  const char *const *seniors, size_t n_seniors, int64_t now, struct app_error *err)
 {
 	struct protection_settings *was = xmalloc(2 * sizeof *was), *is = was + 1;
 	int rc = protection_settings_get(app, who->org_id, was);
@@ -353,7 +353,7 @@ static int settings_audited_in_tx(struct app *app, const struct principal *who, 
 }
 
 int protection_settings_put(struct app *app, const struct principal *who, const struct protect_config *cfg,
-			    const char *const *seniors, size_t n_seniors, int64_t now, struct protection_error *err)
+			    const char *const *seniors, size_t n_seniors, int64_t now, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	const char *reason = NULL;
@@ -407,7 +407,7 @@ static int route_case(struct app *app, const struct protect_config *cfg, uint64_
 		with_senior = with_senior || h->items[i].id == k->handler;
 	struct protect_routing r = protect_route_customer(cfg, key, now, k->c.level, h->items, h->n, inc->dom, inc->n);
 	if (rc == OMB_OK && r.to_senior && !with_senior) {
-		struct case_error cerr;
+		struct app_error cerr;
 		rc = cases_route(app, k->receipt, h->codes[r.senior_index], now, &cerr);
 		if (rc == OMB_EINVAL || rc == OMB_ECONFLICT || rc == OMB_EPERM) {
 			log_warn(LOG_MSG("senior routing skipped a case"), LOG_S("receipt", k->receipt),
@@ -547,7 +547,7 @@ static int flag_in_tx(struct app *app, const struct principal *who, const char *
 
 int protection_flag(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
 		    const struct protection_flag_in *in, int64_t now, struct protection_incident *out,
-		    struct protection_error *err)
+		    struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
@@ -572,7 +572,7 @@ int protection_flag(struct app *app, const struct principal *who, const char *or
 }
 
 static int review_in_tx(struct app *app, const struct principal *who, int64_t id, bool confirm, int64_t now,
-			struct protection_incident *out, struct protection_error *err)
+			struct protection_incident *out, struct app_error *err)
 {
 	struct incidents l;
 	int rc = load_incidents(app, STORE_Q_PROTECT_INCIDENT_BY_ID, SV_ARGS(SV_INT(id), SV_INT(who->org_id)), &l);
@@ -597,7 +597,7 @@ static int review_in_tx(struct app *app, const struct principal *who, int64_t id
 }
 
 int protection_review(struct app *app, const struct principal *who, int64_t incident_id, bool confirm, int64_t now,
-		      struct protection_incident *out, struct protection_error *err)
+		      struct protection_incident *out, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
@@ -641,7 +641,7 @@ static void contact_free(struct contact *k)
 
 /* The agent's open contact on the case, with its incidents and warnings. */
 static int contact_load(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
-			struct contact *k, struct protection_error *err)
+			struct contact *k, struct app_error *err)
 {
 	memset(k, 0, sizeof *k);
 	int rc = case_ref(app, receipt, org_code, &k->c);
@@ -669,7 +669,7 @@ static void state_of(const struct protect_config *cfg, const struct contact *k, 
 }
 
 static int warn_in_tx(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
-		      int64_t now, struct protection_contact_state *out, struct protection_error *err)
+		      int64_t now, struct protection_contact_state *out, struct app_error *err)
 {
 	struct contact k;
 	int rc = contact_load(app, who, org_code, receipt, &k, err);
@@ -717,7 +717,7 @@ static int warn_in_tx(struct app *app, const struct principal *who, const char *
 }
 
 int protection_warn(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
-		    int64_t now, struct protection_contact_state *out, struct protection_error *err)
+		    int64_t now, struct protection_contact_state *out, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
@@ -726,7 +726,7 @@ int protection_warn(struct app *app, const struct principal *who, const char *or
 }
 
 static int end_in_tx(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
-		     int64_t now, struct protection_contact_end *out, struct protection_error *err)
+		     int64_t now, struct protection_contact_end *out, struct app_error *err)
 {
 	struct contact k;
 	int rc = contact_load(app, who, org_code, receipt, &k, err);
@@ -751,7 +751,7 @@ static int end_in_tx(struct app *app, const struct principal *who, const char *o
 	for (size_t i = 0; rc == OMB_OK && i < h->n; i++)
 		if (h->items[i].id == end.handover_to)
 			to_code = h->codes[i];
-	struct case_error cerr;
+	struct app_error cerr;
 	if (rc == OMB_OK && (rc = cases_handover(app, receipt, who, to_code, now, &cerr)) != OMB_OK)
 		err->reason = cerr.reason;
 	if (rc == OMB_OK)
@@ -776,7 +776,7 @@ static int end_in_tx(struct app *app, const struct principal *who, const char *o
 
 int protection_end_contact(struct app *app, const struct principal *who, const char *org_code,
 			   const char *receipt, int64_t now, struct protection_contact_end *out,
-			   struct protection_error *err)
+			   struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
@@ -787,7 +787,7 @@ int protection_end_contact(struct app *app, const struct principal *who, const c
 /* ---- breaks and counselling ---- */
 
 int protection_break(struct app *app, const struct principal *who, const char *agent_code, int64_t minutes,
-		     int64_t incident_id, int64_t now, int64_t *id, struct protection_error *err)
+		     int64_t incident_id, int64_t now, int64_t *id, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	int64_t agent = 0;
@@ -809,7 +809,7 @@ int protection_break(struct app *app, const struct principal *who, const char *a
 }
 
 int protection_counselling_add(struct app *app, const struct principal *who, const char *text, int64_t now,
-			       int64_t *id, struct protection_error *err)
+			       int64_t *id, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	text = text ? text : "";
@@ -923,7 +923,7 @@ static int dossier_data(struct app *app, int64_t org_id, int64_t agent_id, int64
 }
 
 static int dossier_create_in_tx(struct app *app, const struct principal *who, const char *receipt, int64_t now,
-				int64_t *id, struct protection_error *err)
+				int64_t *id, struct app_error *err)
 {
 	struct case_ref c;
 	int rc = case_ref(app, receipt, NULL, &c);
@@ -948,7 +948,7 @@ static int dossier_create_in_tx(struct app *app, const struct principal *who, co
 }
 
 int protection_dossier_create(struct app *app, const struct principal *who, const char *receipt, int64_t now,
-			      int64_t *id, struct protection_error *err)
+			      int64_t *id, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	int rc = store_begin(app->store, true);
@@ -1074,7 +1074,7 @@ int protection_dossiers(struct app *app, const struct principal *who, int64_t af
 }
 
 static int dossier_get_in_tx(struct app *app, const struct principal *who, int64_t id, struct doc **out,
-			     struct protection_error *err)
+			     struct app_error *err)
 {
 	struct dossier_row x = {.found = false};
 	int rc = store_exec(app->store, STORE_Q_PROTECT_DOSSIER_BY_ID, SV_ARGS(SV_INT(id)), dossier_row, &x);
@@ -1099,7 +1099,7 @@ static int dossier_get_in_tx(struct app *app, const struct principal *who, int64
 }
 
 int protection_dossier_get(struct app *app, const struct principal *who, int64_t id, struct doc **out,
-			   struct protection_error *err)
+			   struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	*out = NULL;

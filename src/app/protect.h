@@ -15,7 +15,7 @@
  * manager (company) or supervisor (vendor) of the employer: the org chart has
  * no finer line. Who the caller is comes from the principal only.
  *
- * Errors: codes from base/err.h; struct protection_error names the field and
+ * Errors: codes from base/err.h; struct app_error names the field and
  * why (static strings). Any thread may call these. */
 #ifndef OMBUD_APP_PROTECT_H
 #define OMBUD_APP_PROTECT_H
@@ -29,11 +29,6 @@
 #include "app/document.h"
 #include "desk/protect.h"
 #include "desk/receipt.h"
-
-struct protection_error {
-	const char *field;   /* NULL when no single field is at fault */
-	const char *reason;  /* static English phrase */
-};
 
 /* An incident as its readers see it. */
 struct protection_incident {
@@ -65,12 +60,12 @@ struct protection_flag_in {
  * the array too); so for protection_review's *out. */
 int protection_flag(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
 		    const struct protection_flag_in *in, int64_t now, struct protection_incident *out,
-		    struct protection_error *err);
+		    struct app_error *err);
 
 /* A manager or supervisor of the agent's employer confirms or rejects a
  * pending incident. OMB_ENOTFOUND for another organisation's incident. */
 int protection_review(struct app *app, const struct principal *who, int64_t incident_id, bool confirm, int64_t now,
-		      struct protection_incident *out, struct protection_error *err);
+		      struct protection_incident *out, struct app_error *err);
 
 /* The employer's incidents with id > after (status < 0: any); agents see only
  * their own. *items is malloc'd; free with protection_incidents_free. */
@@ -90,7 +85,7 @@ struct protection_contact_state {
  * the latest counting incident on the agent's open contact. OMB_ECONFLICT
  * when the contact has no counting incident. */
 int protection_warn(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
-		    int64_t now, struct protection_contact_state *out, struct protection_error *err);
+		    int64_t now, struct protection_contact_state *out, struct app_error *err);
 
 /* The result of ending a contact. */
 struct protection_contact_end {
@@ -108,11 +103,11 @@ struct protection_contact_end {
  * with the reason when warnings are still due (the contact stays open). */
 int protection_end_contact(struct app *app, const struct principal *who, const char *org_code,
 			   const char *receipt, int64_t now, struct protection_contact_end *out,
-			   struct protection_error *err);
+			   struct app_error *err);
 
 /* A manager or supervisor gives an agent of their organisation a break. */
 int protection_break(struct app *app, const struct principal *who, const char *agent_code, int64_t minutes,
-		     int64_t incident_id, int64_t now, int64_t *id, struct protection_error *err);
+		     int64_t incident_id, int64_t now, int64_t *id, struct app_error *err);
 
 /* Counselling requests: the agent asks; the agent and their manager read. */
 struct protection_counselling {
@@ -123,7 +118,7 @@ struct protection_counselling {
 };
 #define PROTECTION_COUNSELLING_TEXT_MAX 1000
 int protection_counselling_add(struct app *app, const struct principal *who, const char *text, int64_t now,
-			       int64_t *id, struct protection_error *err);
+			       int64_t *id, struct app_error *err);
 /* *items is malloc'd; caller frees. */
 int protection_counselling_list(struct app *app, const struct principal *who, int64_t after, int limit,
 				struct protection_counselling **items, size_t *n);
@@ -131,7 +126,7 @@ int protection_counselling_list(struct app *app, const struct principal *who, in
 /* The agent asks for a criminal-complaint dossier of their own, non-rejected
  * incidents on the case `receipt`; *id names it. */
 int protection_dossier_create(struct app *app, const struct principal *who, const char *receipt, int64_t now,
-			      int64_t *id, struct protection_error *err);
+			      int64_t *id, struct app_error *err);
 /* The organisation's dossiers the caller may fetch (their own; a manager or
  * supervisor: all), id > after. *items is malloc'd; caller frees. */
 struct protection_dossier_item {
@@ -146,7 +141,7 @@ int protection_dossiers(struct app *app, const struct principal *who, int64_t af
  * (protect_dossier_may_fetch); OMB_EPERM for anyone else of the
  * organisation, OMB_ENOTFOUND outside it. Caller frees with doc_free. */
 int protection_dossier_get(struct app *app, const struct principal *who, int64_t id, struct doc **out,
-			   struct protection_error *err);
+			   struct app_error *err);
 
 /* ---- per-organisation settings and the senior routing ---- */
 
@@ -171,7 +166,7 @@ int protection_settings_get(struct app *app, int64_t org_id, struct protection_s
  * senior handlers: staff codes of active handlers (agent to complaints
  * officer) of the organisation. OMB_EINVAL with the field otherwise. */
 int protection_settings_put(struct app *app, const struct principal *who, const struct protect_config *cfg,
-			    const char *const *seniors, size_t n_seniors, int64_t now, struct protection_error *err);
+			    const char *const *seniors, size_t n_seniors, int64_t now, struct app_error *err);
 
 /* Inside cases_open's write unit: stores the customer key of the new case
  * (protect_customer_key of its contact) and, when that customer has the

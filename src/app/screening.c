@@ -54,7 +54,7 @@ struct screening {
 
 /* ---- small helpers ---- */
 
-static int fail(struct screening_error *err, const char *field, const char *reason, int rc)
+static int fail(struct app_error *err, const char *field, const char *reason, int rc)
 {
 	if (err) {
 		err->field = field;
@@ -65,7 +65,7 @@ static int fail(struct screening_error *err, const char *field, const char *reas
 
 
 static int parse_number(struct app *app, const char *text, const char *field, struct phone *out,
-			struct screening_error *err)
+			struct app_error *err)
 {
 	const char *why = NULL;
 	if (!text || phone_parse(text, strlen(text), (uint16_t)app->cfg->default_country, out, &why) != OMB_OK)
@@ -784,7 +784,7 @@ static int origin_parse(const char *s, enum screen_origin *out)
 }
 
 int screening_check(struct app *app, const struct screening_attempt_in *in, int64_t now,
-		    struct screen_verdict *out, struct screening_error *err)
+		    struct screen_verdict *out, struct app_error *err)
 {
 	struct screening *sc = app->screen;
 	if (!sc)
@@ -926,7 +926,7 @@ static int current_block(struct app *app, uint64_t key, int64_t now, struct scre
 }
 
 int screening_number(struct app *app, const char *number, int64_t now, struct screening_number *out,
-		     struct screening_error *err)
+		     struct app_error *err)
 {
 	memset(out, 0, sizeof *out);
 	struct phone p;
@@ -1106,7 +1106,7 @@ static struct doc *evidence_doc(const struct screen_evidence *ev, int64_t taken_
 }
 
 int screening_evidence_document(struct app *app, const char *number, int64_t now, struct doc **out,
-				struct screening_error *err)
+				struct app_error *err)
 {
 	struct screening_number st;
 	int rc = screening_number(app, number, now, &st, err);
@@ -1145,7 +1145,7 @@ static void evidence_now(struct app *app, const struct phone *p, struct screen_e
 
 int screening_block_number(struct app *app, const struct principal *who, const char *number, const char *note,
 			   int64_t minutes, bool voice_phishing, int64_t now, struct screening_block *out,
-			   struct screening_error *err)
+			   struct app_error *err)
 {
 	struct screening *sc = app->screen;
 	if (!sc)
@@ -1262,7 +1262,7 @@ static int record_releases(struct app *app)
 }
 
 int screening_lift(struct app *app, const struct principal *who, const char *number, const char *reason,
-		   int64_t now, struct screening_error *err)
+		   int64_t now, struct app_error *err)
 {
 	struct screening *sc = app->screen;
 	if (!sc)
@@ -1292,7 +1292,7 @@ static void allow_from_row(const struct store_row *row, struct screening_allow *
 }
 
 int screening_allowlist_add(struct app *app, const struct principal *who, const char *number, const char *reason,
-			    int64_t now, struct screening_allow *out, struct screening_error *err)
+			    int64_t now, struct screening_allow *out, struct app_error *err)
 {
 	struct screening *sc = app->screen;
 	if (!sc)
@@ -1390,7 +1390,7 @@ static int appeal_get(struct app *app, int64_t id, struct appeal_row *r)
 }
 
 static int appeal_open_in_tx(struct app *app, const struct phone *p, int64_t now, int64_t *id,
-			     struct screening_error *err)
+			     struct app_error *err)
 {
 	struct screening_block b;
 	bool found = false;
@@ -1429,7 +1429,7 @@ static int appeal_open_in_tx(struct app *app, const struct phone *p, int64_t now
 }
 
 int screening_appeal_open(struct app *app, const char *number, int64_t now, int64_t *id,
-			  struct screening_error *err)
+			  struct app_error *err)
 {
 	if (!app->screen)
 		return fail(err, NULL, "screening is disabled on this server", OMB_EAGAIN);
@@ -1502,7 +1502,7 @@ static int appeal_confirm_in_tx(struct app *app, int64_t id, const char *code, c
 }
 
 int screening_appeal_confirm(struct app *app, int64_t id, const char *code, const char *statement, int64_t now,
-			     struct screening_appeal *out, struct screening_error *err)
+			     struct screening_appeal *out, struct app_error *err)
 {
 	int rc = store_begin(app->store, true);
 	if (rc != OMB_OK)
@@ -1555,7 +1555,7 @@ int screening_appeals(struct app *app, const char *status, int64_t after, int li
 }
 
 static int appeal_decide_in_tx(struct app *app, const struct principal *who, int64_t id, bool lift,
-			       const char *reason, int64_t now, struct appeal_row *r, struct screening_error *err)
+			       const char *reason, int64_t now, struct appeal_row *r, struct app_error *err)
 {
 	int rc = appeal_get(app, id, r);
 	if (rc != OMB_OK)
@@ -1587,7 +1587,7 @@ static int appeal_decide_in_tx(struct app *app, const struct principal *who, int
 }
 
 int screening_appeal_decide(struct app *app, const struct principal *who, int64_t id, bool lift, const char *reason,
-			    int64_t now, struct screening_appeal *out, struct screening_error *err)
+			    int64_t now, struct screening_appeal *out, struct app_error *err)
 {
 	struct screening *sc = app->screen;
 	if (!sc)

@@ -17,7 +17,7 @@
  * number through the outbox.
  *
  * Does not: parse JSON or HTTP (api/h_screen.c), decide verdicts (screen/).
- * Errors: codes from base/err.h with struct screening_error naming the
+ * Errors: codes from base/err.h with struct app_error naming the
  * field. Any thread may call these once screening_open returned; only
  * screening_open and screening_close change app->screen. */
 #ifndef OMBUD_APP_SCREENING_H
@@ -36,11 +36,6 @@
 #define SCREENING_INGEST_ERRORS 100   /* bad lines reported one by one; the rest only counted */
 #define SCREENING_APPEAL_TTL_MS (10 * 60 * 1000)
 #define SCREENING_APPEAL_TRIES  5
-
-struct screening_error {
-	const char *field;   /* NULL when no single field is at fault */
-	const char *reason;  /* static English phrase */
-};
 
 /* Creates the engine: restores the snapshot (screen.snapshot, default
  * <db>.screen) when there is a usable one, then feeds it. Without
@@ -64,7 +59,7 @@ struct screening_attempt_in {
 };
 /* Checks and counts the attempt (idempotent per call_id). No store access. */
 int screening_check(struct app *app, const struct screening_attempt_in *in, int64_t now,
-		    struct screen_verdict *out, struct screening_error *err);
+		    struct screen_verdict *out, struct app_error *err);
 
 struct screening_bad_line {
 	uint64_t line;
@@ -104,12 +99,12 @@ struct screening_number {
 	struct screening_block block;
 };
 int screening_number(struct app *app, const char *number, int64_t now, struct screening_number *out,
-		     struct screening_error *err);
+		     struct app_error *err);
 
 /* The evidence packet of a number: live from the engine when it keeps
  * evidence, else the last recorded. Caller frees *out with doc_free. */
 int screening_evidence_document(struct app *app, const char *number, int64_t now, struct doc **out,
-				struct screening_error *err);
+				struct app_error *err);
 
 /* Recorded blocks, running ones only unless all; id > after. *items is
  * malloc'd; caller frees. */
@@ -119,11 +114,11 @@ int screening_blocks(struct app *app, bool all, int64_t now, int64_t after, int 
  * voice_phishing: the callees who answered it are warned. */
 int screening_block_number(struct app *app, const struct principal *who, const char *number, const char *note,
 			   int64_t minutes, bool voice_phishing, int64_t now, struct screening_block *out,
-			   struct screening_error *err);
+			   struct app_error *err);
 /* Ends a running block (OMB_ENOTFOUND when none runs); automatic blocks
  * are then held back for the engine's lift grace. */
 int screening_lift(struct app *app, const struct principal *who, const char *number, const char *reason,
-		   int64_t now, struct screening_error *err);
+		   int64_t now, struct app_error *err);
 
 struct screening_allow {
 	int64_t id;
@@ -133,7 +128,7 @@ struct screening_allow {
 	int64_t added_ms;
 };
 int screening_allowlist_add(struct app *app, const struct principal *who, const char *number, const char *reason,
-			    int64_t now, struct screening_allow *out, struct screening_error *err);
+			    int64_t now, struct screening_allow *out, struct app_error *err);
 /* *items is malloc'd; caller frees. */
 int screening_allowlist(struct app *app, int64_t after, int limit, struct screening_allow **items, size_t *n);
 
@@ -150,17 +145,17 @@ struct screening_appeal {
 /* A number holder appeals a running block: a one-time code goes to the
  * number (sms). OMB_ECONFLICT (field "number") when no block runs. */
 int screening_appeal_open(struct app *app, const char *number, int64_t now, int64_t *id,
-			  struct screening_error *err);
+			  struct app_error *err);
 /* The holder proves the number with the code; the appeal opens with the
  * evidence as it stands, and screeners and regulators are told. A wrong,
  * used or expired code, and an unknown appeal, are all OMB_ENOTFOUND. */
 int screening_appeal_confirm(struct app *app, int64_t id, const char *code, const char *statement, int64_t now,
-			     struct screening_appeal *out, struct screening_error *err);
+			     struct screening_appeal *out, struct app_error *err);
 /* Confirmed appeals (status "" = every status); *items is malloc'd. */
 int screening_appeals(struct app *app, const char *status, int64_t after, int limit,
 		      struct screening_appeal **items, size_t *n);
 /* A screener decides an open appeal: lift ends the block. The holder is told. */
 int screening_appeal_decide(struct app *app, const struct principal *who, int64_t id, bool lift, const char *reason,
-			    int64_t now, struct screening_appeal *out, struct screening_error *err);
+			    int64_t now, struct screening_appeal *out, struct app_error *err);
 
 #endif

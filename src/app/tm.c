@@ -22,7 +22,7 @@
 
 
 /* The field a domain reason names ("caller: ...") and the phrase after it. */
-static int reason_fail(struct telemarketing_error *err, const char *reason, const char *fallback_field)
+static int reason_fail(struct app_error *err, const char *reason, const char *fallback_field)
 {
 	static const char *const fields[] = {"name", "registration_id", "contact", "number", "valid_to", "trunk",
 					     "caller", "callee", "call_time", "reason", "text", "source", "outcome"};
@@ -108,7 +108,7 @@ int telemarketing_business_get(struct app *app, int64_t org_id, struct telemarke
 
 int telemarketing_business_register(struct app *app, const struct principal *who, const char *name,
 				    const char *registration_id, const char *contact, int64_t now,
-				    struct telemarketing_business *out, struct telemarketing_error *err)
+				    struct telemarketing_business *out, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	struct tm_business b = {0, name, registration_id, contact, now, 0};
@@ -201,7 +201,7 @@ static void registry_free(struct registry *g)
 }
 
 static int number_add_in_tx(struct app *app, const struct principal *who, const struct telemarketing_number_in *in,
-			    int64_t now, struct telemarketing_number *out, struct telemarketing_error *err)
+			    int64_t now, struct telemarketing_number *out, struct app_error *err)
 {
 	struct telemarketing_business biz;
 	int rc = telemarketing_business_get(app, who->org_id, &biz);
@@ -243,7 +243,7 @@ static int number_add_in_tx(struct app *app, const struct principal *who, const 
 }
 
 int telemarketing_number_add(struct app *app, const struct principal *who, const struct telemarketing_number_in *in,
-			     int64_t now, struct telemarketing_number *out, struct telemarketing_error *err)
+			     int64_t now, struct telemarketing_number *out, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	if (!in->number)
@@ -287,7 +287,7 @@ static int dnc_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
-static int parse_number(const char *s, struct phone *p, const char *field, struct telemarketing_error *err)
+static int parse_number(const char *s, struct phone *p, const char *field, struct app_error *err)
 {
 	const char *why = NULL;
 	if (!s || phone_parse(s, strlen(s), PHONE_CC_KOREA, p, &why) != OMB_OK || phone_key(p) == PHONE_KEY_WITHHELD) {
@@ -312,7 +312,7 @@ static int holder_row(void *ctx, const struct store_row *row)
  * makes them a few index probes with no lock or transaction of their own,
  * and where no change to the registry can come between check and insert. */
 static int disclose_check(struct app *app, const struct principal *who, const struct phone *caller, int64_t now,
-			  int64_t *business_id, struct telemarketing_error *err)
+			  int64_t *business_id, struct app_error *err)
 {
 	struct registry g;
 	memset(&g, 0, sizeof g);
@@ -338,7 +338,7 @@ static int disclose_check(struct app *app, const struct principal *who, const st
 
 static int disclose_in_tx(struct app *app, const struct principal *who, const struct phone *from,
 			  const struct phone *to, const char *source, int64_t now, struct telemarketing_disclosure *out,
-			  struct telemarketing_error *err)
+			  struct app_error *err)
 {
 	int64_t business_id = 0;
 	int rc = disclose_check(app, who, from, now, &business_id, err);
@@ -362,7 +362,7 @@ static int disclose_in_tx(struct app *app, const struct principal *who, const st
 
 /* A disclosure's own checks, before any store work: the source and both numbers. */
 static int disclosure_parse(const struct telemarketing_disclosure_in *in, struct phone *from, struct phone *to,
-			    struct telemarketing_error *err)
+			    struct app_error *err)
 {
 	const char *reason = NULL;
 	if (tm_disclosure_check_source(in->source, strlen(in->source), &reason) != OMB_OK)
@@ -373,7 +373,7 @@ static int disclosure_parse(const struct telemarketing_disclosure_in *in, struct
 
 int telemarketing_disclose(struct app *app, const struct principal *who, const char *caller, const char *callee,
 			   const char *source, int64_t now, struct telemarketing_disclosure *out,
-			   struct telemarketing_error *err)
+			   struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
@@ -394,7 +394,7 @@ static bool line_fault(int rc)
 
 int telemarketing_disclose_many(struct app *app, const struct principal *who,
 				const struct telemarketing_disclosure_in *in, size_t n, int64_t now,
-				struct telemarketing_disclosure *out, struct telemarketing_error *errs)
+				struct telemarketing_disclosure *out, struct app_error *errs)
 {
 	memset(out, 0, n * sizeof *out);
 	memset(errs, 0, n * sizeof *errs);
@@ -414,7 +414,7 @@ int telemarketing_disclose_many(struct app *app, const struct principal *who,
 }
 
 int telemarketing_dnc_add(struct app *app, const struct principal *who, const char *number, int64_t now, int64_t *id,
-			  struct telemarketing_error *err)
+			  struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	struct phone p;
@@ -618,7 +618,7 @@ static bool reporter_ok(struct app *app, const struct reports *l, const char *ac
 
 int telemarketing_report_file(struct app *app, const struct telemarketing_report_in *in, int64_t now,
 			      struct telemarketing_report *out, char access_code[RECEIPT_CODE_LEN + 1],
-			      struct telemarketing_error *err)
+			      struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);
@@ -722,7 +722,7 @@ static bool decided(const char *status)
 }
 
 static int attach_in_tx(struct app *app, const char *receipt, const char *access_code, const struct attachment *a,
-			int64_t now, struct attachment_item *out, struct telemarketing_error *err)
+			int64_t now, struct attachment_item *out, struct app_error *err)
 {
 	struct reports l;
 	int rc = get_report(app, receipt, &l);
@@ -744,7 +744,7 @@ static int attach_in_tx(struct app *app, const char *receipt, const char *access
 
 int telemarketing_report_attach(struct app *app, const char *receipt, const char *access_code,
 				const struct attachment *a, int64_t now, struct attachment_item *out,
-				struct telemarketing_error *err)
+				struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	int rc = store_begin(app->store, true);
@@ -821,7 +821,7 @@ static int load_sanctions(struct app *app, int64_t business_id, int64_t after, i
 }
 
 static int answer_in_tx(struct app *app, const struct principal *who, const char *receipt, int64_t sanction_id,
-			const char *text, int64_t now, int64_t *id, struct telemarketing_error *err)
+			const char *text, int64_t now, int64_t *id, struct app_error *err)
 {
 	struct telemarketing_business biz;
 	int rc = telemarketing_business_get(app, who->org_id, &biz);
@@ -866,7 +866,7 @@ static int answer_in_tx(struct app *app, const struct principal *who, const char
 }
 
 int telemarketing_answer(struct app *app, const struct principal *who, const char *receipt, int64_t sanction_id,
-			 const char *text, int64_t now, int64_t *id, struct telemarketing_error *err)
+			 const char *text, int64_t now, int64_t *id, struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	int rc = store_begin(app->store, true);
@@ -961,7 +961,7 @@ int telemarketing_cases(struct app *app, struct telemarketing_case **items, size
 
 static int decide_in_tx(struct app *app, const struct principal *who, int64_t business_id, enum tm_outcome outcome,
 			const char *reason, int64_t now, struct telemarketing_decision *out,
-			struct telemarketing_error *err)
+			struct app_error *err)
 {
 	struct open_reports o;
 	struct tm_case *cases = NULL;
@@ -1021,7 +1021,7 @@ static int decide_in_tx(struct app *app, const struct principal *who, int64_t bu
 
 int telemarketing_decide(struct app *app, const struct principal *who, int64_t business_id, const char *outcome,
 			 const char *reason, int64_t now, struct telemarketing_decision *out,
-			 struct telemarketing_error *err)
+			 struct app_error *err)
 {
 	memset(err, 0, sizeof *err);
 	memset(out, 0, sizeof *out);

@@ -16,7 +16,7 @@
  * its own organisation; the regulator decides; consumers have no account and
  * follow a report by its receipt number and access code. The caller comes
  * from the principal only. Errors: codes from base/err.h, with struct
- * telemarketing_error naming the field. Any thread may call these. */
+ * app_error naming the field. Any thread may call these. */
 #ifndef OMBUD_APP_TM_H
 #define OMBUD_APP_TM_H
 
@@ -34,11 +34,6 @@
 
 #define TM_APP_LINE_MAX 200    /* names, registration ids, contacts, trunks */
 
-struct telemarketing_error {
-	const char *field;   /* NULL when no single field is at fault */
-	const char *reason;  /* static English phrase */
-};
-
 struct telemarketing_business {
 	int64_t id;
 	char org_code[ORG_CODE_MAX];
@@ -50,7 +45,7 @@ struct telemarketing_business {
  * OMB_EEXIST, field "org"). Active from now. */
 int telemarketing_business_register(struct app *app, const struct principal *who, const char *name,
 				    const char *registration_id, const char *contact, int64_t now,
-				    struct telemarketing_business *out, struct telemarketing_error *err);
+				    struct telemarketing_business *out, struct app_error *err);
 /* The business of organisation org_id; OMB_ENOTFOUND when none is registered. */
 int telemarketing_business_get(struct app *app, int64_t org_id, struct telemarketing_business *out);
 
@@ -70,7 +65,7 @@ struct telemarketing_number_in {
 /* Registers a calling number from now on; OMB_ECONFLICT (field "number")
  * when another business holds it for an overlapping period. */
 int telemarketing_number_add(struct app *app, const struct principal *who, const struct telemarketing_number_in *in,
-			     int64_t now, struct telemarketing_number *out, struct telemarketing_error *err);
+			     int64_t now, struct telemarketing_number *out, struct app_error *err);
 /* The business's numbers with id > after; *items is malloc'd, caller frees. */
 int telemarketing_numbers(struct app *app, const struct principal *who, int64_t after, int limit,
 			  struct telemarketing_number **items, size_t *n);
@@ -87,7 +82,7 @@ struct telemarketing_disclosure {
  * and calling on would be the violation. */
 int telemarketing_disclose(struct app *app, const struct principal *who, const char *caller, const char *callee,
 			   const char *source, int64_t now, struct telemarketing_disclosure *out,
-			   struct telemarketing_error *err);
+			   struct app_error *err);
 /* A bulk upload: n disclosures in one write unit, all stamped now. A line
  * that breaks a rule is skipped with its reason in errs[i] (and out[i].id
  * 0); the others are stored and answered in out[i]. Returns 0 once the
@@ -97,12 +92,12 @@ struct telemarketing_disclosure_in {
 };
 int telemarketing_disclose_many(struct app *app, const struct principal *who,
 				const struct telemarketing_disclosure_in *in, size_t n, int64_t now,
-				struct telemarketing_disclosure *out, struct telemarketing_error *errs);
+				struct telemarketing_disclosure *out, struct app_error *errs);
 
 /* Adds number to the do-not-call list from now: the national list when the
  * regulator adds it, the business's own list when its telemarketer does. */
 int telemarketing_dnc_add(struct app *app, const struct principal *who, const char *number, int64_t now, int64_t *id,
-			  struct telemarketing_error *err);
+			  struct app_error *err);
 
 /* A report as its readers see it. */
 struct telemarketing_report {
@@ -140,7 +135,7 @@ struct telemarketing_report_in {
  * strings with telemarketing_report_clear. */
 int telemarketing_report_file(struct app *app, const struct telemarketing_report_in *in, int64_t now,
 			      struct telemarketing_report *out, char access_code[RECEIPT_CODE_LEN + 1],
-			      struct telemarketing_error *err);
+			      struct app_error *err);
 /* The report for its receipt and access code; a wrong code and an unknown
  * receipt are both OMB_ENOTFOUND. */
 int telemarketing_report_get(struct app *app, const char *receipt, const char *access_code,
@@ -161,7 +156,7 @@ int telemarketing_reports_of_case(struct app *app, int64_t business_id, struct t
  * attachments.report_quota_bytes. *out is the file as readers see it. */
 int telemarketing_report_attach(struct app *app, const char *receipt, const char *access_code,
 				const struct attachment *a, int64_t now, struct attachment_item *out,
-				struct telemarketing_error *err);
+				struct app_error *err);
 
 /* Who reads a report's files: whoever reads the report. The reporter by
  * its access code; a telemarketer of the reported business; the regulator,
@@ -180,7 +175,7 @@ int telemarketing_report_attachment(struct app *app, const char *receipt, uint64
 /* The business answers a report (receipt) or a sanction (sanction_id, when
  * receipt is NULL) about itself (tm_answer_check: OMB_EPERM otherwise). */
 int telemarketing_answer(struct app *app, const struct principal *who, const char *receipt, int64_t sanction_id,
-			 const char *text, int64_t now, int64_t *id, struct telemarketing_error *err);
+			 const char *text, int64_t now, int64_t *id, struct app_error *err);
 
 /* A regulator case: a business's undecided reports (tm_cases_group) and the
  * fine a confirmation would carry now (tm_fine_for). */
@@ -213,7 +208,7 @@ struct telemarketing_decision {
  * business has no undecided report. */
 int telemarketing_decide(struct app *app, const struct principal *who, int64_t business_id, const char *outcome,
 			 const char *reason, int64_t now, struct telemarketing_decision *out,
-			 struct telemarketing_error *err);
+			 struct app_error *err);
 
 struct telemarketing_sanction {
 	int64_t id, business_id;

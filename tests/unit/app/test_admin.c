@@ -25,7 +25,7 @@ static struct org_admin setup_org(struct app *app, const char *code, enum org_ki
 {
 	struct org_admin a;
 	memset(&a, 0, sizeof a);
-	struct case_error err;
+	struct app_error err;
 	struct org_new o = {.code = code, .name = "기관", .name_en = "", .kind = kind};
 	assert_int_equal(admin_org_create(app, NULL, &o, &a.org_id, &err), OMB_OK);
 	char login[32];
@@ -59,7 +59,7 @@ static void a_change_and_its_audit_row_go_together(void **state)
 	assert_int_equal(audit_count(app, a.org_id, "org.create"), 1);
 	assert_int_equal(audit_count(app, a.org_id, "staff.create"), 1);
 	struct dept_new d = {.code = "CARD", .name = "카드부"};
-	struct case_error err;
+	struct app_error err;
 	int64_t id;
 	assert_int_equal(admin_dept_create(app, &a.who, &d, &id, &err), OMB_OK);
 	assert_int_equal(admin_dept_create(app, &a.who, &d, &id, &err), OMB_EEXIST); /* nothing kept, nothing recorded */
@@ -101,7 +101,7 @@ static void the_organisation_calendar_replaces_the_configuration(void **state)
 	struct admin_holiday days[] = {{20261225, "성탄절"}, {20260101, "신정"}};
 	in.holidays = days;
 	in.n_holidays = 2;
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(admin_desk_put(app, &a.who, &in, &err), OMB_OK);
 	assert_int_equal(admin_desk_load(app, a.org_id, &desk), OMB_OK);
 	assert_true(desk.own);
@@ -133,7 +133,7 @@ static void a_leaver_loses_sessions_and_keys_at_once(void **state)
 	struct app *app = fixture_app(state);
 	struct org_admin a = setup_org(app, "HB", ORG_COMPANY);
 	struct staff_new s = {.org_code = "HB", .login = "hb.second", .password = PASSWORD, .role = ROLE_ADMIN};
-	struct case_error err;
+	struct app_error err;
 	struct principal second = a.who;
 	assert_int_equal(admin_staff_create(app, &a.who, &s, &second.staff_id, second.staff_code, &err), OMB_OK);
 	char key[CRED_TOKEN_MAX], token[CRED_TOKEN_MAX], csrf[CRED_TOKEN_MAX];
@@ -162,7 +162,7 @@ static void contracts_decide_who_acts_for_whom(void **state)
 	struct app *app = fixture_app(state);
 	struct org_admin hb = setup_org(app, "HB", ORG_COMPANY);
 	struct org_admin cc = setup_org(app, "CC", ORG_VENDOR);
-	struct case_error err;
+	struct app_error err;
 	int64_t id;
 	struct dept_new d = {.code = "CARD", .name = "카드부"};
 	assert_int_equal(admin_dept_create(app, &hb.who, &d, &id, &err), OMB_OK);

@@ -85,7 +85,7 @@ static void world_make(struct app *app, struct world *w)
 	w->card = dept(app, w->hb, "CARD");
 	w->loan = dept(app, w->hb, "LOAN");
 	w->cpo = dept(app, w->hb, "CPO");
-	struct case_error err;
+	struct app_error err;
 	int64_t id;
 	assert_int_equal(cases_category_add(app, w->hb, "CARD", "카드", "Cards", "CARD", false, &err), OMB_OK);
 	assert_int_equal(cases_category_add(app, w->hb, "LOAN", "대출", "Loans", "LOAN", false, &err), OMB_OK);
@@ -115,7 +115,7 @@ static struct case_open_in customer_open(const char *category)
 static void open_at(struct app *app, const char *category, int64_t at, struct case_receipt *r)
 {
 	struct case_open_in in = customer_open(category);
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_open(app, &in, at, r, NULL, &err), OMB_OK);
 }
 
@@ -123,7 +123,7 @@ static int act(struct app *app, const char *receipt, const struct principal *who
 	       const char *text, int64_t at)
 {
 	struct case_action_in in = {.action = action, .text = text};
-	struct case_error err;
+	struct app_error err;
 	return cases_act(app, receipt, who, &in, at, &err);
 }
 
@@ -132,7 +132,7 @@ static int act(struct app *app, const char *receipt, const struct principal *who
 static void view(struct app *app, const struct world *w, const char *receipt, const struct principal *who,
 		 struct case_view *v)
 {
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_view(app, receipt, who ? who : &w->cpo_off, NULL, v, &err), OMB_OK);
 }
 
@@ -209,7 +209,7 @@ static void an_opened_case_reads_back_as_it_was_written(void **state)
 	struct case_open_in in = customer_open("CARD");
 	struct case_receipt r;
 	struct case_view opened, v;
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_open(app, &in, T0, &r, &opened, &err), OMB_OK);
 	assert_string_equal(r.receipt, "HB-2026-0000001");
 	assert_int_equal(strlen(r.access_code), RECEIPT_CODE_LEN);
@@ -266,7 +266,7 @@ static void refused(struct app *app, const struct case_open_in *in, int rc, cons
 {
 	struct case_receipt r;
 	struct case_view v;
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_open(app, in, T0, &r, &v, &err), rc);
 	if (field)
 		assert_string_equal(err.field, field);
@@ -473,7 +473,7 @@ static void a_complaint_about_the_center_goes_to_head_office(void **state)
 	in.text = "상담원이 계속 같은 말만 합니다.";
 	struct case_receipt r;
 	struct case_view v;
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_open(app, &in, T0, &r, &v, &err), OMB_OK);
 	assert_int_equal(v.state.level, LADDER_L4);
 	assert_true(v.state.about_center);
@@ -533,7 +533,7 @@ static void every_kind_of_step_leaves_a_chain_that_verifies(void **state)
 	in.channel = DESK_CH_PHONE;
 	in.staff = &w.cc_one; /* the vendor takes the call */
 	struct case_receipt r;
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_open(app, &in, T0, &r, NULL, &err), OMB_OK);
 	struct attachment file = memo_file(app);
 	const struct step steps[] = {
@@ -588,7 +588,7 @@ static void verify_names_what_was_changed_behind_its_back(void **state)
 	open_at(app, "CARD", T0, &r);
 	struct attachment file = memo_file(app);
 	struct case_action_in attach = {.action = CASE_ACT_ATTACH, .attachment = &file};
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(act(app, r.receipt, &w.agent, CASE_ACT_REPLY, "확인해 보니 중복 결제가 맞습니다.", T0 + 1), OMB_OK);
 	assert_int_equal(cases_act(app, r.receipt, NULL, &attach, T0 + 2, &err), OMB_OK);
 	assert_int_equal(act(app, r.receipt, NULL, CASE_ACT_DEMAND, NULL, T0 + 3), OMB_OK); /* seq 3 and 4 */
@@ -617,7 +617,7 @@ static void refused_act(struct app *app, const char *receipt, const struct princ
 			int rc)
 {
 	struct case_action_in in = {.action = action, .text = "확인했습니다.", .assignee = "HB-AGT-0002"};
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_act(app, receipt, who, &in, T0 + HOUR, &err), rc);
 	assert_non_null(err.reason);
 }
@@ -646,7 +646,7 @@ static void only_the_company_and_its_contracted_vendor_staff_act(void **state)
 	refused_act(app, card.receipt, &w.admin, CASE_ACT_REPLY, OMB_EPERM);   /* admins administer */
 	refused_act(app, card.receipt, &w.agent, CASE_ACT_DEMAND, OMB_EPERM);  /* the customer's own */
 	refused_act(app, card.receipt, NULL, CASE_ACT_ASSIGN, OMB_EPERM);      /* staff's own */
-	struct case_error err;
+	struct app_error err;
 	const struct principal *outsiders[] = {&w.cc_two, &w.nr_agent, &w.card_prc};
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(cases_view(app, loan.receipt, outsiders[i], NULL, &v, &err), OMB_EPERM);
@@ -679,7 +679,7 @@ static void the_customer_sees_answers_and_hand_overs_but_not_notes(void **state)
 	assert_int_equal(act(app, r.receipt, &w.agent, CASE_ACT_REPLY, "카드사에 취소 요청을 넣었습니다.", T0 + 1), OMB_OK);
 	assert_int_equal(act(app, r.receipt, &w.card_prc, CASE_ACT_NOTE, "고객이 화가 많이 났음", T0 + 2), OMB_OK);
 	struct case_action_in assign = {.action = CASE_ACT_ASSIGN, .assignee = w.card_prc.staff_code};
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_act(app, r.receipt, &w.agent, &assign, T0 + 3, &err), OMB_OK);
 	char detail[64];
 	snprintf(detail, sizeof detail, "assignee=%s", w.card_prc.staff_code);
@@ -747,7 +747,7 @@ static void a_failed_step_leaves_nothing_half_written(void **state)
 	heads_fail(state, true);
 	struct case_open_in in = customer_open("CARD");
 	struct case_view v;
-	struct case_error err;
+	struct app_error err;
 	assert_true(cases_open(app, &in, T0 + 1, &lost, &v, &err) < 0);
 	assert_int_equal(v.n_events, 0);
 	assert_true(act(app, r.receipt, &w.card_prc, CASE_ACT_REPLY, "중복 결제를 취소했습니다.", T0 + 2) < 0);
@@ -824,7 +824,7 @@ static void dispute_accept_and_reopen_move_the_stored_case(void **state)
 	case_view_free(&v);
 	assert_int_equal(act(app, r.receipt, NULL, CASE_ACT_ACCEPT, NULL, back + 1), OMB_OK);
 	struct case_action_in reopen = {.action = CASE_ACT_REOPEN};
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_act(app, r.receipt, NULL, &reopen, back + 1 + 30 * DAY + 1, &err), OMB_ECONFLICT);
 	assert_non_null(strstr(err.reason, "period"));
 	assert_int_equal(verified(app, r.receipt, events_of(app, &w, r.receipt)), 7);
@@ -865,7 +865,7 @@ static void an_access_code_opens_its_own_case_and_a_lost_one_is_replaced(void **
 	assert_false(cases_access_ok(app, r.receipt, near));
 	/* a wrong code reads as no such case, and leaves the view empty */
 	struct case_view v;
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_view(app, b.receipt, NULL, r.access_code, &v, &err), OMB_ENOTFOUND);
 	assert_null(v.events);
 	assert_int_equal(cases_view(app, "HB-2026-0009999", NULL, r.access_code, &v, &err), OMB_ENOTFOUND);
@@ -907,7 +907,7 @@ static void a_draft_check_says_what_the_reply_would_do_and_writes_nothing(void *
 	struct case_receipt r;
 	open_at(app, "CARD", T0, &r);
 	struct case_draft_verdict d;
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_draft_check(app, r.receipt, &w.cc_one, TEMPLATE, w.template_id, T0 + HOUR, &d, &err),
 			 OMB_OK);
 	assert_int_equal(d.v.cls, SIMILAR_TEMPLATE);

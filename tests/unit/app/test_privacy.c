@@ -35,7 +35,7 @@ static void open_closed(struct app *app, struct case_receipt *r, int64_t at)
 {
 	struct case_open_in in = {.org_code = "HB", .category = "CARD", .name = "김보존", .contact = "010-4444-5555",
 				  .subject = "보존 기간", .text = "결제 확인 부탁드립니다.", .channel = DESK_CH_WEB};
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_open(app, &in, at, r, NULL, &err), OMB_OK);
 	struct case_action_in accept = {.action = CASE_ACT_ACCEPT};
 	assert_int_equal(cases_act(app, r->receipt, NULL, &accept, at + 1000, &err), OMB_OK);
@@ -79,7 +79,7 @@ static void two_nodes_erase_each_case_once(void **state)
 
 	for (int i = 0; i < NCASES; i++) {
 		struct case_view v;
-		struct case_error cerr;
+		struct app_error cerr;
 		assert_int_equal(cases_view(a, r[i].receipt, NULL, r[i].access_code, &v, &cerr), OMB_OK);
 		assert_true(v.erasure.erased);
 		assert_string_equal(v.erasure.cause, "retention");
@@ -101,7 +101,7 @@ static void two_nodes_erase_each_case_once(void **state)
 static bool erased(struct app *app, const struct case_receipt *r)
 {
 	struct case_view v;
-	struct case_error cerr;
+	struct app_error cerr;
 	assert_int_equal(cases_view(app, r->receipt, NULL, r->access_code, &v, &cerr), OMB_OK);
 	bool e = v.erasure.erased;
 	case_view_free(&v);
@@ -120,7 +120,7 @@ static void due_times_follow_the_periods(void **state)
 	open_closed(app, &card, T0);
 	struct case_open_in in = {.org_code = "HB", .category = "LOAN", .name = "김대출", .contact = "010-4444-6666",
 				  .subject = "대출", .text = "상환 일정 문의", .channel = DESK_CH_WEB};
-	struct case_error cerr;
+	struct app_error cerr;
 	assert_int_equal(cases_open(app, &in, T0, &loan, NULL, &cerr), OMB_OK);
 	struct case_action_in accept = {.action = CASE_ACT_ACCEPT};
 	assert_int_equal(cases_act(app, loan.receipt, NULL, &accept, T0 + 1000, &cerr), OMB_OK);
@@ -133,7 +133,7 @@ static void due_times_follow_the_periods(void **state)
 	assert_int_equal(admin_staff_create(app, NULL, &s, &who.staff_id, who.staff_code, &cerr), OMB_OK);
 	const char *cats[] = {"CARD"};
 	int64_t days[] = {30};
-	struct privacy_error perr;
+	struct app_error perr;
 	int64_t day31 = T0 + 1000 + 31 * CLOCK_MS_PER_DAY;
 	assert_int_equal(privacy_sweep(app, day31), 0); /* the server's three years */
 	assert_int_equal(privacy_retention_put(app, &who, 0, cats, days, 1, day31, &perr), OMB_OK);
@@ -161,10 +161,10 @@ static void erasure_waits_for_a_finished_case(void **state)
 	struct case_open_in in = {.org_code = "HB", .category = "LOAN", .name = "이열림", .contact = "open@example.kr",
 				  .subject = "열린 민원", .text = "답변 기다립니다.", .channel = DESK_CH_WEB};
 	struct case_receipt r;
-	struct case_error cerr;
+	struct app_error cerr;
 	assert_int_equal(cases_open(app, &in, T0, &r, NULL, &cerr), OMB_OK);
 	struct privacy_erasure e;
-	struct privacy_error perr;
+	struct app_error perr;
 	assert_int_equal(privacy_erase(app, r.receipt, NULL, NULL, T0 + 1, &e, &perr), OMB_ECONFLICT);
 	assert_non_null(perr.reason);
 	assert_false(e.erased);

@@ -74,7 +74,7 @@ static struct bank bank(struct app *app)
 	int64_t id;
 	struct dept_new card = {.code = "CARD", .name = "카드사업부"};
 	assert_int_equal(accounts_dept_create(app, hb.id, &card, &id, &field), OMB_OK);
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_category_add(app, hb.id, "CARD", "카드", "Card", "CARD", false, &err), OMB_OK);
 	b.org_id = hb.id;
 	b.admin = person(app, &hb, "hb.admin", ROLE_ADMIN, NULL);
@@ -109,7 +109,7 @@ static struct case_receipt open_case(struct app *app, const char *contact, int64
 				  .subject = "카드 한도", .text = "한도가 왜 줄었는지 알려 주세요.",
 				  .channel = DESK_CH_WEB};
 	struct case_receipt r;
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_open(app, &in, at, &r, NULL, &err), OMB_OK);
 	return r;
 }
@@ -118,7 +118,7 @@ static struct case_receipt open_case(struct app *app, const char *contact, int64
 static int64_t handler_of(struct app *app, const struct case_receipt *r)
 {
 	struct case_view v;
-	struct case_error err;
+	struct app_error err;
 	assert_int_equal(cases_view(app, r->receipt, NULL, r->access_code, &v, &err), OMB_OK);
 	int64_t h = v.state.handler_staff_id;
 	case_view_free(&v);
@@ -138,7 +138,7 @@ static struct protection_incident flag(struct app *app, const struct principal *
 {
 	struct protection_flag_in in = {.kind = kind, .text = text};
 	struct protection_incident out;
-	struct protection_error err;
+	struct app_error err;
 	assert_int_equal(protection_flag(app, who, "HB", receipt, &in, now, &out, &err), OMB_OK);
 	return out;
 }
@@ -154,7 +154,7 @@ static int64_t flag_id(struct app *app, const struct principal *who, const char 
 static void review(struct app *app, const struct principal *who, int64_t id, bool confirm, int64_t now)
 {
 	struct protection_incident out;
-	struct protection_error err;
+	struct app_error err;
 	assert_int_equal(protection_review(app, who, id, confirm, now, &out, &err), OMB_OK);
 	incident_clear(&out);
 }
@@ -186,7 +186,7 @@ static void an_incident_is_stored_on_the_agent_open_contact(void **state)
 	struct protection_flag_in in = {.kind = "verbal_abuse", .text = ABUSE, .at_ms = NOW + MINUTE,
 					.recording_ref = "rec-2026-0302-0001"};
 	struct protection_incident first, second;
-	struct protection_error err;
+	struct app_error err;
 	assert_int_equal(protection_flag(app, &b.agent, "HB", c.receipt, &in, NOW + 2 * MINUTE, &first, &err), OMB_OK);
 	assert_true(first.id > 0);
 	assert_true(first.contact_id > 0);
@@ -240,7 +240,7 @@ static void the_agent_employer_reviews_once(void **state)
 	int64_t own = flag_id(app, &b.agent, c.receipt, "verbal_abuse", ABUSE, NOW + MINUTE);
 	int64_t vendors = flag_id(app, &v.agent, c.receipt, "threat", THREAT, NOW + MINUTE);
 	struct protection_incident out;
-	struct protection_error err;
+	struct app_error err;
 	assert_int_equal(protection_review(app, &b.agent, own, true, NOW + 2 * MINUTE, &out, &err), OMB_EPERM);
 	assert_int_equal(protection_review(app, &b.lead, own, true, NOW + 2 * MINUTE, &out, &err), OMB_OK);
 	assert_int_equal(out.status, PROTECT_CONFIRMED);
@@ -268,7 +268,7 @@ static void a_warning_goes_to_the_case_customer_through_the_outbox(void **state)
 	struct bank b = bank(app);
 	struct case_receipt c = open_case(app, "kim@example.kr", NOW);
 	struct protection_contact_state st;
-	struct protection_error err;
+	struct app_error err;
 	assert_int_equal(protection_warn(app, &b.agent, "HB", c.receipt, NOW + MINUTE, &st, &err), OMB_ECONFLICT);
 	int64_t id = flag_id(app, &b.agent, c.receipt, "verbal_abuse", ABUSE, NOW + MINUTE);
 	review(app, &b.lead, id, false, NOW + 2 * MINUTE);
@@ -303,7 +303,7 @@ static void the_employer_counts_the_warnings_the_case_organisation_words_them(vo
 	struct app *app = fixture_app(state);
 	struct bank b = bank(app);
 	struct vendor v = vendor(app, b.org_id);
-	struct protection_error err;
+	struct app_error err;
 	struct protect_config bank_cfg, vendor_cfg;
 	protect_config_default(&bank_cfg);
 	bank_cfg.warnings_required[PROTECT_VERBAL_ABUSE] = 3;
@@ -347,7 +347,7 @@ static void ending_waits_for_the_warnings_then_hands_the_case_over(void **state)
 	struct case_receipt c = open_case(app, CONTACT, NOW);
 	int64_t id = flag_id(app, &b.agent, c.receipt, "verbal_abuse", ABUSE, NOW + MINUTE);
 	struct protection_contact_end end;
-	struct protection_error err;
+	struct app_error err;
 	assert_int_equal(protection_end_contact(app, &b.agent, "HB", c.receipt, NOW + 2 * MINUTE, &end, &err),
 			 OMB_ECONFLICT);
 	assert_non_null(err.reason);
@@ -385,7 +385,7 @@ static void a_break_takes_the_agent_out_of_the_handover(void **state)
 	struct bank b = bank(app);
 	struct vendor v = vendor(app, b.org_id);
 	int64_t id = 0;
-	struct protection_error err;
+	struct app_error err;
 	assert_int_equal(protection_break(app, &b.lead, b.agent2.staff_code, 0, 0, NOW, &id, &err), OMB_EINVAL);
 	assert_string_equal(err.field, "minutes");
 	assert_int_equal(protection_break(app, &b.lead, v.agent.staff_code, 30, 0, NOW, &id, &err), OMB_EINVAL);
@@ -446,7 +446,7 @@ static void settings_are_replaced_whole_or_not_at_all(void **state)
 	cfg.warning_ko = "한빛은행 안내";
 	cfg.support_contact = "한빛은행 법무지원팀 02-123-4567";
 	const char *seniors[] = {b.lead.staff_code, b.card.staff_code};
-	struct protection_error err;
+	struct app_error err;
 	assert_int_equal(protection_settings_put(app, &b.admin, &cfg, seniors, 2, NOW, &err), OMB_OK);
 	assert_int_equal(audit_count(app, b.org_id, "protection.settings"), 1);
 
@@ -503,7 +503,7 @@ static void repeated_confirmed_incidents_route_the_customer_to_a_senior(void **s
 	protect_config_default(&cfg);
 	cfg.senior_period_ms = 30 * CLOCK_MS_PER_DAY;
 	const char *seniors[] = {b.card.staff_code};
-	struct protection_error err;
+	struct app_error err;
 	assert_int_equal(protection_settings_put(app, &b.admin, &cfg, seniors, 1, NOW, &err), OMB_OK);
 	struct case_receipt first = open_case(app, "010-5555-0101", NOW);
 	struct case_receipt second = open_case(app, "+82 10 5555 0101", NOW); /* the same customer */
@@ -556,7 +556,7 @@ static void a_dossier_holds_the_agent_own_kept_incidents(void **state)
 	int64_t later = flag_id(app, &b.agent, c.receipt, "verbal_abuse", ABUSE, NOW + 3 * MINUTE);
 	struct protection_flag_in in = {.kind = "threat", .text = THREAT, .at_ms = NOW + MINUTE};
 	struct protection_incident earlier;
-	struct protection_error err;
+	struct app_error err;
 	assert_int_equal(protection_flag(app, &b.agent, "HB", c.receipt, &in, NOW + 4 * MINUTE, &earlier, &err), OMB_OK);
 	int64_t rejected = flag_id(app, &b.agent, c.receipt, "verbal_abuse", "너 같은 건 필요 없어", NOW + 4 * MINUTE);
 	flag_id(app, &b.agent2, c.receipt, "verbal_abuse", ABUSE, NOW + 4 * MINUTE);
@@ -621,7 +621,7 @@ static void counselling_is_for_the_agent_and_their_manager(void **state)
 	struct bank b = bank(app);
 	struct vendor v = vendor(app, b.org_id);
 	int64_t id = 0;
-	struct protection_error err;
+	struct app_error err;
 	assert_int_equal(protection_counselling_add(app, &b.agent, "상담 후 불안감이 큽니다", NOW, &id, &err), OMB_OK);
 	assert_true(id > 0);
 	assert_int_equal(protection_counselling_add(app, &b.agent2, "잠이 오지 않습니다", NOW + 1, &id, &err), OMB_OK);

@@ -185,7 +185,7 @@ static struct screen_verdict check_at(struct app *app, const char *call_id, cons
 	struct screening_attempt_in in = {.call_id = call_id, .caller = caller, .callee = callee, .origin = origin,
 					  .trunk = "KT-GW1", .cell = cell, .ts_ms = ts};
 	struct screen_verdict v;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	memset(&v, 0xff, sizeof v);
 	assert_int_equal(screening_check(app, &in, now, &v, &err), OMB_OK);
 	return v;
@@ -222,7 +222,7 @@ static size_t blocks_of(struct app *app, bool all, const char *e164, int64_t now
 static struct screening_number number_state(struct app *app, const char *number, int64_t now)
 {
 	struct screening_number st;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	assert_int_equal(screening_number(app, number, now, &st, &err), OMB_OK);
 	return st;
 }
@@ -330,7 +330,7 @@ static void check_names_the_bad_field(void **state)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		struct screen_verdict v;
-		struct screening_error err = {0};
+		struct app_error err = {0};
 		assert_int_equal(screening_check(app, &bad[i].in, clock_now_ms(), &v, &err), OMB_EINVAL);
 		assert_non_null(err.field);
 		assert_string_equal(err.field, bad[i].field);
@@ -477,7 +477,7 @@ static void operator_block_then_lift(void **state)
 	struct app *app = fixture_app(state);
 	int64_t now = clock_now_ms();
 	struct screening_block b;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	assert_int_equal(screening_block_number(app, &screener, "010-5555-0020", "경찰 요청 / police request", 30, false,
 						now, &b, &err), OMB_OK);
 	assert_string_equal(b.number, "+821055550020");
@@ -511,7 +511,7 @@ static void operator_block_then_lift(void **state)
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM screen_evidence WHERE block_id = %" PRId64, b.id);
 	assert_int_equal(db_int(state, sql), 2);
-	err = (struct screening_error){0};
+	err = (struct app_error){0};
 	assert_int_equal(screening_lift(app, &screener, "010-5555-0020", "twice", now + 5000, &err), OMB_ENOTFOUND);
 	assert_string_equal(err.field, "number");
 	assert_int_equal(screening_lift(app, &screener, "010-5555-0021", "never", now + 5000, &err), OMB_ENOTFOUND);
@@ -560,7 +560,7 @@ static void lift_holds_automatic_blocks_back_as_warnings(void **state)
 	assert_null(strstr(b.reasons, "blocked"));
 	assert_in_range(b.score, 80, 100);
 	assert_false(b.operator_set);
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	assert_int_equal(screening_lift(app, &screener, REPORTED, "holder verified", now + 1000, &err), OMB_OK);
 	/* the same behaviour now warns, and no new block is set or recorded */
 	struct screen_verdict v = check_at(app, "r-after", REPORTED, "010-7300-0001", "domestic", NULL, 0, now + 2000);
@@ -578,7 +578,7 @@ static void allowlist_overrides_lists_and_blocks(void **state)
 	int64_t now = clock_now_ms();
 	assert_int_equal(check(app, "a-1", FRAUD_ALLOWED, now).verdict, SCREEN_BLOCK);
 	struct screening_allow a;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	assert_int_equal(screening_allowlist_add(app, &screener, FRAUD_ALLOWED, "list error", now, &a, &err), OMB_OK);
 	assert_true(a.id > 0);
 	assert_string_equal(a.number, "+821099990002");
@@ -659,7 +659,7 @@ static void appeal_with_one_time_code_then_lifted(void **state)
 	add_staff(app, "KA", ORG_CARRIER, "k.scr", ROLE_SCREENER, scr);
 	add_staff(app, "RA", ORG_REGULATOR, "r.reg", ROLE_REGULATOR, reg);
 	int64_t id = 0;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	assert_int_equal(screening_appeal_open(app, "010-5555-0031", now, &id, &err), OMB_ECONFLICT);
 	assert_string_equal(err.field, "number");
 	struct screening_block b;
@@ -684,7 +684,7 @@ static void appeal_with_one_time_code_then_lifted(void **state)
 	struct screening_appeal a;
 	assert_int_equal(screening_appeal_decide(app, &screener, id, true, "x", now, &a, &err), OMB_ENOTFOUND);
 
-	err = (struct screening_error){0};
+	err = (struct app_error){0};
 	assert_int_equal(screening_appeal_confirm(app, id, wrong_code(code), "제 번호입니다", now + 1000, &a, &err),
 			 OMB_ENOTFOUND);
 	assert_string_equal(err.field, "one_time_code");
@@ -728,7 +728,7 @@ static void appeal_with_one_time_code_then_lifted(void **state)
 	assert_int_equal(blocks_of(app, true, "+821055550030", now, &b), 1);
 	assert_int_equal(b.lifted_ms, now + 4000);
 	assert_string_equal(b.lifted_by, "KA-0001");
-	err = (struct screening_error){0};
+	err = (struct app_error){0};
 	assert_int_equal(screening_appeal_decide(app, &screener, id, false, "x", now + 6000, &a, &err), OMB_ECONFLICT);
 	assert_int_equal(screening_appeals(app, "lifted", 0, 10, &list, &n), OMB_OK);
 	assert_int_equal(n, 1);
@@ -744,7 +744,7 @@ static void appeal_code_has_five_tries_and_ten_minutes(void **state)
 	struct app *app = fixture_app(state);
 	int64_t now = clock_now_ms();
 	struct screening_block b;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	assert_int_equal(screening_block_number(app, &screener, "010-5555-0032", "x", 0, false, now, &b, &err), OMB_OK);
 	int64_t id = 0;
 	assert_int_equal(screening_appeal_open(app, "010-5555-0032", now, &id, &err), OMB_OK);
@@ -778,7 +778,7 @@ static void appeal_of_a_block_not_yet_recorded(void **state)
 	int64_t now = clock_now_ms();
 	assert_int_equal(check(app, "ap-3", FRAUD, now).verdict, SCREEN_BLOCK);
 	int64_t id = 0;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	assert_int_equal(screening_appeal_open(app, FRAUD, now, &id, &err), OMB_OK);
 	char code[7];
 	appeal_code(app, id, code);
@@ -814,7 +814,7 @@ static void restart_keeps_blocks_and_state(void **state)
 	struct app *app = fixture_app(state);
 	int64_t now = clock_now_ms();
 	struct screening_block b;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	assert_int_equal(screening_block_number(app, &screener, "010-5555-0050", "police", 0, false, now, &b, &err), OMB_OK);
 	assert_int_equal(check(app, "keep-1", "010-5555-0051", now).verdict, SCREEN_ALLOW);
 	struct screening_allow a;
@@ -940,7 +940,7 @@ static void simbox_block_released_when_the_line_moves(void **state)
 
 	/* an operator blocks the line afterwards: no later sweep, not even the
 	 * first after a restart, takes that for the engine's release */
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	assert_int_equal(screening_block_number(app, &screener, line, "police", 0, false, now + 2000, &b, &err), OMB_OK);
 	assert_int_equal(screening_sweep(app, now + 3000), 0);
 	restart(state);
@@ -1052,7 +1052,7 @@ static void evidence_document_of_a_watched_number(void **state)
 	assert_int_equal(in->ends_unknown, 0);
 	buf_free(&ends);
 	struct screening_block b;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	assert_int_equal(screening_block_number(app, &screener, v, "voice phishing", 0, true, now + 2000, &b, &err), OMB_OK);
 	/* the two who answered are warned */
 	char ref[40];
@@ -1102,7 +1102,7 @@ static void evidence_document_of_a_watched_number(void **state)
 	doc_free(d);
 
 	d = NULL;
-	err = (struct screening_error){0};
+	err = (struct app_error){0};
 	assert_int_equal(screening_evidence_document(app, "010-5555-0099", now, &d, &err), OMB_ENOTFOUND);
 	assert_string_equal(err.field, "number");
 	assert_null(d);
@@ -1117,7 +1117,7 @@ static void evidence_document_from_the_store(void **state)
 	struct app *app = fixture_app(state);
 	int64_t now = clock_now_ms();
 	struct screening_block b;
-	struct screening_error err = {0};
+	struct app_error err = {0};
 	assert_int_equal(screening_block_number(app, &screener, "010-5555-0041", "police", 0, false, now, &b, &err), OMB_OK);
 	assert_int_equal(screening_lift(app, &screener, "010-5555-0041", "holder verified", now + 1000, &err), OMB_OK);
 	restart_with(state, lose_snapshot);

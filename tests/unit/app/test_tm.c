@@ -62,7 +62,7 @@ static struct principal regulator(struct app *app)
 static int64_t business(struct app *app, const struct principal *who, const char *name, const char *number)
 {
 	struct telemarketing_business b;
-	struct telemarketing_error err;
+	struct app_error err;
 	assert_int_equal(telemarketing_business_register(app, who, name, "2026-서울-0417", "02-555-0199", NOW, &b, &err),
 			 OMB_OK);
 	struct telemarketing_number_in in = {.number = number};
@@ -79,7 +79,7 @@ static struct telemarketing_report report(struct app *app, const char *caller, c
 					     .reason = "no_source_disclosed",
 					     .text = "어디서 제 번호를 알았는지 말하지 않았습니다."};
 	struct telemarketing_report r;
-	struct telemarketing_error err;
+	struct app_error err;
 	char ignored[RECEIPT_CODE_LEN + 1];
 	assert_int_equal(telemarketing_report_file(app, &in, now, &r, code ? code : ignored, &err), OMB_OK);
 	return r;
@@ -128,7 +128,7 @@ static void fines_escalate_with_each_confirmed_decision(void **state)
 		assert_int_equal(cases[0].fine_if_confirmed.amount_krw, fines[i]);
 		free(cases);
 		struct telemarketing_decision d;
-		struct telemarketing_error err;
+		struct app_error err;
 		assert_int_equal(telemarketing_decide(app, &fsr, biz, "confirm", "정보 출처 미고지 확인", t + MINUTE, &d, &err),
 				 OMB_OK);
 		assert_true(d.confirmed);
@@ -152,7 +152,7 @@ static void fines_escalate_with_each_confirmed_decision(void **state)
 	}
 	free(s);
 	struct telemarketing_decision d;
-	struct telemarketing_error err;
+	struct app_error err;
 	assert_int_equal(telemarketing_decide(app, &fsr, biz, "confirm", "again", t, &d, &err), OMB_ENOTFOUND);
 	assert_non_null(err.reason);
 	assert_int_equal(n_sanctions(app, biz), 4); /* nothing left undecided, nothing added */
@@ -169,7 +169,7 @@ static void the_look_back_runs_to_the_detection_not_the_decision(void **state)
 	struct telemarketing_report r = report(app, NUMBER, "010-2000-0001", first, NULL);
 	telemarketing_report_clear(&r);
 	struct telemarketing_decision d;
-	struct telemarketing_error err;
+	struct app_error err;
 	assert_int_equal(telemarketing_decide(app, &fsr, biz, "confirm", "1차", first + MINUTE, &d, &err), OMB_OK);
 	assert_int_equal(d.order, 1);
 	int64_t detected = 1866934800000LL; /* 2029-02-28T01:00:00Z: within 36 months of the 1st */
@@ -215,7 +215,7 @@ static void one_decision_settles_every_undecided_report(void **state)
 	free(cases);
 
 	struct telemarketing_decision d;
-	struct telemarketing_error err;
+	struct app_error err;
 	assert_int_equal(telemarketing_decide(app, &fsr, biz, "maybe", "x", t + HOUR, &d, &err), OMB_EINVAL);
 	assert_string_equal(err.field, "outcome");
 	assert_int_equal(telemarketing_decide(app, &fsr, biz, "dismiss", "", t + HOUR, &d, &err), OMB_EINVAL);
@@ -260,7 +260,7 @@ static void deciding_business_zero_decides_nothing(void **state)
 	char code[RECEIPT_CODE_LEN + 1];
 	struct telemarketing_report r = report(app, NUMBER, "010-2000-0001", NOW + HOUR, code);
 	struct telemarketing_decision d;
-	struct telemarketing_error err;
+	struct app_error err;
 	assert_int_equal(telemarketing_decide(app, &fsr, 0, "confirm", "확인", NOW + 2 * HOUR, &d, &err), OMB_ENOTFOUND);
 	assert_report(app, r.receipt, code, "open", 0, 0);
 	assert_int_equal(n_sanctions(app, biz), 0);
@@ -276,7 +276,7 @@ static void disclosures_come_from_the_business_own_numbers_and_answer_do_not_cal
 	business(app, &tm2, "한결텔레콤", OTHER);
 	int64_t t = NOW + HOUR;
 	struct telemarketing_disclosure out;
-	struct telemarketing_error err;
+	struct app_error err;
 	assert_int_equal(telemarketing_disclose(app, &tm1, OTHER, "010-2200-0001", SOURCE, t, &out, &err), OMB_EINVAL);
 	assert_string_equal(err.field, "caller");
 	assert_int_equal(telemarketing_disclose(app, &tm1, NUMBER, "010-2200-0001", "적법하게 수집된 정보", t, &out, &err),
@@ -334,7 +334,7 @@ static void a_bulk_upload_stores_the_good_lines_and_names_the_bad(void **state)
 	business(app, &tm1, "다온텔레마케팅", NUMBER);
 	business(app, &tm2, "한결텔레콤", OTHER);
 	int64_t t = NOW + HOUR, id;
-	struct telemarketing_error err;
+	struct app_error err;
 	assert_int_equal(telemarketing_dnc_add(app, &fsr, "010-2300-0005", NOW, &id, &err), OMB_OK);
 	const struct telemarketing_disclosure_in lines[] = {
 		{NUMBER, "010-2300-0001", SOURCE},
@@ -345,7 +345,7 @@ static void a_bulk_upload_stores_the_good_lines_and_names_the_bad(void **state)
 	};
 	enum { N = sizeof lines / sizeof lines[0] };
 	struct telemarketing_disclosure out[N];
-	struct telemarketing_error errs[N];
+	struct app_error errs[N];
 	assert_int_equal(telemarketing_disclose_many(app, &tm1, lines, N, t, out, errs), OMB_OK);
 	assert_true(out[0].id > 0);
 	assert_false(out[0].do_not_call);
@@ -379,7 +379,7 @@ static void numbers_belong_to_one_business_at_a_time(void **state)
 	struct app *app = fixture_app(state);
 	struct principal tm1 = telemarketer(app, "TM1"), tm2 = telemarketer(app, "TM2");
 	struct telemarketing_business b;
-	struct telemarketing_error err;
+	struct app_error err;
 	assert_int_equal(telemarketing_business_register(app, &tm1, "Kim \"Best\" Sales", "2026-서울-0417",
 							 "02-555-0199", NOW, &b, &err),
 			 OMB_OK);
@@ -463,7 +463,7 @@ static void a_report_is_numbered_and_read_with_its_access_code_only(void **state
 	};
 	static const char *const fields[] = {"reason", "call_time", "callee", "caller", "text"};
 	struct telemarketing_report r;
-	struct telemarketing_error err;
+	struct app_error err;
 	char code[RECEIPT_CODE_LEN + 1], other_code[RECEIPT_CODE_LEN + 1];
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(telemarketing_report_file(app, &bad[i], t, &r, code, &err), OMB_EINVAL);
@@ -517,7 +517,7 @@ static void answers_reach_only_the_business_own_records(void **state)
 	int64_t t = NOW + HOUR, id = 0;
 	char code[RECEIPT_CODE_LEN + 1];
 	struct telemarketing_report r = report(app, NUMBER, "010-2100-0001", t, code);
-	struct telemarketing_error err;
+	struct app_error err;
 	assert_int_equal(telemarketing_answer(app, &tm1, r.receipt, 0, "확인 중입니다.", t, &id, &err), OMB_OK);
 	assert_true(id > 0);
 	assert_int_equal(telemarketing_answer(app, &tm1, r.receipt, 0, "출처 안내를 누락했습니다.", t + 1, &id, &err),
@@ -575,7 +575,7 @@ static void report_files_go_to_its_readers_only(void **state)
 	struct attachment shot = checked(app, "화면.png", png, sizeof png);
 	struct attachment letter = checked(app, "안내.pdf", pdf, sizeof pdf - 1);
 	struct attachment_item item;
-	struct telemarketing_error err;
+	struct app_error err;
 	assert_int_equal(telemarketing_report_attach(app, r.receipt, "AAAAAAAAAA", &shot, t, &item, &err), OMB_ENOTFOUND);
 	assert_int_equal(telemarketing_report_attach(app, r.receipt, code, &shot, t, &item, &err), OMB_OK);
 	assert_int_equal(item.seq, 1);
