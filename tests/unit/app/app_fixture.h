@@ -1,13 +1,16 @@
 /* app_fixture.h — an app over a fresh database (a temporary SQLite file, or
  * a PostgreSQL database for the tests' _pg variants: test_db.h), for the
- * app/ unit tests: cmocka setup/teardown that create and remove it. */
+ * app/ unit tests: cmocka setup/teardown that create and remove it, and
+ * small readers the tests share. Include after <cmocka.h>. */
 #ifndef OMBUD_TESTS_APP_FIXTURE_H
 #define OMBUD_TESTS_APP_FIXTURE_H
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "app/admin.h"
 #include "app/app.h"
 #include "base/config.h"
 #include "base/err.h"
@@ -55,6 +58,18 @@ static inline int app_fixture_teardown(void **state)
 static inline struct app *fixture_app(void **state)
 {
 	return &((struct app_fixture *)*state)->app;
+}
+
+/* Rows of the organisation's audit trail with this action (of its first 100). */
+static inline size_t audit_count(struct app *app, int64_t org_id, const char *action)
+{
+	struct audit_entry *items = NULL;
+	size_t n = 0, hits = 0;
+	assert_int_equal(admin_audit_list(app, org_id, 0, 100, &items, &n), OMB_OK);
+	for (size_t i = 0; i < n; i++)
+		hits += strcmp(items[i].action, action) == 0;
+	admin_audit_free(items, n);
+	return hits;
 }
 
 #define APP_TEST(fn) cmocka_unit_test_setup_teardown(fn, app_fixture_setup, app_fixture_teardown)

@@ -41,17 +41,6 @@ static struct org_admin setup_org(struct app *app, const char *code, enum org_ki
 	return a;
 }
 
-static size_t audit_count(struct app *app, int64_t org_id, const char *action)
-{
-	struct audit_entry *items = NULL;
-	size_t n = 0, hits = 0;
-	assert_int_equal(admin_audit_list(app, org_id, 0, 100, &items, &n), OMB_OK);
-	for (size_t i = 0; i < n; i++)
-		hits += strcmp(items[i].action, action) == 0;
-	admin_audit_free(items, n);
-	return hits;
-}
-
 static void a_change_and_its_audit_row_go_together(void **state)
 {
 	struct app *app = fixture_app(state);

@@ -412,17 +412,6 @@ static void a_break_takes_the_agent_out_of_the_handover(void **state)
 	assert_int_equal(fig.breaks, 2);
 }
 
-static size_t audit_count(struct app *app, int64_t org_id, const char *action)
-{
-	struct audit_entry *items = NULL;
-	size_t n = 0, hits = 0;
-	assert_int_equal(admin_audit_list(app, org_id, 0, 100, &items, &n), OMB_OK);
-	for (size_t i = 0; i < n; i++)
-		hits += strcmp(items[i].action, action) == 0;
-	admin_audit_free(items, n);
-	return hits;
-}
-
 static void settings_are_replaced_whole_or_not_at_all(void **state)
 {
 	struct app *app = fixture_app(state);
