@@ -12,7 +12,7 @@
 
 #define MAX_LABELS 256
 
-struct slot { uint64_t h; uint16_t label; uint8_t seen; };
+struct slot { uint64_t h; uint16_t label; uint8_t seen, verdict; };
 
 struct evaluate {
 	evaluate_error_fn on_error;
@@ -25,7 +25,7 @@ struct evaluate {
 	struct evaluate_row labels[MAX_LABELS];
 	size_t nlabels;
 	struct evaluate_row out[MAX_LABELS + 2];
-	uint64_t no_label;
+	uint64_t no_label, repeated;
 };
 
 static uint64_t id_hash(const char *s, size_t len)
@@ -101,9 +101,16 @@ static const char *verdict_row(struct evaluate *ev, const char *const *f, const 
 		ev->no_label++;
 		return NULL;
 	}
-	if (s->seen)
-		return "second verdict for this call_id";
+	/* a retransmitted attempt is answered again, and alike (the check is
+	 * idempotent per call_id): counted once; a different answer is an error */
+	if (s->seen) {
+		if (s->verdict != kind)
+			return "a second, different verdict for this call_id";
+		ev->repeated++;
+		return NULL;
+	}
 	s->seen = 1;
+	s->verdict = (uint8_t)kind;
 	struct evaluate_row *r = &ev->labels[s->label];
 	if (kind == 2)
 		r->blocked++;
@@ -207,13 +214,14 @@ size_t evaluate_rows(struct evaluate *ev, const struct evaluate_row **rows)
 	return ev->nlabels + 2;
 }
 
-void evaluate_unmatched(const struct evaluate *ev, uint64_t *no_label, uint64_t *no_verdict)
+void evaluate_unmatched(const struct evaluate *ev, uint64_t *no_label, uint64_t *no_verdict, uint64_t *repeated)
 {
 	uint64_t missing = 0;
 	for (size_t i = 0; i < ev->slots; i++)
 		missing += ev->map[i].h && !ev->map[i].seen;
 	*no_label = ev->no_label;
 	*no_verdict = missing;
+	*repeated = ev->repeated;
 }
 
 static double pct(uint64_t part, uint64_t whole)
@@ -233,9 +241,12 @@ void evaluate_print(struct evaluate *ev, FILE *out)
 		fprintf(out, "%-28s %9llu %9.3f %9.3f %9.3f\n", r->label, (unsigned long long)r->calls,
 			pct(r->blocked, r->calls), pct(r->warned, r->calls), pct(r->allowed, r->calls));
 	}
-	uint64_t no_label, no_verdict;
-	evaluate_unmatched(ev, &no_label, &no_verdict);
+	uint64_t no_label, no_verdict, repeated;
+	evaluate_unmatched(ev, &no_label, &no_verdict, &repeated);
 	if (no_label || no_verdict)
 		fprintf(out, "verdicts without label: %llu, labels without verdict: %llu\n",
 			(unsigned long long)no_label, (unsigned long long)no_verdict);
+	if (repeated)
+		fprintf(out, "repeated verdicts (retransmitted attempts, counted once): %llu\n",
+			(unsigned long long)repeated);
 }

@@ -32,8 +32,9 @@ int evaluate_verdicts(struct evaluate *ev, const char *data, size_t len, bool fi
 /* Rows by label name, then "legit:" and "fraud:" totals. Borrowed until
  * the next call or evaluate_free(). */
 size_t evaluate_rows(struct evaluate *ev, const struct evaluate_row **rows);
-/* Verdicts without a label, labels without a verdict. */
-void evaluate_unmatched(const struct evaluate *ev, uint64_t *no_label, uint64_t *no_verdict);
+/* Verdicts without a label, labels without a verdict, and the same verdict
+ * again for a call_id (a retransmitted attempt, counted once). */
+void evaluate_unmatched(const struct evaluate *ev, uint64_t *no_label, uint64_t *no_verdict, uint64_t *repeated);
 /* Prints the table. */
 void evaluate_print(struct evaluate *ev, FILE *out);
 

@@ -424,10 +424,12 @@ static void test_evaluate_table(void **state)
 			     "c4,fraud:simbox\nc5,bogus\n";
 	const char *verdicts = "call_id,ts_ms,caller,verdict,score,reasons\n"
 			       "c1,1,+8210,allow,0,\nc2,1,+8210,warn,45,volume_unregistered\n"
-			       "c3,1,+8210,block,90,simbox_cell\nc4,1,+8210,allow,0,\nc9,1,x,block,1,\nc3,1,x,maybe,1,\n";
+			       "c3,1,+8210,block,90,simbox_cell\nc4,1,+8210,allow,0,\nc9,1,x,block,1,\nc3,1,x,maybe,1,\n"
+			       "c3,2,+8210,block,90,blocked\nc4,2,+8210,block,90,simbox_cell\n";
 	assert_int_equal(evaluate_labels(ev, labels, strlen(labels), true), 0);
 	assert_int_equal(evaluate_verdicts(ev, verdicts, strlen(verdicts), true), 0);
-	assert_int_equal(errors, 2); /* the bogus label and the unknown verdict */
+	/* the bogus label, the unknown verdict, and c4 answered differently */
+	assert_int_equal(errors, 3);
 	const struct evaluate_row *rows;
 	size_t n = evaluate_rows(ev, &rows);
 	assert_int_equal(n, 4);
@@ -440,10 +442,11 @@ static void test_evaluate_table(void **state)
 	assert_string_equal(rows[2].label, "legit:");
 	assert_string_equal(rows[3].label, "fraud:");
 	assert_int_equal(rows[3].calls, 2);
-	uint64_t no_label, no_verdict;
-	evaluate_unmatched(ev, &no_label, &no_verdict);
+	uint64_t no_label, no_verdict, repeated;
+	evaluate_unmatched(ev, &no_label, &no_verdict, &repeated);
 	assert_int_equal(no_label, 1);
 	assert_int_equal(no_verdict, 0);
+	assert_int_equal(repeated, 1); /* c3's retransmission: counted once, above */
 	evaluate_free(ev);
 }
 
