@@ -902,6 +902,7 @@ struct check_ctx {
 	uint64_t home;                 /* caller_home() of key */
 	int64_t epoch;                 /* aggregate epoch of the attempt */
 	uint32_t now_s;
+	bool warm;                     /* the shard has watched for simbox_warmup_ms */
 	struct agg *cell, *trunk;      /* this shard's partials, NULL without a name */
 };
 
@@ -1007,8 +1008,12 @@ static void simbox_signals(struct screen_engine *e, const struct screen_attempt 
 	*suspect = mobile ? simbox_suspect(cfg, c, x->now_s, &called) : 0;
 	sig->simbox_suspect = *suspect & SUSPECT_CELL;
 	sig->simbox_trunk_suspect = *suspect & SUSPECT_TRUNK;
+	/* a cold engine cannot tell a new line from one it has not heard from
+	 * yet: until it has watched for simbox_warmup_ms, a fresh line is
+	 * stopped only after a call of its own has ended */
+	bool may_stop_first = x->warm || c->ends > 0;
 	sig->simbox_fresh = sig->cell_level == RULES_SIMBOX_FRESH && mobile && *newcomer &&
-			    (*suspect || simbox_fresh(cfg, c, x->now_s, &called));
+			    (*suspect || (may_stop_first && simbox_fresh(cfg, c, x->now_s, &called)));
 	/* long enough in one cell for a handset on the move to have left it */
 	sig->settled = c->cells[1] == 0 && (int64_t)x->now_s - c->first_s >= cfg->simbox_settle_ms / 1000;
 }
@@ -1033,6 +1038,9 @@ static void check_locked(struct screen_engine *e, struct shard *s, const struct 
 	if (countable) {
 		if (!c)
 			c = caller_create(s, key, x->now_s, (uint32_t)(cfg->idle_evict_ms / 1000), ni != NULL);
+		if (!s->st.first_ms)
+			s->st.first_ms = a->ts_ms;
+		x->warm = a->ts_ms - s->st.first_ms >= cfg->simbox_warmup_ms;
 		if (c) {
 			caller_count(c, a, x->callee_key, x->trunk_h, x->now_s);
 			caller_cell(c, x->cell_h);
@@ -1098,7 +1106,7 @@ void screen_check(struct screen_engine *e, const struct screen_attempt *a, struc
 	}
 	__builtin_prefetch(&e->incoming[incoming_index(e, callee_key)], 1);
 	struct check_ctx x = {cs, key, callee_key, call_h, caller_h, str_hash(a->trunk, 2), str_hash(a->cell, 1),
-			      home, a->ts_ms / AGG_EPOCH_MS, (uint32_t)(a->ts_ms / 1000), NULL, NULL};
+			      home, a->ts_ms / AGG_EPOCH_MS, (uint32_t)(a->ts_ms / 1000), false, NULL, NULL};
 	pthread_mutex_lock(&s->lock);
 	aggs_find(s, a, &x);
 	struct pending *p = pending_find(s, call_h, x.now_s, pending_ttl_s(&cs->c));
@@ -1771,6 +1779,8 @@ void screen_stats(struct screen_engine *e, struct screen_stats *out)
 		out->released += t->released;
 		out->watched += s->watch_count;
 		out->merges += t->merges;
+		if (t->first_ms && (!out->first_ms || t->first_ms < out->first_ms))
+			out->first_ms = t->first_ms;
 		out->bytes += sizeof *s + s->nslots * sizeof(struct caller) +
 			      (s->pending_mask + 1) * sizeof(struct pending_bucket) +
 			      s->nums_slots * sizeof(struct numinfo) + s->watch_slots * sizeof(struct watch) +

@@ -3,9 +3,10 @@
 Besides the default world (seed 1, two hours), a four-hour world and a
 denser one: rules are tuned to behaviour, so worlds the rules were not
 written against must hold the same floors. Then two worlds of
-tools/worldgen.py, a generator written independently of `simulate`: there
-the floors that hold are held (docs/screening.md gives the two that do
-not). No server and no store."""
+tools/worldgen.py, a generator written independently of `simulate`, and
+one of tools/worldgen3.py, written blind of the engine and its rules: there
+the floors that hold are held (docs/screening.md gives those that do not).
+No server and no store."""
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import unittest
 HERE = os.path.dirname(__file__)
 BIN = os.environ.get('OMBUD_BIN', os.path.join(HERE, '../../build/ombud'))
 WORLDGEN = os.path.join(HERE, '../../tools/worldgen.py')
+WORLDGEN3 = os.path.join(HERE, '../../tools/worldgen3.py')
 
 WORLDS = [  # seed, minutes, scale
     (1, 120, 1),
@@ -75,8 +77,8 @@ class SecondWorld(unittest.TestCase):
     without cells. Its SIM boxes answer more calls, talk longer and share
     their cells with more subscribers, so a box's new SIMs and the
     subscribers who are new to the engine look alike: SIM-box capture
-    (68-83 %, 12 % without cells) is the floor this world does not meet;
-    seed 1 holds what it reaches (77 %) against falling back.
+    (66-83 %, 12 % without cells) is the floor this world does not meet;
+    seed 1 holds what it reaches (74.8 %) against falling back.
     The rest is held here: subscribers in a box's cell, couriers and agents
     passing through it, notice blasts with malicious reports, throttled
     telemarketing without cells."""
@@ -110,7 +112,8 @@ class SecondWorld(unittest.TestCase):
     def test_with_cells(self):
         t = self.world(1)
         self.check_floors(t)
-        self.assertGreaterEqual(t['fraud:simbox'][1], 75.0, 'SIM-box capture (72.35 % before two in three)')
+        # 77.1 % before the warm-up (a cold engine stops no fresh line's first call for 30 minutes)
+        self.assertGreaterEqual(t['fraud:simbox'][1], 74.0, 'SIM-box capture (72.35 % before two in three)')
 
     def test_half_density(self):
         # a courier passed a cell that a telemarketing operation's rotating
@@ -120,6 +123,39 @@ class SecondWorld(unittest.TestCase):
 
     def test_without_cells(self):
         self.check_floors(self.world(7, '--no-cell'))
+
+
+class ThirdWorld(unittest.TestCase):
+    """tools/worldgen3.py, seed 6: boxes in busy residential cells, whose
+    subscribers are as new to a cold engine as the boxes' SIMs; SIMs that
+    victims call back; our subscribers calling home from abroad on their
+    010 numbers (over roaming trunks, which the operator names). Its SIM
+    boxes are caught 44-76 % (a box on another carrier's SIMs, seen only on
+    an interconnect, not at all): below the floor, held against falling
+    back. The warm-up holds its subscribers under 0.1 % (0.167 % without)."""
+
+    def test_blind_world(self):
+        with tempfile.TemporaryDirectory() as d:
+            subprocess.run([sys.executable, WORLDGEN3, '--seed', '6', '--minutes', '120', '--out', d],
+                           check=True, capture_output=True, timeout=600)
+            with open(d + '/screen.conf', 'w') as f:
+                f.write('roaming_trunks = IPX-ROAM-1;IPX-ROAM-2\n')
+            ombud('replay', '--config', d + '/screen.conf', '--events', d + '/events.csv', '--registry',
+                  d + '/registry.csv', '--reports', d + '/reports.csv', '--verdicts', d + '/verdicts.csv')
+            out = ombud('evaluate', '--labels', d + '/labels.csv', '--verdicts', d + '/verdicts.csv')
+        print('worldgen3 seed 6\n' + out)
+        t = evaluate_table(out)
+        for label in ('fraud:spoofed_domestic', 'fraud:spoofed_institution', 'fraud:confirmed_list'):
+            self.assertGreaterEqual(t[label][1], 99.0, label)
+        tm = t['fraud:telemarketing']
+        self.assertGreaterEqual(tm[1] + tm[2], 80.0, 'illegal telemarketing warned or blocked')
+        self.assertEqual(t['legit:emergency'][1], 0.0)
+        self.assertLessEqual(t['legit:ordinary'][2], 0.1, 'ordinary subscribers warned')
+        for label in t:
+            if label.startswith('legit:') and label != 'legit:':
+                with self.subTest(label=label):
+                    self.assertLessEqual(t[label][1], 0.1, label + ' blocked')
+        self.assertGreaterEqual(t['fraud:simbox'][1], 63.0, 'SIM-box capture (65.2 %)')
 
 
 if __name__ == '__main__':

@@ -719,6 +719,43 @@ static struct screen_verdict after_talk_and_two_failed(const char *line, const c
 	return check_call(&next);
 }
 
+/* A cold engine does not yet know which lines are new: until it has
+ * watched for simbox_warmup_ms, a box's cell stops a fresh line only after
+ * a call of its own has ended, not at its first call. */
+static void test_simbox_first_calls_wait_for_a_warm_engine(void **state)
+{
+	(void)state;
+	struct screen_config warmup = cfg;
+	warmup.simbox_warmup_ms = 60 * MIN;
+	assert_int_equal(screen_config_swap(eng, &warmup, NULL), 0);
+	int64_t t = T0;
+	int later = 0;
+	simbox_build(&t, &later); /* 36 minutes of a box on cell-9 */
+	struct screen_stats st;
+	screen_stats(eng, &st);
+	assert_int_equal(st.first_ms, T0);
+	struct call first = {.ts = t, .caller = "01055550031", .callee = "01012340031", .trunk = "msc-7",
+			     .cell = "cell-9"};
+	struct screen_verdict v = check_call(&first);
+	assert_int_equal(v.verdict, SCREEN_ALLOW);
+	assert_false(v.reasons & BIT(SR_SIMBOX_CELL));
+	/* its first call failed: now it is stopped */
+	end_call(&first, t + 20000, 0, 0);
+	struct call second = {.ts = t + 30000, .caller = "01055550031", .callee = "01012340032", .trunk = "msc-7",
+			      .cell = "cell-9"};
+	v = check_call(&second);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
+	/* once the engine has watched long enough, from the first call */
+	warmup.simbox_warmup_ms = 30 * MIN;
+	assert_int_equal(screen_config_swap(eng, &warmup, NULL), 0);
+	struct call warm = {.ts = t + 40000, .caller = "01055550032", .callee = "01012340033", .trunk = "msc-7",
+			    .cell = "cell-9"};
+	v = check_call(&warm);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
+}
+
 /* Two failed calls of three make a suspect in the box's cell; a trunk,
  * which gathers many cells, asks for three of four, so the same line
  * calling without a cell goes through, and one whose calls all failed
@@ -812,6 +849,8 @@ static void test_snapshot_roundtrip(void **state)
 	assert_int_equal(a.watched, 251);
 	assert_int_equal(a.watched, b.watched);
 	assert_int_equal(a.attempts, b.attempts);
+	assert_int_not_equal(a.first_ms, 0);
+	assert_int_equal(a.first_ms, b.first_ms); /* a restored engine is as warm as it was */
 	struct screen_engine *saved = eng;
 	eng = back; /* the lists came back, reports and all */
 	assert_true(check(T0 + 40000, "07010002999", "01011112222").reasons & BIT(SR_REGISTERED));
@@ -954,6 +993,7 @@ int main(void)
 		T(test_simbox_spares_a_moving_handset), T(test_simbox_fresh_line_half_failed),
 		T(test_simbox_ignores_fast_lines), T(test_simbox_block_lasts_for_a_settled_line),
 		T(test_simbox_cell_takes_two_failed_of_three), T(test_simbox_block_ends_when_the_line_moves),
+		T(test_simbox_first_calls_wait_for_a_warm_engine),
 		T(test_snapshot_roundtrip), T(test_snapshot_config_text), T(test_snapshot_refuses_damage), T(test_config_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
