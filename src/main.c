@@ -600,15 +600,14 @@ static void usage_of(const char *name)
 
 static int cmd_help(int argc, char **argv)
 {
-	if (argc >= 2 && is_help_flag(argv[1]))
-		argv[1] = "help";
 	if (argc >= 2) {
+		const char *name = is_help_flag(argv[1]) ? "help" : argv[1]; /* ombud help --help */
 		for (size_t i = 0; i < NCOMMANDS; i++)
-			if (strcmp(commands[i].name, argv[1]) == 0) {
-				usage_of(argv[1]);
+			if (strcmp(commands[i].name, name) == 0) {
+				usage_of(name);
 				return 0;
 			}
-		fprintf(stderr, "ombud: no command %s\n", argv[1]);
+		fprintf(stderr, "ombud: no command %s\n", name);
 		return 2;
 	}
 	printf("ombud %s — accountable customer centers, telemarketing compliance, call screening\n\n"
