@@ -42,6 +42,22 @@ def evaluate_table(out):
     return rows
 
 
+def assert_floors(case, t, confirmed='fraud:confirmed_list', tm='fraud:telemarketing', subscriber='legit:ordinary'):
+    """The floors every world holds, under its own labels: spoofed and listed
+    calls blocked, illegal telemarketing warned or blocked, emergency calls
+    never blocked, subscribers not warned, no legitimate kind blocked over
+    0.1 %."""
+    for label in ('fraud:spoofed_domestic', 'fraud:spoofed_institution', confirmed):
+        case.assertGreaterEqual(t[label][1], 99.0, label)
+    case.assertGreaterEqual(t[tm][1] + t[tm][2], 80.0, 'illegal telemarketing warned or blocked')
+    case.assertEqual(t['legit:emergency'][1], 0.0)
+    case.assertLessEqual(t[subscriber][2], 0.1, 'ordinary subscribers warned')
+    for label in t:
+        if label.startswith('legit:') and label != 'legit:':
+            with case.subTest(label=label):
+                case.assertLessEqual(t[label][1], 0.1, label + ' blocked')
+
+
 class Worlds(unittest.TestCase):
     def world(self, seed, minutes, scale):
         with tempfile.TemporaryDirectory() as d:
@@ -59,17 +75,8 @@ class Worlds(unittest.TestCase):
                 calls = sum(n for label, (n, _, _) in t.items() if label.startswith(('legit:', 'fraud:'))
                             and label not in ('legit:', 'fraud:'))
                 self.assertGreaterEqual(calls, 200000, 'a world of at least 200k calls')
-                for label in ('fraud:spoofed_domestic', 'fraud:spoofed_institution', 'fraud:confirmed_list'):
-                    self.assertGreaterEqual(t[label][1], 99.0, label)
+                assert_floors(self, t)
                 self.assertGreaterEqual(t['fraud:simbox'][1], 80.0)
-                tm = t['fraud:telemarketing']
-                self.assertGreaterEqual(tm[1] + tm[2], 80.0, 'illegal telemarketing warned or blocked')
-                legit = [label for label in t if label.startswith('legit:') and label != 'legit:']
-                self.assertIn('legit:emergency', legit)
-                for label in legit:
-                    self.assertLessEqual(t[label][1], 0.1, label + ' blocked')
-                self.assertEqual(t['legit:emergency'][1], 0.0)
-                self.assertLessEqual(t['legit:ordinary'][2], 0.1, 'ordinary subscribers warned')
 
 
 class SecondWorld(unittest.TestCase):
@@ -98,16 +105,7 @@ class SecondWorld(unittest.TestCase):
         return evaluate_table(out)
 
     def check_floors(self, t):
-        for label in ('fraud:spoofed_domestic', 'fraud:spoofed_institution', 'fraud:confirmed'):
-            self.assertGreaterEqual(t[label][1], 99.0, label)
-        tm = t['fraud:illegal_tm']
-        self.assertGreaterEqual(tm[1] + tm[2], 80.0, 'illegal telemarketing warned or blocked')
-        self.assertEqual(t['legit:emergency'][1], 0.0)
-        self.assertLessEqual(t['legit:subscriber'][2], 0.1, 'ordinary subscribers warned')
-        for label in t:
-            if label.startswith('legit:') and label != 'legit:':
-                with self.subTest(label=label):
-                    self.assertLessEqual(t[label][1], 0.1, label + ' blocked')
+        assert_floors(self, t, 'fraud:confirmed', 'fraud:illegal_tm', 'legit:subscriber')
 
     def test_with_cells(self):
         t = self.world(1)
@@ -145,16 +143,7 @@ class ThirdWorld(unittest.TestCase):
             out = ombud('evaluate', '--labels', d + '/labels.csv', '--verdicts', d + '/verdicts.csv')
         print('worldgen3 seed 6\n' + out)
         t = evaluate_table(out)
-        for label in ('fraud:spoofed_domestic', 'fraud:spoofed_institution', 'fraud:confirmed_list'):
-            self.assertGreaterEqual(t[label][1], 99.0, label)
-        tm = t['fraud:telemarketing']
-        self.assertGreaterEqual(tm[1] + tm[2], 80.0, 'illegal telemarketing warned or blocked')
-        self.assertEqual(t['legit:emergency'][1], 0.0)
-        self.assertLessEqual(t['legit:ordinary'][2], 0.1, 'ordinary subscribers warned')
-        for label in t:
-            if label.startswith('legit:') and label != 'legit:':
-                with self.subTest(label=label):
-                    self.assertLessEqual(t[label][1], 0.1, label + ' blocked')
+        assert_floors(self, t)
         self.assertGreaterEqual(t['fraud:simbox'][1], 63.0, 'SIM-box capture (65.2 %)')
 
 
