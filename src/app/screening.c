@@ -917,12 +917,21 @@ int screening_blocks(struct app *app, bool all, int64_t now, int64_t after, int 
 	return OMB_OK;
 }
 
-static int current_block(struct app *app, uint64_t key, int64_t now, struct screening_block *b, bool *found)
+/* The latest recorded block of key running at now that began by begun_by
+ * (INT64_MAX: whenever; a block's start is the attempt's time, which may
+ * run a little ahead of this clock). */
+static int current_block_begun(struct app *app, uint64_t key, int64_t now, int64_t begun_by, struct screening_block *b,
+			       bool *found)
 {
-	int rc = store_exec(app->store, STORE_Q_SCREEN_BLOCK_CURRENT, SV_ARGS(SV_INT((int64_t)key), SV_INT(now)),
-			    one_block_row, b);
+	int rc = store_exec(app->store, STORE_Q_SCREEN_BLOCK_CURRENT,
+			    SV_ARGS(SV_INT((int64_t)key), SV_INT(now), SV_INT(begun_by)), one_block_row, b);
 	*found = rc > 0;
 	return rc < 0 ? rc : OMB_OK;
+}
+
+static int current_block(struct app *app, uint64_t key, int64_t now, struct screening_block *b, bool *found)
+{
+	return current_block_begun(app, key, now, INT64_MAX, b, found);
 }
 
 int screening_number(struct app *app, const char *number, int64_t now, struct screening_number *out,
@@ -1186,14 +1195,15 @@ int screening_block_number(struct app *app, const struct principal *who, const c
 	return rc;
 }
 
-/* The store's part of a lift, with an evidence record as it stood. */
+/* The store's part of a lift of the blocks running at now that began by
+ * begun_by, with an evidence record as it stood. */
 static int lift_in_tx(struct app *app, const struct phone *p, const char *by, const char *reason, int64_t now,
-		      bool *lifted)
+		      int64_t begun_by, bool *lifted)
 {
 	uint64_t key = phone_key(p);
 	struct screening_block b;
 	bool found;
-	int rc = current_block(app, key, now, &b, &found);
+	int rc = current_block_begun(app, key, now, begun_by, &b, &found);
 	if (rc != OMB_OK || !found)
 		return rc;
 	struct screen_evidence *ev = xmalloc(sizeof *ev);
@@ -1203,7 +1213,8 @@ static int lift_in_tx(struct app *app, const struct phone *p, const char *by, co
 	free(ev);
 	if (rc == OMB_OK)
 		rc = store_exec(app->store, STORE_Q_SCREEN_BLOCK_LIFT,
-				SV_ARGS(SV_INT(now), SV_TEXT(by), SV_TEXT(reason), SV_INT((int64_t)key), SV_INT(now)), NULL, NULL);
+				SV_ARGS(SV_INT(now), SV_TEXT(by), SV_TEXT(reason), SV_INT((int64_t)key), SV_INT(begun_by)), NULL,
+				NULL);
 	*lifted = rc > 0;
 	if (rc > 0)  /* for the other nodes */
 		rc = store_exec(app->store, STORE_Q_SCREEN_CHANGE_LIFTS, SV_ARGS(SV_INT(now), SV_INT((int64_t)key)), NULL, NULL);
@@ -1243,13 +1254,10 @@ static int record_releases(struct app *app)
 	screen_releases_each(sc->engine, sc->released_seen_ms, collect_release, &r);
 	int rc = r.n ? store_begin(app->store, true) : OMB_OK;
 	for (size_t i = 0; i < r.n && rc == OMB_OK; i++) {
-		/* a block set after the release (an operator's, once the line
-		 * moved) is not the one the engine ended */
-		struct screening_block b;
-		bool found, lifted;
-		rc = current_block(app, phone_key(&r.number[i]), r.at_ms[i], &b, &found);
-		if (rc == OMB_OK && found && b.from_ms <= r.at_ms[i])
-			rc = lift_in_tx(app, &r.number[i], RELEASED_BY, RELEASE_REASON, r.at_ms[i], &lifted);
+		/* only what had begun by the release: a block set after it (an
+		 * operator's, once the line moved) is not the one the engine ended */
+		bool lifted;
+		rc = lift_in_tx(app, &r.number[i], RELEASED_BY, RELEASE_REASON, r.at_ms[i], r.at_ms[i], &lifted);
 	}
 	if (r.n)
 		rc = store_end(app->store, rc);
@@ -1274,7 +1282,7 @@ int screening_lift(struct app *app, const struct principal *who, const char *num
 	bool lifted = false;
 	rc = store_begin(app->store, true);
 	if (rc == OMB_OK)
-		rc = store_end(app->store, lift_in_tx(app, &p, who->staff_code, reason, now, &lifted));
+		rc = store_end(app->store, lift_in_tx(app, &p, who->staff_code, reason, now, INT64_MAX, &lifted));
 	if (rc != OMB_OK)
 		return rc;
 	/* the engine may hold a block the sweep has not recorded yet */
@@ -1568,7 +1576,7 @@ static int appeal_decide_in_tx(struct app *app, const struct principal *who, int
 	if (phone_parse(r->a.number, strlen(r->a.number), PHONE_CC_KOREA, &p, NULL) != OMB_OK)
 		return OMB_ESTORE;
 	bool lifted = false;
-	if (lift && (rc = lift_in_tx(app, &p, who->staff_code, reason, now, &lifted)) != OMB_OK)
+	if (lift && (rc = lift_in_tx(app, &p, who->staff_code, reason, now, INT64_MAX, &lifted)) != OMB_OK)
 		return rc;
 	rc = store_exec(app->store, STORE_Q_SCREEN_APPEAL_DECIDE,
 			SV_ARGS(SV_TEXT(lift ? "lifted" : "rejected"), SV_INT(now), SV_TEXT(who->staff_code), SV_TEXT(reason),

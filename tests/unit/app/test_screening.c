@@ -953,6 +953,45 @@ static void simbox_block_released_when_the_line_moves(void **state)
 	assert_int_equal(check(app, "sb-after", line, now + 5000).verdict, SCREEN_BLOCK);
 }
 
+/* An operator blocks the line after it moved but before the sweep that
+ * records the engine's release: the sweep ends the SIM-box block's row
+ * and leaves the operator's running. */
+static void release_and_an_operator_block_in_one_sweep(void **state)
+{
+	struct app *app = fixture_app(state);
+	const char *line = "010-5555-0909", *e164 = "+821055550909";
+	int64_t now = simbox_line_blocked(app, line, clock_now_ms());
+	failed_call(app, line, "010-6000-0004", "CELL-2", now, now);
+	assert_int_not_equal(failed_call(app, line, "010-6000-0005", "CELL-3", now + 60000, now).verdict,
+			     SCREEN_BLOCK);
+	struct screening_block b;
+	struct app_error err = {0};
+	assert_int_equal(screening_block_number(app, &screener, line, "police", 0, false, now + 90000, &b, &err),
+			 OMB_OK);
+	int64_t operator_block = b.id;
+	assert_true(screening_sweep(app, now + 120000) >= 1);
+	size_t n = 0;
+	struct screening_block *items = NULL;
+	assert_int_equal(screening_blocks(app, true, now + 120000, 0, 1000, &items, &n), OMB_OK);
+	int running = 0, released = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(items[i].number, e164) != 0)
+			continue;
+		if (items[i].id == operator_block) {
+			assert_int_equal(items[i].lifted_ms, 0);
+			running++;
+		} else {
+			assert_int_equal(items[i].lifted_ms, now + 60000);
+			assert_string_equal(items[i].lifted_by, "engine");
+			released++;
+		}
+	}
+	free(items);
+	assert_int_equal(running, 1);
+	assert_int_equal(released, 1);
+	assert_int_equal(check(app, "sb-op", line, now + 130000).verdict, SCREEN_BLOCK);
+}
+
 /* A SIM-box block rebuilt from the store (the snapshot lost) is still the
  * engine's own: it ends when the line moves, as on a node that learnt it
  * from another (screen_sync.c). */
@@ -1157,6 +1196,7 @@ int main(void)
 		SCREENING_TEST(restart_keeps_blocks_and_state),
 		SCREENING_TEST(simbox_block_released_when_the_line_moves),
 		SCREENING_TEST(simbox_block_from_the_store_still_ends_when_the_line_moves),
+		SCREENING_TEST(release_and_an_operator_block_in_one_sweep),
 		cmocka_unit_test(reasons_parse_round_trip),
 		SCREENING_TEST(evidence_document_of_a_watched_number),
 		SCREENING_TEST(evidence_document_from_the_store),
