@@ -38,8 +38,7 @@ static json_t *incident_json(const struct protection_incident *v)
 static int reply_incident(struct api_req *r, unsigned status, struct protection_incident *v)
 {
 	json_t *j = incident_json(v);
-	free(v->text);
-	free(v->recording_ref);
+	protection_incident_clear(v);
 	return api_reply(r, status, j);
 }
 

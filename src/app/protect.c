@@ -156,12 +156,17 @@ static void incidents_free(struct incidents *l)
 	memset(l, 0, sizeof *l);
 }
 
+void protection_incident_clear(struct protection_incident *v)
+{
+	free(v->text);
+	free(v->recording_ref);
+	v->text = v->recording_ref = NULL;
+}
+
 void protection_incidents_free(struct protection_incident *items, size_t n)
 {
-	for (size_t i = 0; items && i < n; i++) {
-		free(items[i].text);
-		free(items[i].recording_ref);
-	}
+	for (size_t i = 0; items && i < n; i++)
+		protection_incident_clear(&items[i]);
 	free(items);
 }
 

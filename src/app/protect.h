@@ -44,6 +44,8 @@ struct protection_incident {
 	char *recording_ref;                  /* owned; "" when none */
 };
 void protection_incidents_free(struct protection_incident *items, size_t n);
+/* Frees the strings of one incident that a call filled (not the struct). */
+void protection_incident_clear(struct protection_incident *v);
 
 struct protection_flag_in {
 	const char *kind;             /* protect_kind_name */
@@ -55,9 +57,9 @@ struct protection_flag_in {
 /* The agent `who` flags an incident on the case `receipt` of organisation
  * org_code (the case's): on the agent's open contact with that customer, or a
  * new one. Refused (OMB_EINVAL, field "kind" or "text") when it is only a
- * demand for the responsible person or a dispute. *out is filled; free its
- * text and recording_ref (not with protection_incidents_free, which frees
- * the array too); so for protection_review's *out. */
+ * demand for the responsible person or a dispute. *out is filled; the
+ * caller frees its strings with protection_incident_clear (so for
+ * protection_review's *out). */
 int protection_flag(struct app *app, const struct principal *who, const char *org_code, const char *receipt,
 		    const struct protection_flag_in *in, int64_t now, struct protection_incident *out,
 		    struct app_error *err);

@@ -125,14 +125,6 @@ static int64_t handler_of(struct app *app, const struct case_receipt *r)
 	return h;
 }
 
-/* One incident filled by protection_flag or _review owns its two strings
- * (protection_incidents_free is for the lists: it frees the array too). */
-static void incident_clear(struct protection_incident *v)
-{
-	free(v->text);
-	free(v->recording_ref);
-}
-
 static struct protection_incident flag(struct app *app, const struct principal *who, const char *receipt,
 				       const char *kind, const char *text, int64_t now)
 {
@@ -147,7 +139,7 @@ static int64_t flag_id(struct app *app, const struct principal *who, const char 
 		       const char *text, int64_t now)
 {
 	struct protection_incident out = flag(app, who, receipt, kind, text, now);
-	incident_clear(&out);
+	protection_incident_clear(&out);
 	return out.id;
 }
 
@@ -156,7 +148,7 @@ static void review(struct app *app, const struct principal *who, int64_t id, boo
 	struct protection_incident out;
 	struct app_error err;
 	assert_int_equal(protection_review(app, who, id, confirm, now, &out, &err), OMB_OK);
-	incident_clear(&out);
+	protection_incident_clear(&out);
 }
 
 /* How many incidents who lists (status < 0: any). */
@@ -203,11 +195,11 @@ static void an_incident_is_stored_on_the_agent_open_contact(void **state)
 	assert_int_equal(second.contact_id, first.contact_id);
 	assert_int_equal(second.at_ms, NOW + 3 * MINUTE); /* at 0: now */
 	int64_t contact = first.contact_id;
-	incident_clear(&first);
-	incident_clear(&second);
+	protection_incident_clear(&first);
+	protection_incident_clear(&second);
 	second = flag(app, &b.agent2, c.receipt, "threat", THREAT, NOW + 3 * MINUTE);
 	assert_true(second.contact_id != contact);
-	incident_clear(&second);
+	protection_incident_clear(&second);
 
 	struct {
 		struct protection_flag_in in;
@@ -246,7 +238,7 @@ static void the_agent_employer_reviews_once(void **state)
 	assert_int_equal(out.status, PROTECT_CONFIRMED);
 	assert_string_equal(out.reviewer_code, b.lead.staff_code);
 	assert_int_equal(out.reviewed_ms, NOW + 2 * MINUTE);
-	incident_clear(&out);
+	protection_incident_clear(&out);
 	assert_int_equal(protection_review(app, &b.lead, own, false, NOW + 3 * MINUTE, &out, &err), OMB_ECONFLICT);
 	/* the vendor's agent's incident is the vendor's, even on the bank's case */
 	assert_int_equal(protection_review(app, &b.lead, vendors, false, NOW + 3 * MINUTE, &out, &err), OMB_ENOTFOUND);
@@ -254,7 +246,7 @@ static void the_agent_employer_reviews_once(void **state)
 	assert_int_equal(n_incidents(app, &v.super, PROTECT_PENDING), 1);
 	assert_int_equal(protection_review(app, &v.super, vendors, false, NOW + 3 * MINUTE, &out, &err), OMB_OK);
 	assert_int_equal(out.status, PROTECT_REJECTED);
-	incident_clear(&out);
+	protection_incident_clear(&out);
 	/* as stored */
 	assert_int_equal(n_incidents(app, &b.lead, PROTECT_CONFIRMED), 1);
 	assert_int_equal(n_incidents(app, &b.lead, PROTECT_PENDING), 0);
@@ -366,7 +358,7 @@ static void ending_waits_for_the_warnings_then_hands_the_case_over(void **state)
 			 OMB_ECONFLICT);
 	struct protection_incident again = flag(app, &b.agent, c.receipt, "threat", THREAT, NOW + 6 * MINUTE);
 	assert_true(again.contact_id != st.contact_id);
-	incident_clear(&again);
+	protection_incident_clear(&again);
 
 	struct protect_figures fig;
 	assert_int_equal(protection_figures(app, "HB", NOW, NOW + 60 * MINUTE, &fig), OMB_OK);
@@ -581,7 +573,7 @@ static void a_dossier_holds_the_agent_own_kept_incidents(void **state)
 	assert_string_equal(t->cells[t->ncols + 4], "confirmed");
 	assert_string_equal(t->cells[t->ncols + 7], "0");
 	doc_free(d);
-	incident_clear(&earlier);
+	protection_incident_clear(&earlier);
 
 	assert_int_equal(protection_dossier_get(app, &b.lead, id, &d, &err), OMB_OK); /* the agent's manager */
 	doc_free(d);
