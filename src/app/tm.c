@@ -226,18 +226,16 @@ static int number_add_in_tx(struct app *app, const struct principal *who, const 
 	registry_free(&g);
 	if (rc != OMB_OK)
 		return rc;
-	char canon[PHONE_CANON_MAX];
-	snprintf(canon, sizeof canon, "%s", n.phone.canon);
 	int64_t id = 0;
 	rc = store_exec(app->store, STORE_Q_TM_NUMBER_INSERT,
-			SV_ARGS(SV_INT(biz.id), SV_TEXT(canon), SV_INT((int64_t)n.key), SV_INT(now), SV_INT(in->valid_to_ms),
+			SV_ARGS(SV_INT(biz.id), SV_TEXT(n.phone.canon), SV_INT((int64_t)n.key), SV_INT(now), SV_INT(in->valid_to_ms),
 				SV_INT(in->daily_cap), SV_TEXT(trunks ? trunks : ""), SV_INT(now)),
 			store_row_first_int, &id);
 	if (rc < 0)
 		return rc;
 	*out = (struct telemarketing_number){.id = id, .valid_from_ms = now, .valid_to_ms = in->valid_to_ms,
 					     .daily_cap = (uint32_t)in->daily_cap};
-	snprintf(out->number, sizeof out->number, "%s", canon);
+	snprintf(out->number, sizeof out->number, "%s", n.phone.canon);
 	snprintf(out->trunks, sizeof out->trunks, "%s", trunks ? trunks : "");
 	return OMB_OK;
 }
@@ -350,12 +348,9 @@ static int disclose_in_tx(struct app *app, const struct principal *who, const st
 	free(dnc.items);
 	if (rc != OMB_OK)
 		return rc;
-	char from_s[PHONE_CANON_MAX], to_s[PHONE_CANON_MAX];
-	snprintf(from_s, sizeof from_s, "%s", from->canon);
-	snprintf(to_s, sizeof to_s, "%s", to->canon);
 	return store_status(
 	    store_exec(app->store, STORE_Q_TM_DISCLOSURE_INSERT,
-		       SV_ARGS(SV_INT(business_id), SV_TEXT(from_s), SV_INT((int64_t)phone_key(from)), SV_TEXT(to_s),
+		       SV_ARGS(SV_INT(business_id), SV_TEXT(from->canon), SV_INT((int64_t)phone_key(from)), SV_TEXT(to->canon),
 			       SV_INT((int64_t)phone_key(to)), SV_INT(now), SV_TEXT(source)),
 		       store_row_first_int, &out->id));
 }
@@ -425,11 +420,9 @@ int telemarketing_dnc_add(struct app *app, const struct principal *who, const ch
 		err->reason = "register your business first";
 	if (rc != OMB_OK)
 		return rc;
-	char canon[PHONE_CANON_MAX];
-	snprintf(canon, sizeof canon, "%s", p.canon);
 	return store_status(store_exec(
 	    app->store, STORE_Q_TM_DNC_INSERT,
-	    SV_ARGS(SV_TEXT(canon), SV_INT((int64_t)phone_key(&p)), SV_INT(biz.id), SV_INT(now), SV_INT(now)),
+	    SV_ARGS(SV_TEXT(p.canon), SV_INT((int64_t)phone_key(&p)), SV_INT(biz.id), SV_INT(now), SV_INT(now)),
 	    store_row_first_int, id));
 }
 
