@@ -70,7 +70,7 @@ static const struct cfg_field fields[] = {
 	F(simbox_fresh_share, CFG_DBL, 0, 1),
 	F(simbox_newcomer_ms, CFG_I64, 0, 3.2e10),
 	F(simbox_settle_ms, CFG_I64, 0, 3.2e10),
-	F(simbox_warmup_ms, CFG_I64, 0, 3.2e10),
+	F(simbox_warm_share, CFG_DBL, 0, 1),
 	F(simbox_cell_min_ends, CFG_INT, 1, 1000000),
 	F(simbox_cell_bad_ratio, CFG_DBL, 0, 1),
 	F(w_simbox, CFG_INT, 0, 100),
@@ -99,7 +99,7 @@ void screen_config_defaults(struct screen_config *c)
 		.simbox_min_ends = 2, .simbox_max_60m = 20, .simbox_bad_ratio = 0.66,
 		.simbox_trunk_bad_ratio = 0.75, .simbox_min_suspects = 8,
 		.simbox_share = 0.15, .simbox_fresh_share = 0.5,
-		.simbox_newcomer_ms = 3600000, .simbox_settle_ms = 900000, .simbox_warmup_ms = 1800000,
+		.simbox_newcomer_ms = 3600000, .simbox_settle_ms = 900000, .simbox_warm_share = 0.25,
 		.simbox_cell_min_ends = 30,
 		.simbox_cell_bad_ratio = 0.65, .w_simbox = 90,
 	};

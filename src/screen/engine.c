@@ -890,6 +890,23 @@ static bool simbox_fresh(const struct screen_config *cfg, const struct caller *c
 	return 2 * failed_calls(c) >= c->ends && !called_get(called);
 }
 
+/* Counts an attempt of a tracked line (unknown: the table did not know
+ * it) and tells whether such lines made at most max_share of the shard's
+ * counted attempts this epoch and the last. */
+static bool arrivals_warm(struct arrivals *r, int64_t epoch, bool unknown, double max_share)
+{
+	if (epoch > r->epoch) {
+		bool next = epoch == r->epoch + 1;
+		r->counted[1] = next ? r->counted[0] : 0;
+		r->unknown[1] = next ? r->unknown[0] : 0;
+		r->counted[0] = r->unknown[0] = 0;
+		r->epoch = epoch;
+	}
+	r->counted[0]++;
+	r->unknown[0] += unknown;
+	return r->unknown[0] + r->unknown[1] <= max_share * (r->counted[0] + r->counted[1]);
+}
+
 static uint8_t agg_level(const struct agg *g)
 {
 	return g ? g->level : RULES_SIMBOX_NONE;
@@ -902,7 +919,7 @@ struct check_ctx {
 	uint64_t home;                 /* caller_home() of key */
 	int64_t epoch;                 /* aggregate epoch of the attempt */
 	uint32_t now_s;
-	bool warm;                     /* the shard has watched for simbox_warmup_ms */
+	bool warm;                     /* new lines are few enough for a first call to tell (arrivals_warm) */
 	struct agg *cell, *trunk;      /* this shard's partials, NULL without a name */
 };
 
@@ -1008,9 +1025,9 @@ static void simbox_signals(struct screen_engine *e, const struct screen_attempt 
 	*suspect = mobile ? simbox_suspect(cfg, c, x->now_s, &called) : 0;
 	sig->simbox_suspect = *suspect & SUSPECT_CELL;
 	sig->simbox_trunk_suspect = *suspect & SUSPECT_TRUNK;
-	/* a cold engine cannot tell a new line from one it has not heard from
-	 * yet: until it has watched for simbox_warmup_ms, a fresh line is
-	 * stopped only after a call of its own has ended */
+	/* where most lines are new to the engine (it started cold, or the
+	 * people there call rarely), a line's first call tells nothing: a
+	 * fresh line is then stopped only after a call of its own has ended */
 	bool may_stop_first = x->warm || c->ends > 0;
 	sig->simbox_fresh = sig->cell_level == RULES_SIMBOX_FRESH && mobile && *newcomer &&
 			    (*suspect || (may_stop_first && simbox_fresh(cfg, c, x->now_s, &called)));
@@ -1036,12 +1053,11 @@ static void check_locked(struct screen_engine *e, struct shard *s, const struct 
 	unsigned suspect = 0;
 	bool newcomer = false;
 	if (countable) {
+		bool unknown = !c;
 		if (!c)
 			c = caller_create(s, key, x->now_s, (uint32_t)(cfg->idle_evict_ms / 1000), ni != NULL);
-		if (!s->st.first_ms)
-			s->st.first_ms = a->ts_ms;
-		x->warm = a->ts_ms - s->st.first_ms >= cfg->simbox_warmup_ms;
 		if (c) {
+			x->warm = arrivals_warm(&s->arrivals, x->epoch, unknown, cfg->simbox_warm_share);
 			caller_count(c, a, x->callee_key, x->trunk_h, x->now_s);
 			caller_cell(c, x->cell_h);
 			behaviour_signals(cfg, c, x->now_s, &sig);
@@ -1779,8 +1795,6 @@ void screen_stats(struct screen_engine *e, struct screen_stats *out)
 		out->released += t->released;
 		out->watched += s->watch_count;
 		out->merges += t->merges;
-		if (t->first_ms && (!out->first_ms || t->first_ms < out->first_ms))
-			out->first_ms = t->first_ms;
 		out->bytes += sizeof *s + s->nslots * sizeof(struct caller) +
 			      (s->pending_mask + 1) * sizeof(struct pending_bucket) +
 			      s->nums_slots * sizeof(struct numinfo) + s->watch_slots * sizeof(struct watch) +

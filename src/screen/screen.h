@@ -117,7 +117,8 @@ struct screen_config {
 	double simbox_fresh_share;   /* suspects / newcomers to block a caller's first calls there */
 	int64_t simbox_newcomer_ms;  /* a caller first seen this recently is a newcomer */
 	int64_t simbox_settle_ms;    /* one cell for this long before a SIM-box block outlasts the call */
-	int64_t simbox_warmup_ms;    /* a cold engine blocks no fresh line's first call this long */
+	double simbox_warm_share;    /* a fresh line's first call is stopped only while lines new to the
+	                              * engine make at most this share of its counted attempts */
 	int simbox_cell_min_ends;    /* ends of new lines' calls in a cell before their failure share counts */
 	double simbox_cell_bad_ratio;/* failed-or-short share of those that marks a box */
 	int w_simbox;
@@ -187,7 +188,6 @@ struct screen_stats {
 	uint64_t callers, callers_evicted, untracked, watched;
 	uint64_t released;           /* SIM-box blocks ended because the line moved */
 	uint64_t merges;
-	int64_t first_ms;            /* the earliest attempt counted (0: none yet): where a cold engine's watch began */
 	size_t bytes;                /* memory held by the engine's tables */
 };
 

@@ -96,6 +96,14 @@ struct agg {
 };
 #define AGG_EPOCH_MS SCREEN_AGG_EPOCH_MS
 
+/* A shard's counted attempts, and those of lines it did not know, in two
+ * aligned epochs of AGG_EPOCH_MS. Not in the snapshot: a restored table
+ * knows its lines, so the share falls again within a few calls. */
+struct arrivals {
+	int64_t epoch;             /* epoch of [0] */
+	uint32_t counted[2], unknown[2];
+};
+
 struct shard {
 	pthread_mutex_t lock;      /* screen_lock_init: spins briefly, then sleeps */
 	struct caller *callers;
@@ -111,6 +119,7 @@ struct shard {
 	size_t agg_slots, agg_count;
 	uint32_t *dirty;               /* indices of aggs changed since the last merge */
 	size_t ndirty, dirty_cap;
+	struct arrivals arrivals;
 	struct screen_stats st;
 } __attribute__((aligned(64)));
 

@@ -60,10 +60,10 @@ class TwoNodes(unittest.TestCase):
             # partials every second and merges every half second, so that the aggregate test is quick;
             # the aggregate test's probe line calls on every poll, far above a SIM's low and slow pace,
             # and its SIM lines are blocked for the day in the same minute they first call; the probe is a
-            # fresh line's first call, which a cold engine stops only after its warm-up: none here
+            # fresh line's first call, which an engine meeting mostly new lines would let through: not here
             fd, cls.rules = tempfile.mkstemp(suffix='.conf', prefix='ombud-rules-')
             with os.fdopen(fd, 'w') as f:
-                f.write('agg_merge_ms = 500\nsimbox_max_60m = 100000\nsimbox_settle_ms = 0\nsimbox_warmup_ms = 0\n')
+                f.write('agg_merge_ms = 500\nsimbox_max_60m = 100000\nsimbox_settle_ms = 0\nsimbox_warm_share = 1\n')
             sync = ('--set', 'screen.sync_poll_ms=600000', '--set', 'screen.partials_interval_s=1',
                     '--set', 'screen.config=' + cls.rules)
             cls.a = harness.Server(*net, *sync, '--set', 'screen.node=A', db=url)

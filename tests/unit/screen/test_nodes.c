@@ -35,7 +35,7 @@ static struct screen_engine *engine(unsigned shards)
 	cfg.max_watched = 256;
 	cfg.pending_calls = 4096;
 	cfg.incoming_log2 = 16;
-	cfg.simbox_warmup_ms = 0; /* the merged view is judged by a fresh line's first call */
+	cfg.simbox_warm_share = 1; /* the merged view is judged by a fresh line's first call */
 	struct screen_engine *e = screen_create(&cfg, NULL);
 	assert_non_null(e);
 	return e;
