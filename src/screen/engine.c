@@ -863,17 +863,32 @@ static bool simbox_slow(const struct screen_config *cfg, const struct caller *c,
  * aggs_outcome(), the cell first. */
 enum { SUSPECT_CELL = 1, SUSPECT_TRUNK = 2 };
 
+/* A line that only calls out, a new number each time (no two callees of
+ * the last one to two hours share a bit of its sketch), from the one cell
+ * it has settled in. Victims answer a box's calls too, so to its cell
+ * such a line is a suspect whatever its answers. */
+static bool simbox_one_way(const struct screen_config *cfg, const struct caller *c, uint32_t now_s)
+{
+	unsigned span = (unsigned)c->w60[0] + c->w60[1];
+	unsigned n = (unsigned)cfg->simbox_oneway_calls;
+	return n && c->ends >= n && span >= n && span <= 64 && c->cells[1] == 0 &&
+	       (int64_t)now_s - c->first_s >= cfg->simbox_settle_ms / 1000 &&
+	       (unsigned)__builtin_popcountll(c->callees[0] | c->callees[1]) == span;
+}
+
 /* A SIM-box line: a mobile number that is never called, has not redialled
  * anyone, and whose completed calls mostly failed (were unanswered or
- * short). A trunk gathers many cells, and with them more ordinary lines
- * that fail that often by chance, so it asks for a larger share. */
+ * short), or that calls only one way (simbox_one_way). A trunk gathers
+ * many cells, and with them more ordinary lines that fail that often by
+ * chance, so it asks for a larger share, and nothing else. */
 static unsigned simbox_suspect(const struct screen_config *cfg, const struct caller *c, uint32_t now_s,
 			       struct called_lazy *called)
 {
 	if ((c->flags & (CF_REPEAT | CF_ROAMS)) || c->ends < cfg->simbox_min_ends || !simbox_slow(cfg, c, now_s))
 		return 0;
 	unsigned failed = failed_calls(c);
-	unsigned whose = (failed >= cfg->simbox_bad_ratio * c->ends ? SUSPECT_CELL : 0) |
+	bool cell_suspect = failed >= cfg->simbox_bad_ratio * c->ends || simbox_one_way(cfg, c, now_s);
+	unsigned whose = (cell_suspect ? SUSPECT_CELL : 0) |
 			 (failed >= cfg->simbox_trunk_bad_ratio * c->ends ? SUSPECT_TRUNK : 0);
 	return whose && !called_get(called) ? whose : 0;
 }

@@ -85,8 +85,8 @@ class SecondWorld(unittest.TestCase):
     without cells. Its SIM boxes answer more calls, talk longer and share
     their cells with more subscribers, so a box's new SIMs and the
     subscribers who are new to the engine look alike: SIM-box capture
-    (64-82 %, 12 % without cells) is the floor this world does not meet;
-    seed 1 holds what it reaches (73.1 %) against falling back. So is
+    (65-83 %, 12 % without cells) is the floor this world does not meet;
+    seed 1 holds what it reaches (74.7 %) against falling back. So is
     illegal telemarketing late in the day, when this world's operations
     call at a subscriber's pace (27-52 % warned or blocked).
     The rest is held here: subscribers in a box's cell, at 09:00 and at
@@ -113,8 +113,9 @@ class SecondWorld(unittest.TestCase):
     def test_with_cells(self):
         t = self.world(1)
         self.check_floors(t)
-        # 77.1 % with no warm-up, 74.8 % with 30 minutes of it, 73.1 % with the share of new lines
-        self.assertGreaterEqual(t['fraud:simbox'][1], 72.0, 'SIM-box capture (72.35 % before two in three)')
+        # 77.1 % with no warm-up, 74.8 % with 30 minutes of it, 73.1 % with the share of new
+        # lines, 74.7 % with one-way lines
+        self.assertGreaterEqual(t['fraud:simbox'][1], 74.0, 'SIM-box capture (72.35 % before two in three)')
 
     def test_late_evening(self):
         # subscribers call rarely at 22:00, so two hours in a third of the
@@ -138,7 +139,7 @@ class ThirdWorld(unittest.TestCase):
     subscribers are as new to a cold engine as the boxes' SIMs; SIMs that
     victims call back; our subscribers calling home from abroad on their
     010 numbers (over roaming trunks, which the operator names). Its SIM
-    boxes are caught 42-74 % (a box on another carrier's SIMs, seen only on
+    boxes are caught 43-76 % (a box on another carrier's SIMs, seen only on
     an interconnect, not at all): below the floor, held against falling
     back. The warm-up holds its subscribers under 0.1 % (0.167 % without)."""
 
@@ -154,7 +155,7 @@ class ThirdWorld(unittest.TestCase):
         print('worldgen3 seed 6\n' + out)
         t = evaluate_table(out)
         assert_floors(self, t)
-        self.assertGreaterEqual(t['fraud:simbox'][1], 62.0, 'SIM-box capture (63.9 %)')
+        self.assertGreaterEqual(t['fraud:simbox'][1], 65.0, 'SIM-box capture (66.6 %, 63.9 % before one-way lines)')
 
 
 if __name__ == '__main__':

@@ -570,6 +570,43 @@ static struct screen_verdict failed_call(const char *line, const char *cell, int
 	return v;
 }
 
+/* Five talks of two minutes from cell-9 at T0 + 1..5 min, to the callees
+ * numbered by victims[]; then, after a box shows there, a sixth call: its
+ * verdict. */
+static struct screen_verdict after_five_talks(const char *line, const unsigned victims[5])
+{
+	for (unsigned i = 0; i < 5; i++) {
+		char callee[32];
+		callee_n(callee, sizeof callee, 7000 + victims[i]);
+		struct call c = {.ts = T0 + (i + 1) * MIN, .caller = line, .callee = callee, .trunk = "msc-7",
+				 .cell = "cell-9"};
+		check_call(&c);
+		end_call(&c, c.ts + 130000, 1, 120000);
+	}
+	int64_t t = T0 + 6 * MIN;
+	int later = 0;
+	simbox_build(&t, &later);
+	struct call next = {.ts = t, .caller = line, .callee = "01012340050", .trunk = "msc-7", .cell = "cell-9"};
+	return check_call(&next);
+}
+
+/* Victims answer a box's calls too: a line settled in a box's cell that
+ * only calls out, a new number each time, is a suspect there whatever its
+ * answers; one that called someone twice is a person. */
+static void test_simbox_one_way_line_is_a_suspect(void **state)
+{
+	(void)state;
+	/* victims whose numbers fall on different bits of the line's 64-bit
+	 * sketch of callees (two that share one look like a redial) */
+	static const unsigned one_way[5] = {1, 2, 3, 5, 8}, circle[5] = {1, 2, 1, 3, 5};
+	struct screen_verdict v = after_five_talks("01055550041", one_way);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
+	v = after_five_talks("01055550042", circle);
+	assert_int_equal(v.verdict, SCREEN_ALLOW);
+	assert_false(v.reasons & BIT(SR_SIMBOX_CELL));
+}
+
 /* A SIM-box block outlasts the call only for a line that has stayed in
  * the box's cell for simbox_settle_ms: a courier passing through with a
  * few failed calls is stopped there, not everywhere it goes next. */
@@ -1002,6 +1039,7 @@ int main(void)
 		T(test_simbox_ignores_fast_lines), T(test_simbox_block_lasts_for_a_settled_line),
 		T(test_simbox_cell_takes_two_failed_of_three), T(test_simbox_block_ends_when_the_line_moves),
 		T(test_simbox_first_calls_wait_while_most_lines_are_new),
+		T(test_simbox_one_way_line_is_a_suspect),
 		T(test_snapshot_roundtrip), T(test_snapshot_config_text), T(test_snapshot_refuses_damage), T(test_config_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
