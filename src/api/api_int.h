@@ -287,6 +287,7 @@ int h_screen_blocks(struct api_req *r);
 int h_screen_block(struct api_req *r);
 int h_screen_lift(struct api_req *r);
 int h_screen_allow_add(struct api_req *r);
+int h_screen_allow_remove(struct api_req *r);
 int h_screen_allow_list(struct api_req *r);
 int h_screen_appeal_open(struct api_req *r);
 int h_screen_appeal_confirm(struct api_req *r);

@@ -257,8 +257,14 @@ int h_screen_lift(struct api_req *r)
 
 static json_t *allow_json(const struct screening_allow *a)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)a->id, "number", a->number, "reason", a->reason,
-			 "added_by", a->added_by, "added", api_iso_or_null(a->added_ms));
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:o, s:o}", "id", (json_int_t)a->id, "number", a->number, "reason",
+			      a->reason, "added_by", a->added_by, "added", api_iso_or_null(a->added_ms), "removed",
+			      api_iso_or_null(a->removed_ms));
+	if (a->removed_ms) {
+		json_object_set_new(j, "removed_by", json_string(a->removed_by));
+		json_object_set_new(j, "remove_reason", json_string(a->remove_reason));
+	}
+	return j;
 }
 
 int h_screen_allow_add(struct api_req *r)
@@ -274,6 +280,19 @@ int h_screen_allow_add(struct api_req *r)
 	if ((rc = screening_allowlist_add(r->app, &r->who, number, reason, r->now, &a, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	return api_reply(r, MHD_HTTP_CREATED, allow_json(&a));
+}
+
+int h_screen_allow_remove(struct api_req *r)
+{
+	const char *reason;
+	int rc = api_body_str(r, "reason", true, SCREENING_TEXT_MAX, &reason);
+	if (rc != OMB_OK)
+		return rc;
+	struct screening_allow a;
+	struct app_error err = {0};
+	if ((rc = screening_allowlist_remove(r->app, &r->who, r->params[0], reason, r->now, &a, &err)) != OMB_OK)
+		return api_fail_use_case(r, rc, err.field, err.reason);
+	return api_reply(r, MHD_HTTP_OK, allow_json(&a));
 }
 
 int h_screen_allow_list(struct api_req *r)

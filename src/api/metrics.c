@@ -125,7 +125,7 @@ static void render_sync(struct buf *b)
 {
 	struct screen_sync_stats st;
 	screen_sync_stats(&st);
-	buf_printf(b, "# HELP ombud_screen_sync_lag_ms From a block or lift written on its node to applied here: the last one.\n"
+	buf_printf(b, "# HELP ombud_screen_sync_lag_ms From a block, lift or allowlist change written on its node to applied here: the last one.\n"
 		      "# TYPE ombud_screen_sync_lag_ms gauge\nombud_screen_sync_lag_ms %lld\n"
 		      "# HELP ombud_screen_sync_lag_max_ms The longest such lag since start.\n"
 		      "# TYPE ombud_screen_sync_lag_max_ms gauge\nombud_screen_sync_lag_max_ms %lld\n",
@@ -134,8 +134,9 @@ static void render_sync(struct buf *b)
 		      "# TYPE ombud_screen_sync_listening gauge\nombud_screen_sync_listening %d\n", st.listening);
 	struct { const char *name, *help; uint64_t v; } counters[] = {
 		{"applied", "Blocks and lifts of other nodes that changed this engine.", st.applied},
-		{"notices", "Notices of new blocks and lifts heard.", st.notices},
-		{"catchups", "Reads of block changes (on a notice, on the poll, on reconnect).", st.catchups},
+		{"allowlist", "Allowlist additions and removals applied (this node's own too).", st.allow_changes},
+		{"notices", "Notices of new blocks, lifts and allowlist changes heard.", st.notices},
+		{"catchups", "Reads of changes (on a notice, on the poll, on reconnect).", st.catchups},
 		{"reconnects", "Listeners opened again after one was lost.", st.reconnects},
 		{"partials_out", "Cell and trunk partials written for the other nodes.", st.partials_out},
 		{"partials_in", "Cell and trunk partials of other nodes read.", st.partials_in},

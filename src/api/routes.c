@@ -242,6 +242,8 @@ const struct route api_routes[] = {
 	 "the operator allowlist"},
 	{"POST", "/v1/screen/allowlist", h_screen_allow_add, SCREENER, ORG_ANY, KB(4), 0, NULL,
 	 "allowlist a number (overrides every score)"},
+	{"POST", "/v1/screen/allowlist/{number}/remove", h_screen_allow_remove, SCREENER, ORG_ANY, KB(4), 0, NULL,
+	 "take a number off the allowlist"},
 	{"POST", "/v1/screen/appeals", h_screen_appeal_open, 0, ORG_ANY, KB(1), ROUTE_PUBLIC | ROUTE_RATE_LOOKUP, NULL,
 	 "a number holder appeals its block: a one-time code goes to the number"},
 	{"POST", "/v1/screen/appeals/{id}/confirm", h_screen_appeal_confirm, 0, ORG_ANY, KB(4),

@@ -36,12 +36,13 @@ struct screen_sync {
 	struct store_listener *listener;
 	bool caught_up;              /* the first read (every unexpired block) is done */
 	int64_t last_change;         /* highest change id applied */
+	int64_t last_allow_change;   /* the same, of the allowlist */
 	int64_t next_poll_ms, next_partials_ms, next_open_ms;
 	bool opened_before;
 };
 
 static struct {
-	atomic_uint_fast64_t applied, notices, catchups, reconnects, partials_out, partials_in;
+	atomic_uint_fast64_t applied, allow_changes, notices, catchups, reconnects, partials_out, partials_in;
 	atomic_int listening;
 	atomic_int_fast64_t lag_last_ms, lag_max_ms;
 } stats;
@@ -49,7 +50,8 @@ static struct {
 void screen_sync_stats(struct screen_sync_stats *out)
 {
 	*out = (struct screen_sync_stats){
-		.applied = atomic_load(&stats.applied), .notices = atomic_load(&stats.notices),
+		.applied = atomic_load(&stats.applied), .allow_changes = atomic_load(&stats.allow_changes),
+		.notices = atomic_load(&stats.notices),
 		.catchups = atomic_load(&stats.catchups), .reconnects = atomic_load(&stats.reconnects),
 		.partials_out = atomic_load(&stats.partials_out), .partials_in = atomic_load(&stats.partials_in),
 		.listening = atomic_load(&stats.listening), .lag_last_ms = atomic_load(&stats.lag_last_ms),
@@ -98,12 +100,62 @@ static int change_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
-/* The first read: the last change id, then every block not yet over (a
- * lifted one too: its lift may be news to a snapshot), applied as it is. */
+/* ---- the allowlist ---- */
+
+struct allow_read {
+	struct screen_engine *e;
+	uint16_t cc;
+	int64_t now, seen_before, last; /* seen_before < 0: entries, not changes */
+	int rows;
+};
+
+/* Columns of SCREEN_ALLOW_CHANGES_AFTER and SCREEN_ALLOW_STATES: id, when
+ * written, number, removed_ms. */
+static int allow_row(void *ctx, const struct store_row *row)
+{
+	struct allow_read *r = ctx;
+	int64_t id = store_row_int(row, 0);
+	r->last = id > r->last ? id : r->last;
+	r->rows++;
+	const char *number = store_row_text(row, 2);
+	struct phone p;
+	if (phone_parse(number, strlen(number), r->cc, &p, NULL) != OMB_OK)
+		return 0;
+	screen_allowlist(r->e, &p, store_row_int(row, 3) == 0);
+	if (r->seen_before >= 0 && id > r->seen_before) {
+		atomic_fetch_add(&stats.allow_changes, 1);
+		note_lag(r->now - store_row_int(row, 1));
+	}
+	return 0;
+}
+
+static int read_allow(struct store *st, enum store_query q, struct allow_read *r)
+{
+	int rc;
+	do {
+		r->rows = 0;
+		rc = store_exec(st, q, SV_ARGS(SV_INT(r->last), SV_INT(CHANGES_BATCH)), allow_row, r);
+	} while (rc >= 0 && r->rows == CHANGES_BATCH);
+	return rc < 0 ? rc : OMB_OK;
+}
+
+int screen_sync_allowlist(struct store *st, struct screen_engine *e, uint16_t default_cc)
+{
+	struct allow_read r = {e, default_cc, 0, -1, 0, 0};
+	return read_allow(st, STORE_Q_SCREEN_ALLOW_STATES, &r);
+}
+
+/* ---- the first read, and the next ones ---- */
+
+/* The first read: the last change ids, then every block not yet over (a
+ * lifted one too: its lift may be news to a snapshot) and every allowlist
+ * entry, applied as they are. */
 static int first_read(struct screen_sync *s, int64_t now)
 {
-	int64_t last = 0;
+	int64_t last = 0, last_allow = 0;
 	int rc = store_exec(s->st, STORE_Q_SCREEN_CHANGES_LAST, NULL, 0, store_row_first_int, &last);
+	if (rc >= 0)
+		rc = store_exec(s->st, STORE_Q_SCREEN_ALLOW_CHANGES_LAST, NULL, 0, store_row_first_int, &last_allow);
 	struct change_read r = {s, now, -1, 0, 0};
 	do {
 		r.rows = 0;
@@ -111,11 +163,30 @@ static int first_read(struct screen_sync *s, int64_t now)
 			rc = store_exec(s->st, STORE_Q_SCREEN_BLOCKS_UNEXPIRED,
 					SV_ARGS(SV_INT(now), SV_INT(r.last), SV_INT(CHANGES_BATCH)), change_row, &r);
 	} while (rc >= 0 && r.rows == CHANGES_BATCH);
+	if (rc >= 0)
+		rc = screen_sync_allowlist(s->st, s->e, s->cfg.default_cc);
 	if (rc < 0)
 		return rc;
 	s->last_change = last;
+	s->last_allow_change = last_allow;
 	s->caught_up = true;
 	return OMB_OK;
+}
+
+/* Where a read of changes starts (CHANGES_OVERLAP). */
+static int64_t overlap_from(int64_t last)
+{
+	return last > CHANGES_OVERLAP ? last - CHANGES_OVERLAP : 0;
+}
+
+static int read_allow_changes(struct screen_sync *s, int64_t now)
+{
+	struct allow_read r = {s->e, s->cfg.default_cc, now, s->last_allow_change,
+			       overlap_from(s->last_allow_change), 0};
+	int rc = read_allow(s->st, STORE_Q_SCREEN_ALLOW_CHANGES_AFTER, &r);
+	if (r.last > s->last_allow_change)
+		s->last_allow_change = r.last;
+	return rc;
 }
 
 static int read_changes(struct screen_sync *s, int64_t now)
@@ -123,8 +194,7 @@ static int read_changes(struct screen_sync *s, int64_t now)
 	atomic_fetch_add(&stats.catchups, 1);
 	if (!s->caught_up)
 		return first_read(s, now);
-	int64_t from = s->last_change > CHANGES_OVERLAP ? s->last_change - CHANGES_OVERLAP : 0;
-	struct change_read r = {s, now, s->last_change, from, 0};
+	struct change_read r = {s, now, s->last_change, overlap_from(s->last_change), 0};
 	int rc;
 	do {
 		r.rows = 0;
@@ -133,7 +203,7 @@ static int read_changes(struct screen_sync *s, int64_t now)
 	} while (rc >= 0 && r.rows == CHANGES_BATCH);
 	if (r.last > s->last_change)
 		s->last_change = r.last;
-	return rc < 0 ? rc : OMB_OK;
+	return rc < 0 ? rc : read_allow_changes(s, now);
 }
 
 /* ---- partials ---- */

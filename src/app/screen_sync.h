@@ -2,8 +2,9 @@
  * (docs/screening.md, "Several nodes").
  *
  * Owns one thread per node and its listener connection (store.h): it
- * applies the blocks and lifts other nodes recorded, and exchanges the
- * engine's per-cell and per-trunk partials with theirs.
+ * applies the blocks and lifts other nodes recorded and their changes to
+ * the allowlist, and exchanges the engine's per-cell and per-trunk
+ * partials with theirs.
  * - Blocks: every block and lift is a row of screen_block_changes, written
  *   in the transaction that records it. On PostgreSQL the commit sends a
  *   notice and the thread reads the new rows at once; without a notice (the
@@ -12,6 +13,8 @@
  *   because rows commit in another order than their ids were given; the
  *   block is applied as its row stands (screen_block_apply), so a row read
  *   twice does no harm.
+ * - Allowlist: the same, through screen_allow_changes: an entry is applied
+ *   as its row stands (added, or removed).
  * - Partials: every partials_ms it writes the engine's own partials (one
  *   row per cell or trunk and epoch), reads the other nodes' written in the
  *   last three intervals and hands them to the engine, whose next merge
@@ -44,9 +47,13 @@ int screen_sync_start(struct store *st, struct screen_engine *e, const struct sc
 /* Stops the thread and closes its listener; NULL is a no-op. */
 void screen_sync_stop(struct screen_sync *s);
 
+/* Applies every allowlist entry of st to e, a removed one as removed. */
+int screen_sync_allowlist(struct store *st, struct screen_engine *e, uint16_t default_cc);
+
 /* Process-wide figures for /metrics. */
 struct screen_sync_stats {
 	uint64_t applied;            /* block and lift rows that changed the engine */
+	uint64_t allow_changes;      /* allowlist additions and removals applied */
 	uint64_t notices;            /* notices heard */
 	uint64_t catchups;           /* reads of changes */
 	uint64_t reconnects;         /* listeners opened again after one was lost */

@@ -303,23 +303,6 @@ static int feed_reports(struct app *app, int *fed)
 	return OMB_OK;
 }
 
-static int allow_apply_row(void *ctx, const struct store_row *row)
-{
-	struct app *app = ctx;
-	const char *number = store_row_text(row, 1);
-	struct phone p;
-	if (phone_parse(number, strlen(number), PHONE_CC_KOREA, &p, NULL) == OMB_OK)
-		screen_allowlist(app->screen->engine, &p, 1);
-	return 0;
-}
-
-static int feed_allowlist(struct app *app)
-{
-	int rc = store_exec(app->store, STORE_Q_SCREEN_ALLOW_LIST, SV_ARGS(SV_INT(0), SV_INT(INT32_MAX)),
-			    allow_apply_row, app);
-	return rc < 0 ? rc : OMB_OK;
-}
-
 /* Running blocks of the store: marked as recorded, and set again in an
  * engine that did not come from a snapshot. */
 struct block_restore {
@@ -508,7 +491,7 @@ static int feed_from_store(struct app *app, int64_t now, bool restored)
 	if (rc == OMB_OK)
 		rc = feed_reports(app, &fed);
 	if (rc == OMB_OK)
-		rc = feed_allowlist(app);
+		rc = screen_sync_allowlist(app->store, app->screen->engine, app->screen->default_cc);
 	if (rc == OMB_OK)
 		rc = restore_blocks(app, now, !restored);
 	return rc;
@@ -1292,11 +1275,30 @@ int screening_lift(struct app *app, const struct principal *who, const char *num
 
 static void allow_from_row(const struct store_row *row, struct screening_allow *a)
 {
-	a->id = store_row_int(row, 0);
+	*a = (struct screening_allow){.id = store_row_int(row, 0)};
 	snprintf(a->number, sizeof a->number, "%s", store_row_text(row, 1));
 	snprintf(a->reason, sizeof a->reason, "%s", store_row_text(row, 3));
 	snprintf(a->added_by, sizeof a->added_by, "%s", store_row_text(row, 4));
 	a->added_ms = store_row_int(row, 5);
+}
+
+/* An addition or a removal in the allowlist's history, which the other
+ * nodes read (screen_sync.h). */
+static int allow_change(struct app *app, int64_t allow_id, const char *action, const char *by, const char *reason,
+			int64_t now)
+{
+	int rc = store_exec(app->store, STORE_Q_SCREEN_ALLOW_CHANGE_ADD,
+			    SV_ARGS(SV_INT(allow_id), SV_TEXT(action), SV_TEXT(by), SV_TEXT(reason), SV_INT(now)), NULL, NULL);
+	return rc < 0 ? rc : OMB_OK;
+}
+
+static int allow_put_in_tx(struct app *app, const struct phone *p, const char *by, const char *reason, int64_t now,
+			   int64_t *id)
+{
+	int rc = store_exec(app->store, STORE_Q_SCREEN_ALLOW_PUT,
+			    SV_ARGS(SV_TEXT(p->canon), SV_INT((int64_t)phone_key(p)), SV_TEXT(reason), SV_TEXT(by),
+				    SV_INT(now)), store_row_first_int, id);
+	return rc < 0 ? rc : allow_change(app, *id, "add", by, reason, now);
 }
 
 int screening_allowlist_add(struct app *app, const struct principal *who, const char *number, const char *reason,
@@ -1310,16 +1312,58 @@ int screening_allowlist_add(struct app *app, const struct principal *who, const 
 	if (rc != OMB_OK)
 		return rc;
 	int64_t id = 0;
-	rc = store_exec(app->store, STORE_Q_SCREEN_ALLOW_PUT,
-			SV_ARGS(SV_TEXT(p.canon), SV_INT((int64_t)phone_key(&p)), SV_TEXT(reason), SV_TEXT(who->staff_code),
-				SV_INT(now)), store_row_first_int, &id);
-	if (rc < 0)
+	rc = store_begin(app->store, true);
+	if (rc == OMB_OK)
+		rc = store_end(app->store, allow_put_in_tx(app, &p, who->staff_code, reason, now, &id));
+	if (rc != OMB_OK)
 		return rc;
 	screen_allowlist(sc->engine, &p, 1);
 	*out = (struct screening_allow){.id = id, .added_ms = now};
 	snprintf(out->number, sizeof out->number, "%s", p.canon);
 	snprintf(out->reason, sizeof out->reason, "%s", reason);
 	snprintf(out->added_by, sizeof out->added_by, "%s", who->staff_code);
+	return OMB_OK;
+}
+
+static int allow_removed_row(void *ctx, const struct store_row *row)
+{
+	allow_from_row(row, ctx);
+	return 0;
+}
+
+static int allow_remove_in_tx(struct app *app, const struct phone *p, const char *by, const char *reason, int64_t now,
+			      struct screening_allow *out)
+{
+	int rc = store_exec(app->store, STORE_Q_SCREEN_ALLOW_REMOVE,
+			    SV_ARGS(SV_INT(now), SV_TEXT(by), SV_TEXT(reason), SV_INT((int64_t)phone_key(p))),
+			    allow_removed_row, out);
+	if (rc <= 0)
+		return rc < 0 ? rc : OMB_ENOTFOUND;
+	return allow_change(app, out->id, "remove", by, reason, now);
+}
+
+int screening_allowlist_remove(struct app *app, const struct principal *who, const char *number, const char *reason,
+			       int64_t now, struct screening_allow *out, struct app_error *err)
+{
+	struct screening *sc = app->screen;
+	if (!sc)
+		return fail(err, NULL, "screening is disabled on this server", OMB_EAGAIN);
+	struct phone p;
+	int rc = parse_number(app, number, "number", &p, err);
+	if (rc != OMB_OK)
+		return rc;
+	*out = (struct screening_allow){0};
+	rc = store_begin(app->store, true);
+	if (rc == OMB_OK)
+		rc = store_end(app->store, allow_remove_in_tx(app, &p, who->staff_code, reason, now, out));
+	if (rc == OMB_ENOTFOUND)
+		return fail(err, "number", "this number is not on the allowlist", rc);
+	if (rc != OMB_OK)
+		return rc;
+	screen_allowlist(sc->engine, &p, 0);
+	out->removed_ms = now;
+	snprintf(out->removed_by, sizeof out->removed_by, "%s", who->staff_code);
+	snprintf(out->remove_reason, sizeof out->remove_reason, "%s", reason);
 	return OMB_OK;
 }
 

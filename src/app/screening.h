@@ -126,9 +126,18 @@ struct screening_allow {
 	char reason[SCREENING_TEXT_MAX + 1];
 	char added_by[STAFF_CODE_MAX];
 	int64_t added_ms;
+	int64_t removed_ms;              /* 0: on the list */
+	char removed_by[STAFF_CODE_MAX];
+	char remove_reason[SCREENING_TEXT_MAX + 1];
 };
+/* Adds number (again, if it was removed), in the store and the engine; the
+ * other nodes read it from the allowlist's history. */
 int screening_allowlist_add(struct app *app, const struct principal *who, const char *number, const char *reason,
 			    int64_t now, struct screening_allow *out, struct app_error *err);
+/* Takes number off the allowlist: OMB_ENOTFOUND (err names "number") when
+ * it is not on it. The entry stays in the store, removed, with who and why. */
+int screening_allowlist_remove(struct app *app, const struct principal *who, const char *number, const char *reason,
+			       int64_t now, struct screening_allow *out, struct app_error *err);
 /* *items is malloc'd; caller frees. */
 int screening_allowlist(struct app *app, int64_t after, int limit, struct screening_allow **items, size_t *n);
 

@@ -18,6 +18,8 @@ own so that it can be restarted under them.
 - screening across nodes: an operator's block on node A answers `block` on
   node B, and its lift `allow` (each time printed); a block made while B's
   listener is cut off (pg_terminate_backend) is caught up when it is back;
+  a number allowlisted on A is let through by B, and once taken off the
+  allowlist on B, blocked by A again;
   SIM-box traffic split over both nodes flags the cell on both, which
   neither half does alone, and the block the engine then sets on one node
   holds on the other.
@@ -379,6 +381,21 @@ class TwoNodes(unittest.TestCase):
               % (took, lifted, self.sync_metric(self.b, 'lag_ms'), self.sync_metric(self.a, 'lag_ms')))
         self.assertGreater(self.sync_metric(self.b, 'applied_total'), 0)
         self.assertEqual(self.sync_metric(self.b, 'listening'), 1)
+
+    def test_7d_allowlist_entry_reaches_the_other_node_and_so_does_its_removal(self):
+        number = '010-4100-0004'
+        r = self.a.request('POST', '/v1/screen/blocks', {'number': number, 'reason': 'police request'}, token=self.scr)
+        self.assertEqual(r.status, 201, r)
+        self.until('the block on node B', lambda: self.check(self.b, number)['verdict'] == 'block')
+        r = self.a.request('POST', '/v1/screen/allowlist', {'number': number, 'reason': 'our own line'}, token=self.scr)
+        self.assertEqual(r.status, 201, r)
+        added = self.until('the allowlist entry on node B', lambda: self.check(self.b, number)['verdict'] == 'allow')
+        self.assertIn('allowlisted', self.check(self.b, number)['reasons'])
+        r = self.b.request('POST', '/v1/screen/allowlist/%s/remove' % number, {'reason': 'not ours'}, token=self.scr)
+        self.assertEqual(r.status, 200, r)
+        removed = self.until('the removal on node A', lambda: self.check(self.a, number)['verdict'] == 'block')
+        print('allowlisted on A: allow on B after %.3f s; removed on B: block on A after %.3f s' % (added, removed))
+        self.assertGreater(self.sync_metric(self.a, 'allowlist_total'), 0)
 
     def listener_pid(self, node_name):
         out = subprocess.run([os.path.join(pg_cluster.pg_bin(), 'psql'), '-X', '-q', '-A', '-t', '-d', self.cluster.url,

@@ -21,9 +21,11 @@ FTC = os.path.join(DATA, 'ftc-dnc-complaints-2021-07-08', 'dnc_complaint_numbers
 
 FRAUD = '010-9999-0001'          # on the confirmed-fraud list
 FRAUD_ALLOWED = '010-9999-0002'  # on it too, then allowlisted by an operator
+FRAUD_UNLISTED = '010-9999-0003'  # on it too, allowlisted by mistake, then taken off
 REGISTRY = ('number,holder,kind,trunk,daily_cap,valid_from,valid_to\n'
             '01099990001,KNPA,confirmed_fraud,,,,\n'
-            '01099990002,KNPA,confirmed_fraud,,,,\n')
+            '01099990002,KNPA,confirmed_fraud,,,,\n'
+            '01099990003,KNPA,confirmed_fraud,,,,\n')
 
 
 def e164(national):
@@ -269,6 +271,29 @@ class ScreenTest(harness.ServerTest):
         listed = self.server.request('GET', '/v1/screen/allowlist', token=self.tok['r.reg']).json
         self.assertIn(e164(FRAUD_ALLOWED), [a['number'] for a in listed['items']])
         self.assertEqual(self.number(FRAUD_ALLOWED).json['state'], 'allowlisted')
+
+    def test_allowlist_entry_removed(self):
+        n = FRAUD_UNLISTED
+        self.assertEqual(self.check(n).json['verdict'], 'block')
+        r = self.server.request('POST', '/v1/screen/allowlist', {'number': n, 'reason': 'mistake'}, token=self.tok['k.scr'])
+        self.assertEqual(r.status, 201, r)
+        self.assertIsNone(r.json['removed'])
+        self.assertEqual(self.check(n).json['verdict'], 'allow')
+        path = '/v1/screen/allowlist/%s/remove' % n
+        r = self.server.request('POST', path, {'reason': 'x'}, token=self.tok['r.reg'])
+        self.assertEqual(r.status, 403, r)  # a regulator reads the list, a screener changes it
+        r = self.server.request('POST', path, {}, token=self.tok['k.scr'])
+        self.assertEqual((r.status, r.json['error']['field']), (400, 'reason'), r)
+        r = self.server.request('POST', path, {'reason': '경찰 목록 확인 / police list confirmed'}, token=self.tok['k.scr'])
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual(r.json['number'], e164(n))
+        self.assertEqual(r.json['remove_reason'], '경찰 목록 확인 / police list confirmed')
+        self.assertIsNotNone(r.json['removed'])
+        self.assertEqual(self.check(n).json['verdict'], 'block')
+        listed = self.server.request('GET', '/v1/screen/allowlist', token=self.tok['r.reg']).json
+        self.assertNotIn(e164(n), [a['number'] for a in listed['items']])
+        again = self.server.request('POST', path, {'reason': 'twice'}, token=self.tok['k.scr'])
+        self.assertEqual((again.status, again.json['error']['field']), (404, 'number'), again)
 
     # -- appeals --
 

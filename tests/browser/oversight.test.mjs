@@ -3,7 +3,8 @@
 // business's case and sees the sanction with its fine; the consumer then sees
 // the fine on the report. A carrier's operator blocks a number with its
 // evidence; the number's holder appeals after a one-time code to the number;
-// the operator lifts the block from the appeal.
+// the operator lifts the block from the appeal. The operator allowlists a
+// number and takes it off again.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Server, catalogue, launch, shot, visit } from './harness.mjs';
@@ -79,6 +80,8 @@ test('telemarketing reports and call-screening blocks, from both sides', async (
 	await t.test('the regulator confirms the business\'s case: one sanction, 7,500,000 KRW', async () => {
 		await logIn('fsr.officer');
 		assert.equal(await page.isVisible('#block-form'), false, 'a regulator reads blocks but does not set them');
+		assert.equal(await page.isVisible('#allow-form'), false, 'nor changes the allowlist');
+		assert.equal(await page.isVisible('#allow-section'), true);
 		const row = page.locator('#tm-cases tbody tr').first();
 		await row.waitFor();
 		assert.ok((await row.textContent()).includes('7,500,000원'), await row.textContent());
@@ -160,6 +163,24 @@ test('telemarketing reports and call-screening blocks, from both sides', async (
 		assert.ok((await lastSms('+827040001234')).body.length > 0, 'the holder is told by text');
 		await page.getByLabel(ko['blocks.show'], { exact: true }).selectOption('all');
 		await page.locator('#blocks tbody tr[data-number="+827040001234"] .status[data-state=lifted]').waitFor();
+	});
+
+	await t.test('the carrier allowlists a number, then takes it off with a reason', async () => {
+		await logIn('dt.screen');
+		await page.getByLabel(ko['allow.number']).fill('1588-1234');
+		await page.getByLabel(ko['allow.reason']).fill('카드사 대표번호');
+		await page.getByRole('button', { name: ko['allow.submit'], exact: true }).click();
+		const row = page.locator('#allowlist tbody tr[data-number="+8215881234"]');
+		await row.waitFor();
+		assert.ok((await row.textContent()).includes('카드사 대표번호'), await row.textContent());
+		await row.getByRole('button', { name: ko['allow.remove'], exact: true }).click();
+		await page.locator('#allow-status[data-kind=error]').waitFor(); // a removal needs its reason
+		await row.getByRole('textbox').fill('기관 등록부에 회선과 함께 등록함');
+		await row.getByRole('button', { name: ko['allow.remove'], exact: true }).click();
+		await page.locator('#allow-status[data-kind=ok]').waitFor();
+		await row.waitFor({ state: 'detached' });
+		const screener = await server.login('dt.screen');
+		assert.deepEqual((await server.api('GET', '/v1/screen/allowlist', { token: screener })).items, []);
 	});
 
 	assert.deepEqual(browser.errors, [], 'no script errors or missing messages');

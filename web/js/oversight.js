@@ -1,7 +1,8 @@
 // oversight.js — the regulator's and the carrier's page: telemarketing cases
 // by business with the fine a confirmation would carry, confirm or dismiss,
 // the sanctions and fines; recorded call-screening blocks with their evidence
-// packets, blocking and lifting (screeners), and number holders' appeals.
+// packets, blocking and lifting (screeners), the allowlist (screeners change
+// it), and number holders' appeals.
 import { apiAll, errorText } from './api.js';
 import { dateTime, krw, phone } from './format.js';
 import { has, initI18n, localName, onLangChange, t } from './i18n.js';
@@ -9,7 +10,7 @@ import { get, logout, post, startSession } from './session.js';
 import { busy, el, say } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { me: null, orgs: new Map(), cases: [], sanctions: [], blocks: [], appeals: [] };
+const state = { me: null, orgs: new Map(), cases: [], sanctions: [], blocks: [], allowlist: [], appeals: [] };
 
 const can = {
 	tm: (me) => me.role === 'regulator',
@@ -94,22 +95,32 @@ async function loadBlocks() {
 	renderBlocks();
 }
 
-function liftControls(b) {
-	if (b.lifted || !can.actScreen(state.me)) return b.lifted ? t('blocks.lifted_by', { code: b.lifted.by, reason: b.lifted.reason }) : '';
-	const reason = el('input', { 'aria-label': t('blocks.lift_reason_for', { number: phone(b.number) }), placeholder: t('blocks.lift_placeholder') });
+/* A reason box and a button that runs act(reason) once a reason is given;
+ * what came of it is said in the status line statusId. */
+function withReason(statusId, { label, placeholder, field, button, act }) {
+	const reason = el('input', { 'aria-label': label, placeholder });
 	return el('div', { class: 'decide' }, reason, el('button', { type: 'button', onclick: async (ev) => {
 		const why = reason.value.trim();
 		if (!why) {
 			reason.setAttribute('aria-invalid', 'true');
 			reason.focus();
-			return say($('blocks-status'), t('form.required', { field: t('blocks.col.lift') }), 'error');
+			return say($(statusId), t('form.required', { field }), 'error');
 		}
-		await busy(ev.target, () => shown('blocks-status', async () => {
+		await busy(ev.target, () => shown(statusId, () => act(why)));
+	} }, button));
+}
+
+function liftControls(b) {
+	if (b.lifted || !can.actScreen(state.me)) return b.lifted ? t('blocks.lifted_by', { code: b.lifted.by, reason: b.lifted.reason }) : '';
+	return withReason('blocks-status', {
+		label: t('blocks.lift_reason_for', { number: phone(b.number) }), placeholder: t('blocks.lift_placeholder'),
+		field: t('blocks.col.lift'), button: t('blocks.lift'),
+		act: async (why) => {
 			await post(`/v1/screen/blocks/${encodeURIComponent(b.number)}/lift`, { reason: why });
 			await loadBlocks();
 			return t('blocks.lifted', { number: phone(b.number) });
-		}));
-	} }, t('blocks.lift')));
+		},
+	});
 }
 
 function renderBlocks() {
@@ -143,6 +154,53 @@ async function blockNumber(ev) {
 		ev.target.reset();
 		await loadBlocks();
 		return t('blocks.blocked', { number: phone(b.number), until: dateTime(b.until) });
+	}));
+}
+
+/* ---- the allowlist ---- */
+
+async function loadAllowlist() {
+	state.allowlist = await apiAll('/v1/screen/allowlist');
+	renderAllowlist();
+}
+
+function removeControls(a) {
+	if (!can.actScreen(state.me)) return '';
+	return withReason('allow-status', {
+		label: t('allow.remove_reason_for', { number: phone(a.number) }), placeholder: t('allow.remove_placeholder'),
+		field: t('allow.col.remove'), button: t('allow.remove'),
+		act: async (why) => {
+			await post(`/v1/screen/allowlist/${encodeURIComponent(a.number)}/remove`, { reason: why });
+			await loadAllowlist();
+			return t('allow.removed', { number: phone(a.number) });
+		},
+	});
+}
+
+function renderAllowlist() {
+	$('allowlist').querySelector('tbody').replaceChildren(...state.allowlist.map((a) => el('tr', { dataset: { number: a.number } },
+		cells('allowlist', [el('strong', {}, phone(a.number)), a.reason, t('allow.added_by', { code: a.added_by, at: dateTime(a.added) }),
+			removeControls(a)]))));
+	if (!state.allowlist.length) say($('allow-status'), t('allow.none'), 'info');
+}
+
+async function allowNumber(ev) {
+	ev.preventDefault();
+	const number = $('allow-number').value.trim(), reason = $('allow-reason').value.trim();
+	for (const [input, value] of [[$('allow-number'), number], [$('allow-reason'), reason]]) {
+		if (value) {
+			input.removeAttribute('aria-invalid');
+			continue;
+		}
+		input.setAttribute('aria-invalid', 'true');
+		input.focus();
+		return say($('allow-status'), t('form.required', { field: input.labels[0].textContent }), 'error');
+	}
+	await busy(ev.target.querySelector('button[type=submit]'), () => shown('allow-status', async () => {
+		const a = await post('/v1/screen/allowlist', { number, reason });
+		ev.target.reset();
+		await loadAllowlist();
+		return t('allow.added', { number: phone(a.number) });
 	}));
 }
 
@@ -198,12 +256,14 @@ async function enter(me) {
 	renderWho();
 	$('tm-section').hidden = !can.tm(me);
 	$('blocks-section').hidden = !can.readScreen(me);
+	$('allow-section').hidden = !can.readScreen(me);
 	$('appeals-section').hidden = !can.readScreen(me);
 	$('block-form').hidden = !can.actScreen(me);
+	$('allow-form').hidden = !can.actScreen(me);
 	if (!can.tm(me) && !can.readScreen(me)) say($('page-error'), t('oversight.not_for_role'), 'error');
 	try {
 		await Promise.all([can.tm(me) ? loadTm() : null, can.readScreen(me) ? loadBlocks() : null,
-			can.readScreen(me) ? loadAppeals() : null]);
+			can.readScreen(me) ? loadAllowlist() : null, can.readScreen(me) ? loadAppeals() : null]);
 	} catch (e) {
 		say($('page-error'), errorText(e), 'error');
 	}
@@ -218,6 +278,7 @@ async function main() {
 	await initI18n();
 	$('logout').addEventListener('click', logout);
 	$('block-form').addEventListener('submit', blockNumber);
+	$('allow-form').addEventListener('submit', allowNumber);
 	$('blocks-state').addEventListener('change', () => loadBlocks().catch((e) => say($('blocks-status'), errorText(e), 'error')));
 	$('appeals-status-filter').addEventListener('change', () => loadAppeals().catch((e) => say($('appeals-status'), errorText(e), 'error')));
 	for (const o of await apiAll('/v1/orgs').catch(() => [])) state.orgs.set(o.code, o);
@@ -227,6 +288,7 @@ async function main() {
 		if (can.tm(state.me)) renderTm();
 		if (can.readScreen(state.me)) {
 			renderBlocks();
+			renderAllowlist();
 			renderAppeals();
 		}
 	});

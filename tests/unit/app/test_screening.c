@@ -615,6 +615,81 @@ static void allowlist_overrides_lists_and_blocks(void **state)
 	assert_string_equal(err.field, "number");
 }
 
+/* The snapshot as it was when copy_snapshot ran, put back. */
+static char old_snapshot[640];
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+	assert_non_null(in);
+	assert_non_null(out);
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+static void put_back_old_snapshot(void)
+{
+	copy_file(old_snapshot, files.snapshot);
+	unlink(old_snapshot);
+}
+
+/* A removed entry stops overriding at once, leaves the list, keeps its row
+ * and its history with who and why, and stays removed when the engine
+ * comes back from a snapshot taken while it was on the list; the number
+ * can be added again. */
+static void allowlist_entry_removed(void **state)
+{
+	struct app *app = fixture_app(state);
+	int64_t now = clock_now_ms();
+	struct screening_allow a, gone;
+	struct app_error err = {0};
+	assert_int_equal(screening_allowlist_add(app, &screener, FRAUD_ALLOWED, "list error", now, &a, &err), OMB_OK);
+	restart(state); /* a snapshot with the entry in it */
+	app = fixture_app(state);
+	snprintf(old_snapshot, sizeof old_snapshot, "%s.old", files.snapshot);
+	copy_file(files.snapshot, old_snapshot);
+
+	assert_int_equal(screening_allowlist_remove(app, &screener, "+82 10-9999-0002", "police list confirmed", now + 1000,
+						    &gone, &err), OMB_OK);
+	assert_int_equal(gone.id, a.id);
+	assert_string_equal(gone.number, "+821099990002");
+	assert_string_equal(gone.reason, "list error");
+	assert_int_equal(gone.removed_ms, now + 1000);
+	assert_string_equal(gone.removed_by, "KA-0001");
+	assert_string_equal(gone.remove_reason, "police list confirmed");
+	assert_int_equal(check(app, "r-1", FRAUD_ALLOWED, now + 2000).verdict, SCREEN_BLOCK);
+	assert_false(number_state(app, FRAUD_ALLOWED, now + 2000).allowlisted);
+	struct screening_allow *items = NULL;
+	size_t n = 9;
+	assert_int_equal(screening_allowlist(app, 0, 10, &items, &n), OMB_OK);
+	assert_int_equal(n, 0);
+	free(items);
+	assert_int_equal(db_int(state, "SELECT count(*) FROM screen_allow_changes WHERE action = 'remove' AND "
+				       "by_staff = 'KA-0001' AND reason = 'police list confirmed'"), 1);
+
+	err = (struct app_error){0};
+	assert_int_equal(screening_allowlist_remove(app, &screener, FRAUD_ALLOWED, "twice", now + 3000, &gone, &err),
+			 OMB_ENOTFOUND);
+	assert_string_equal(err.field, "number");
+	assert_int_equal(screening_allowlist_remove(app, &screener, "not a number", "x", now, &gone, &err), OMB_EINVAL);
+
+	restart_with(state, put_back_old_snapshot);
+	app = fixture_app(state);
+	assert_int_equal(check(app, "r-2", FRAUD_ALLOWED, now + 4000).verdict, SCREEN_BLOCK);
+	assert_int_equal(screening_allowlist_add(app, &screener, FRAUD_ALLOWED, "back", now + 5000, &a, &err), OMB_OK);
+	assert_int_equal(check(app, "r-3", FRAUD_ALLOWED, now + 6000).verdict, SCREEN_ALLOW);
+	assert_int_equal(screening_allowlist(app, 0, 10, &items, &n), OMB_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(items[0].reason, "back");
+	assert_int_equal(items[0].removed_ms, 0);
+	free(items);
+	assert_int_equal(db_int(state, "SELECT count(*) FROM screen_allow_changes"), 3);
+}
+
 /* ---- appeals ---- */
 
 /* The one-time code of appeal id, as the number's holder reads it in the sms. */
@@ -1190,6 +1265,7 @@ int main(void)
 		SCREENING_TEST(operator_block_then_lift),
 		SCREENING_TEST(lift_holds_automatic_blocks_back_as_warnings),
 		SCREENING_TEST(allowlist_overrides_lists_and_blocks),
+		SCREENING_TEST(allowlist_entry_removed),
 		SCREENING_TEST(appeal_with_one_time_code_then_lifted),
 		SCREENING_TEST(appeal_code_has_five_tries_and_ten_minutes),
 		SCREENING_TEST(appeal_of_a_block_not_yet_recorded),
