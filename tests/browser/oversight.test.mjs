@@ -2,9 +2,9 @@
 // telemarketing call and follows the report; the regulator confirms the
 // business's case and sees the sanction with its fine; the consumer then sees
 // the fine on the report. A carrier's operator blocks a number with its
-// evidence; the number's holder appeals after a one-time code to the number;
-// the operator lifts the block from the appeal. The operator allowlists a
-// number and takes it off again.
+// evidence and looks the number up; the number's holder appeals after a
+// one-time code to the number; the operator lifts the block from the
+// appeal. The operator allowlists a number and takes it off again.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Server, catalogue, launch, shot, visit } from './harness.mjs';
@@ -126,6 +126,19 @@ test('telemarketing reports and call-screening blocks, from both sides', async (
 		const packet = await page.evaluate(async (u) => { const r = await fetch(u, { credentials: 'same-origin' }); return [r.status, await r.text()]; }, href);
 		assert.equal(packet[0], 200);
 		assert.ok(packet[1].includes('+827040001234') && packet[1].includes('경찰 수사 요청'));
+		const lookUp = async (number) => {
+			await page.getByLabel(ko['numstate.number']).fill(number);
+			await page.getByRole('button', { name: ko['numstate.submit'], exact: true }).click();
+		};
+		await lookUp(BLOCKED);
+		await page.getByText(ko['numstate.state.blocked']).waitFor();
+		assert.ok((await page.textContent('#numstate-result')).includes('070-4000-1234'));
+		await page.locator('#numstate-result a').waitFor(); // its evidence packet
+		await lookUp('010-1234-5678');
+		await page.getByText(ko['numstate.state.unknown']).waitFor();
+		await lookUp('12');
+		await page.locator('#numstate-status[data-kind=error]').waitFor();
+		assert.equal(await page.textContent('#numstate-result'), '');
 	});
 
 	await t.test('the holder appeals with a one-time code sent to the number', async () => {

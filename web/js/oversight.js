@@ -1,8 +1,9 @@
 // oversight.js — the regulator's and the carrier's page: telemarketing cases
 // by business with the fine a confirmation would carry, confirm or dismiss,
-// the sanctions and fines; recorded call-screening blocks with their evidence
-// packets, blocking and lifting (screeners), the allowlist (screeners change
-// it), and number holders' appeals.
+// the sanctions and fines; a number as the screening engine holds it now;
+// recorded call-screening blocks with their evidence packets, blocking and
+// lifting (screeners), the allowlist (screeners change it), and number
+// holders' appeals.
 import { apiAll, errorText } from './api.js';
 import { dateTime, krw, phone } from './format.js';
 import { has, initI18n, localName, onLangChange, t } from './i18n.js';
@@ -10,7 +11,7 @@ import { get, logout, post, startSession } from './session.js';
 import { busy, el, say } from './ui.js';
 
 const $ = (id) => document.getElementById(id);
-const state = { me: null, orgs: new Map(), cases: [], sanctions: [], blocks: [], allowlist: [], appeals: [] };
+const state = { me: null, orgs: new Map(), cases: [], sanctions: [], number: null, blocks: [], allowlist: [], appeals: [] };
 
 const can = {
 	tm: (me) => me.role === 'regulator',
@@ -88,6 +89,48 @@ function renderTm() {
 function evidenceLink(number) {
 	return el('a', { href: `/v1/screen/numbers/${encodeURIComponent(number)}/evidence?format=html`, target: '_blank', rel: 'noopener' },
 		t('blocks.evidence_open'));
+}
+
+/* One number as the engine holds it now (GET /v1/screen/numbers/{number}). */
+function renderNumber() {
+	const n = state.number;
+	if (!n) return;
+	const lines = [el('p', {}, el('strong', {}, phone(n.number)), ' — ', t(`numstate.state.${n.state}`))];
+	if (n.counts) {
+		const c = n.counts;
+		lines.push(el('p', {}, t('numstate.seen', { first: dateTime(n.first_seen), last: dateTime(n.last_seen) })),
+			el('p', {}, t('numstate.counts', { m1: c.attempts_1m, m10: c.attempts_10m, m60: c.attempts_60m,
+				callees: c.distinct_callees, ends: c.ends, answered: c.answered, short: c.short_calls })));
+	}
+	const last = n.evidence?.timeline?.at(-1);
+	if (last) {
+		lines.push(el('p', {}, t('numstate.last', { verdict: t(`numstate.verdict.${last.verdict}`), score: last.score,
+			reasons: last.reasons.map((r) => label('reason', r)).join(', ') })));
+	}
+	if (n.evidence || n.recorded_block) lines.push(el('p', {}, evidenceLink(n.number)));
+	$('numstate-result').replaceChildren(...lines);
+}
+
+async function lookUpNumber(ev) {
+	ev.preventDefault();
+	const input = $('numstate-number'), number = input.value.trim();
+	if (!number) {
+		input.setAttribute('aria-invalid', 'true');
+		input.focus();
+		return say($('numstate-status'), t('form.required', { field: input.labels[0].textContent }), 'error');
+	}
+	input.removeAttribute('aria-invalid');
+	await busy(ev.target.querySelector('button[type=submit]'), async () => {
+		try {
+			state.number = await get(`/v1/screen/numbers/${encodeURIComponent(number)}`);
+			say($('numstate-status'), '');
+			renderNumber();
+		} catch (e) {
+			state.number = null;
+			$('numstate-result').replaceChildren();
+			say($('numstate-status'), errorText(e), 'error');
+		}
+	});
 }
 
 async function loadBlocks() {
@@ -278,6 +321,7 @@ async function main() {
 	await initI18n();
 	$('logout').addEventListener('click', logout);
 	$('block-form').addEventListener('submit', blockNumber);
+	$('numstate-form').addEventListener('submit', lookUpNumber);
 	$('allow-form').addEventListener('submit', allowNumber);
 	$('blocks-state').addEventListener('change', () => loadBlocks().catch((e) => say($('blocks-status'), errorText(e), 'error')));
 	$('appeals-status-filter').addEventListener('change', () => loadAppeals().catch((e) => say($('appeals-status'), errorText(e), 'error')));
@@ -287,6 +331,7 @@ async function main() {
 		renderWho();
 		if (can.tm(state.me)) renderTm();
 		if (can.readScreen(state.me)) {
+			renderNumber();
 			renderBlocks();
 			renderAllowlist();
 			renderAppeals();
