@@ -185,15 +185,37 @@ static int write_port_file(const char *path, uint16_t port)
 	return fclose(f) == 0 && rename(tmp, path) == 0 ? OMB_OK : OMB_EIO;
 }
 
-static int wait_for_signal(void)
+/* The signals serve waits for: SIGTERM and SIGINT stop it, SIGHUP reloads
+ * the screening rules. */
+static void serve_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+}
+
+static void reload_rules(struct app *app)
+{
+	char err[256] = "";
+	if (screening_reload(app, err, sizeof err) == OMB_OK)
+		log_info(LOG_MSG("screen rules reloaded"), LOG_S("config", app->cfg->screen_config));
+	else
+		log_warn(LOG_MSG("screen rules not reloaded; the rules in force stay"), LOG_S("reason", err));
+}
+
+/* Until SIGTERM or SIGINT, which it returns; reloads on SIGHUP. */
+static int serve_until_stopped(struct app *app)
 {
 	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	int sig = 0;
-	sigwait(&set, &sig);
-	return sig;
+	serve_signals(&set);
+	for (;;) {
+		int sig = 0;
+		sigwait(&set, &sig);
+		if (sig != SIGHUP)
+			return sig;
+		reload_rules(app);
+	}
 }
 
 static int cmd_serve(int argc, char **argv)
@@ -209,9 +231,7 @@ static int cmd_serve(int argc, char **argv)
 	/* Signals are taken by sigwait in this thread only: block them before
 	 * any thread starts so every thread inherits the mask. */
 	sigset_t set;
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
+	serve_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	struct app app;
@@ -233,7 +253,7 @@ static int cmd_serve(int argc, char **argv)
 		rc = OMB_EIO;
 	}
 	if (rc == OMB_OK && app_sweeper_start(&app) == OMB_OK) {
-		int sig = wait_for_signal();
+		int sig = serve_until_stopped(&app);
 		log_info(LOG_MSG("shutting down"), LOG_S("signal", sig == SIGTERM ? "TERM" : "INT"));
 		api_stop(api, cli.cfg.shutdown_grace_s * 1000);
 	} else if (rc != OMB_OK) {
@@ -561,7 +581,7 @@ static const struct command commands[] = {
 	{"serve", cmd_serve, "serve [--db FILE] [--listen ADDR] [--port N] [--port-file FILE] [--web-root DIR]\n"
 	 "            [--threads N] [--tls-cert PEM --tls-key PEM] [--test-mode] [--print-config] [--config FILE]\n"
 	 "            [--set section.key=value]",
-	 "run the HTTP server (HTTPS with a certificate and key) until SIGTERM or SIGINT"},
+	 "run the HTTP server (HTTPS with a certificate and key) until SIGTERM or SIGINT; SIGHUP reloads the screening rules"},
 	{"migrate", cmd_migrate, "migrate [--db FILE]", "apply database migrations and print the schema version"},
 	{"user", cmd_user, "user add --org CODE --login LOGIN [--role ROLE] [--org-kind KIND] [--org-name NAME]\n"
 	 "            [--dept CODE] [--name NAME] [--password-stdin] [--db FILE]",

@@ -393,6 +393,20 @@ static int engine_config(const struct config *cfg, struct screen_config *sc, cha
 	return rc;
 }
 
+int screening_reload(struct app *app, char *errbuf, size_t errlen)
+{
+	if (!app->screen)
+		return OMB_OK;
+	struct screen_config want;
+	int rc = engine_config(app->cfg, &want, errbuf, errlen);
+	const char *why = NULL;
+	if (rc == OMB_OK && screen_config_swap(app->screen->engine, &want, &why) != OMB_OK) {
+		snprintf(errbuf, errlen, "screen: %s", why ? why : "invalid engine settings");
+		rc = OMB_EINVAL;
+	}
+	return rc;
+}
+
 static char *snapshot_path(const struct config *cfg)
 {
 	if (*cfg->screen_snapshot)

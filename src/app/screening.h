@@ -44,6 +44,12 @@ int screening_open(struct app *app, char *errbuf, size_t errlen);
 /* Saves the last snapshot and frees the engine. Call after the HTTP server
  * and the sweeper stopped. */
 void screening_close(struct app *app);
+/* Reads screen.config again and swaps the engine's rules for it, as one
+ * validated copy: checks in flight finish under the old rules. The tables'
+ * sizes stay (a restart changes those). When the file does not read or
+ * validate, the rules in force stay and errbuf says why (OMB_EINVAL or
+ * OMB_EIO). 0 without an engine. */
+int screening_reload(struct app *app, char *errbuf, size_t errlen);
 /* From app_sweep: merges the aggregates when due, records new blocks with
  * their evidence (and the warnings), refreshes the registry and reports,
  * and saves the periodic snapshot. Returns the items acted on or a code. */

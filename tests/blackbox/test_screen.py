@@ -8,9 +8,11 @@ import http.client
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -541,6 +543,53 @@ class FtcComplaints(unittest.TestCase):
         with open(path, 'w') as f:
             f.write('max_callers = 100000\npending_calls = 65536\n')
         return path
+
+
+class RulesReloadTest(harness.ServerTest):
+    """SIGHUP reads screen.config again: the next check is judged by the new
+    rules; a file that does not validate leaves the rules in force."""
+
+    @classmethod
+    def prepare(cls, server):
+        server.add_user('KA', 'k.scr', 'screener', 'carrier')
+        cls.rules = os.path.join(server.dir, 'rules.conf')
+        cls.write_rules('# defaults\n')
+        server.extra += ['--set', 'screen.config=' + cls.rules, '--set', 'screen.max_callers=100000']
+
+    @classmethod
+    def write_rules(cls, text):
+        with open(cls.rules, 'w') as f:
+            f.write(text)
+
+    def check(self, n):
+        body = dict(call_id='reload-%d' % n, caller='010-6600-0001', callee='010-7000-%04d' % (n * 37 % 10000),
+                    origin='domestic', trunk='KT-GW1')
+        r = self.server.request('POST', '/v1/screen/check', body, token=self.token)
+        self.assertEqual(r.status, 200, r)
+        return r.json
+
+    def hup_until(self, what, test):
+        self.server.proc.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        while not test():
+            self.assertLess(time.monotonic(), deadline, what)
+            time.sleep(0.05)
+
+    def test_sighup_swaps_the_rules(self):
+        self.token = self.server.login('k.scr')
+        for n in range(12):  # twelve calls in a minute: volume, 30 points, below a warning
+            v = self.check(n)
+        self.assertEqual((v['verdict'], v['score']), ('allow', 30), v)
+        self.assertIn('volume_unregistered', v['reasons'])
+        self.write_rules('warn_score = 25\n')
+        calls = iter(range(12, 1000))
+        self.hup_until('the new rules in force', lambda: self.check(next(calls))['verdict'] == 'warn')
+        self.assertIn('screen rules reloaded', self.server.log())
+        self.write_rules('warn_score = 25\nblock_score = 20\n')
+        self.hup_until('the refusal logged', lambda: 'screen rules not reloaded' in self.server.log())
+        self.assertIn('warn_score must be below block_score', self.server.log())
+        self.assertEqual(self.check(next(calls))['verdict'], 'warn', 'the rules in force stay')
+        self.assertEqual(self.server.proc.poll(), None)
 
 
 if __name__ == '__main__':
