@@ -1306,37 +1306,20 @@ static int allow_change(struct app *app, int64_t allow_id, const char *action, c
 	return rc < 0 ? rc : OMB_OK;
 }
 
+/* The tx_fn of allow_set() that puts number on the list: *out is the entry. */
 static int allow_put_in_tx(struct app *app, const struct phone *p, const char *by, const char *reason, int64_t now,
-			   int64_t *id)
+			   struct screening_allow *out)
 {
 	int rc = store_exec(app->store, STORE_Q_SCREEN_ALLOW_PUT,
 			    SV_ARGS(SV_TEXT(p->canon), SV_INT((int64_t)phone_key(p)), SV_TEXT(reason), SV_TEXT(by),
-				    SV_INT(now)), store_row_first_int, id);
-	return rc < 0 ? rc : allow_change(app, *id, "add", by, reason, now);
-}
-
-int screening_allowlist_add(struct app *app, const struct principal *who, const char *number, const char *reason,
-			    int64_t now, struct screening_allow *out, struct app_error *err)
-{
-	struct screening *sc = app->screen;
-	if (!sc)
-		return fail(err, NULL, "screening is disabled on this server", OMB_EAGAIN);
-	struct phone p;
-	int rc = parse_number(app, number, "number", &p, err);
-	if (rc != OMB_OK)
+				    SV_INT(now)), store_row_first_int, &out->id);
+	if (rc < 0)
 		return rc;
-	int64_t id = 0;
-	rc = store_begin(app->store, true);
-	if (rc == OMB_OK)
-		rc = store_end(app->store, allow_put_in_tx(app, &p, who->staff_code, reason, now, &id));
-	if (rc != OMB_OK)
-		return rc;
-	screen_allowlist(sc->engine, &p, 1);
-	*out = (struct screening_allow){.id = id, .added_ms = now};
-	snprintf(out->number, sizeof out->number, "%s", p.canon);
+	out->added_ms = now;
+	snprintf(out->number, sizeof out->number, "%s", p->canon);
 	snprintf(out->reason, sizeof out->reason, "%s", reason);
-	snprintf(out->added_by, sizeof out->added_by, "%s", who->staff_code);
-	return OMB_OK;
+	snprintf(out->added_by, sizeof out->added_by, "%s", by);
+	return allow_change(app, out->id, "add", by, reason, now);
 }
 
 static int allow_removed_row(void *ctx, const struct store_row *row)
@@ -1345,6 +1328,8 @@ static int allow_removed_row(void *ctx, const struct store_row *row)
 	return 0;
 }
 
+/* The tx_fn of allow_set() that takes number off: *out is the entry as it
+ * was, with its removal. OMB_ENOTFOUND when it is not on the list. */
 static int allow_remove_in_tx(struct app *app, const struct phone *p, const char *by, const char *reason, int64_t now,
 			      struct screening_allow *out)
 {
@@ -1353,14 +1338,18 @@ static int allow_remove_in_tx(struct app *app, const struct phone *p, const char
 			    allow_removed_row, out);
 	if (rc <= 0)
 		return rc < 0 ? rc : OMB_ENOTFOUND;
+	out->removed_ms = now;
+	snprintf(out->removed_by, sizeof out->removed_by, "%s", by);
+	snprintf(out->remove_reason, sizeof out->remove_reason, "%s", reason);
 	return allow_change(app, out->id, "remove", by, reason, now);
 }
 
-int screening_allowlist_remove(struct app *app, const struct principal *who, const char *number, const char *reason,
-			       int64_t now, struct screening_allow *out, struct app_error *err)
+/* Puts number on the allowlist or takes it off: the entry and its history
+ * row in one transaction, then the engine. */
+static int allow_set(struct app *app, const struct principal *who, const char *number, const char *reason, int64_t now,
+		     bool on, struct screening_allow *out, struct app_error *err)
 {
-	struct screening *sc = app->screen;
-	if (!sc)
+	if (!app->screen)
 		return fail(err, NULL, "screening is disabled on this server", OMB_EAGAIN);
 	struct phone p;
 	int rc = parse_number(app, number, "number", &p, err);
@@ -1369,16 +1358,26 @@ int screening_allowlist_remove(struct app *app, const struct principal *who, con
 	*out = (struct screening_allow){0};
 	rc = store_begin(app->store, true);
 	if (rc == OMB_OK)
-		rc = store_end(app->store, allow_remove_in_tx(app, &p, who->staff_code, reason, now, out));
+		rc = store_end(app->store, (on ? allow_put_in_tx : allow_remove_in_tx)(app, &p, who->staff_code, reason,
+										now, out));
 	if (rc == OMB_ENOTFOUND)
 		return fail(err, "number", "this number is not on the allowlist", rc);
 	if (rc != OMB_OK)
 		return rc;
-	screen_allowlist(sc->engine, &p, 0);
-	out->removed_ms = now;
-	snprintf(out->removed_by, sizeof out->removed_by, "%s", who->staff_code);
-	snprintf(out->remove_reason, sizeof out->remove_reason, "%s", reason);
+	screen_allowlist(app->screen->engine, &p, on);
 	return OMB_OK;
+}
+
+int screening_allowlist_add(struct app *app, const struct principal *who, const char *number, const char *reason,
+			    int64_t now, struct screening_allow *out, struct app_error *err)
+{
+	return allow_set(app, who, number, reason, now, true, out, err);
+}
+
+int screening_allowlist_remove(struct app *app, const struct principal *who, const char *number, const char *reason,
+			       int64_t now, struct screening_allow *out, struct app_error *err)
+{
+	return allow_set(app, who, number, reason, now, false, out, err);
 }
 
 struct allow_list {

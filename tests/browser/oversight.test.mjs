@@ -130,6 +130,8 @@ test('telemarketing reports and call-screening blocks, from both sides', async (
 			await page.getByLabel(ko['numstate.number']).fill(number);
 			await page.getByRole('button', { name: ko['numstate.submit'], exact: true }).click();
 		};
+		await lookUp('');
+		await page.locator('#numstate-status[data-kind=error]').waitFor(); // the number is asked for
 		await lookUp(BLOCKED);
 		await page.getByText(ko['numstate.state.blocked']).waitFor();
 		assert.ok((await page.textContent('#numstate-result')).includes('070-4000-1234'));

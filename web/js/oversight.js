@@ -28,6 +28,22 @@ function cells(table, values) {
 	return values.map((v, i) => el('td', { dataset: { label: names[i] || '' }, class: $(table).querySelectorAll('thead th')[i]?.className || null }, v));
 }
 
+/* False when one of inputs is empty: the first such is marked, focused and
+ * named in the status line statusId. */
+function filled(statusId, inputs) {
+	for (const input of inputs) {
+		if (input.value.trim()) {
+			input.removeAttribute('aria-invalid');
+			continue;
+		}
+		input.setAttribute('aria-invalid', 'true');
+		input.focus();
+		say($(statusId), t('form.required', { field: input.labels[0].textContent }), 'error');
+		return false;
+	}
+	return true;
+}
+
 async function shown(statusEl, fn) {
 	try {
 		say($(statusEl), await fn(), 'ok');
@@ -113,13 +129,8 @@ function renderNumber() {
 
 async function lookUpNumber(ev) {
 	ev.preventDefault();
-	const input = $('numstate-number'), number = input.value.trim();
-	if (!number) {
-		input.setAttribute('aria-invalid', 'true');
-		input.focus();
-		return say($('numstate-status'), t('form.required', { field: input.labels[0].textContent }), 'error');
-	}
-	input.removeAttribute('aria-invalid');
+	if (!filled('numstate-status', [$('numstate-number')])) return;
+	const number = $('numstate-number').value.trim();
 	await busy(ev.target.querySelector('button[type=submit]'), async () => {
 		try {
 			state.number = await get(`/v1/screen/numbers/${encodeURIComponent(number)}`);
@@ -183,15 +194,7 @@ function renderBlocks() {
 async function blockNumber(ev) {
 	ev.preventDefault();
 	const number = $('block-number').value.trim(), reason = $('block-reason').value.trim();
-	for (const [input, value] of [[$('block-number'), number], [$('block-reason'), reason]]) {
-		if (value) {
-			input.removeAttribute('aria-invalid');
-			continue;
-		}
-		input.setAttribute('aria-invalid', 'true');
-		input.focus();
-		return say($('blocks-status'), t('form.required', { field: $(`${input.id}`).labels[0].textContent }), 'error');
-	}
+	if (!filled('blocks-status', [$('block-number'), $('block-reason')])) return;
 	await busy(ev.target.querySelector('button[type=submit]'), () => shown('blocks-status', async () => {
 		const b = await post('/v1/screen/blocks', { number, reason, voice_phishing: $('block-phishing').checked });
 		ev.target.reset();
@@ -230,15 +233,7 @@ function renderAllowlist() {
 async function allowNumber(ev) {
 	ev.preventDefault();
 	const number = $('allow-number').value.trim(), reason = $('allow-reason').value.trim();
-	for (const [input, value] of [[$('allow-number'), number], [$('allow-reason'), reason]]) {
-		if (value) {
-			input.removeAttribute('aria-invalid');
-			continue;
-		}
-		input.setAttribute('aria-invalid', 'true');
-		input.focus();
-		return say($('allow-status'), t('form.required', { field: input.labels[0].textContent }), 'error');
-	}
+	if (!filled('allow-status', [$('allow-number'), $('allow-reason')])) return;
 	await busy(ev.target.querySelector('button[type=submit]'), () => shown('allow-status', async () => {
 		const a = await post('/v1/screen/allowlist', { number, reason });
 		ev.target.reset();
