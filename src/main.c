@@ -581,7 +581,8 @@ static const struct command commands[] = {
 	{"serve", cmd_serve, "serve [--db FILE] [--listen ADDR] [--port N] [--port-file FILE] [--web-root DIR]\n"
 	 "            [--threads N] [--tls-cert PEM --tls-key PEM] [--test-mode] [--print-config] [--config FILE]\n"
 	 "            [--set section.key=value]",
-	 "run the HTTP server (HTTPS with a certificate and key) until SIGTERM or SIGINT; SIGHUP reloads the screening rules"},
+	 "run the HTTP server (HTTPS with a certificate and key) until SIGTERM or SIGINT; SIGHUP reloads\n"
+	 "            the screening rules"},
 	{"migrate", cmd_migrate, "migrate [--db FILE]", "apply database migrations and print the schema version"},
 	{"user", cmd_user, "user add --org CODE --login LOGIN [--role ROLE] [--org-kind KIND] [--org-name NAME]\n"
 	 "            [--dept CODE] [--name NAME] [--password-stdin] [--db FILE]",
