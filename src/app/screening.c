@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "app/outbox.h"
 #include "app/screen_sync.h"
@@ -44,6 +45,7 @@ struct screening {
 	int64_t snapshot_every_ms, feed_every_ms;
 	int64_t next_snapshot_ms, next_merge_ms, next_feed_ms;
 	int64_t reports_fed_id;
+	uint64_t registry_sum;           /* of the registry's sources at the last refresh (refresh_registry) */
 	int64_t released_seen_ms;        /* engine releases up to here are lifted in the store */
 	uint16_t default_cc;
 	pthread_mutex_t lock;            /* guards rec */
@@ -244,16 +246,73 @@ static int load_list_file(struct screen_engine *e, enum lists_kind kind, const c
 }
 
 /* The telemarketing registry as the tm module exports it. */
-static int feed_registry(struct app *app)
+/* XXH3 of the file at path, read in chunks; OMB_EIO (errbuf says why). */
+static int file_sum(const char *path, uint64_t *sum, char *errbuf, size_t errlen)
 {
-	char *csv = NULL;
-	size_t len = 0;
-	int rc = telemarketing_registry_csv(app, &csv, &len);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+		return OMB_EIO;
+	}
+	XXH3_state_t *st = XXH3_createState();
+	if (!st)
+		abort();
+	XXH3_64bits_reset(st);
+	char *buf = xmalloc(FILE_CHUNK);
+	size_t n;
+	while ((n = fread(buf, 1, FILE_CHUNK, f)) > 0)
+		XXH3_64bits_update(st, buf, n);
+	int rc = ferror(f) ? OMB_EIO : OMB_OK;
+	if (rc != OMB_OK)
+		snprintf(errbuf, errlen, "%s: %s", path, strerror(errno));
+	*sum = XXH3_64bits_digest(st);
+	XXH3_freeState(st);
+	free(buf);
+	fclose(f);
+	return rc;
+}
+
+/* Loads both sources of the registry after a mark and, when both read,
+ * takes the registration off what neither names any more. */
+static int reload_registry(struct app *app, const char *tm, size_t tm_len, char *errbuf, size_t errlen)
+{
+	struct screen_engine *e = app->screen->engine;
+	const char *path = app->cfg->screen_registry_file;
+	screen_registry_mark(e);
+	int rc = *path ? load_list_file(e, LISTS_REGISTRY, path, errbuf, errlen) : OMB_OK;
+	struct lists_counts c = {0};
+	if (rc == OMB_OK && (rc = load_list_data(e, LISTS_REGISTRY, "tm registry", tm, tm_len, &c)) != OMB_OK)
+		snprintf(errbuf, errlen, "the telemarketing registry: a required column is missing");
 	if (rc != OMB_OK)
 		return rc;
-	struct lists_counts c;
-	rc = load_list_data(app->screen->engine, LISTS_REGISTRY, "tm registry", csv, len, &c);
-	free(csv);
+	size_t retired = screen_registry_sweep(e);
+	log_info(LOG_MSG("screen registry refreshed"), LOG_I("telemarketers", (int64_t)c.loaded),
+		 LOG_I("retired", (int64_t)retired));
+	return OMB_OK;
+}
+
+/* The registry as its two sources say now: screen.registry_file (e.g.
+ * the police's confirmed-fraud list) and the telemarketing registry. When
+ * either changed since the last refresh, both are loaded again and an
+ * entry neither names any more loses its registration: a number taken off
+ * the police list, a telemarketer deregistered. A source that cannot be
+ * read changes nothing (errbuf says why). */
+static int refresh_registry(struct app *app, char *errbuf, size_t errlen)
+{
+	struct screening *sc = app->screen;
+	const char *path = app->cfg->screen_registry_file;
+	uint64_t sum = 0;
+	int rc = *path ? file_sum(path, &sum, errbuf, errlen) : OMB_OK;
+	char *tm = NULL;
+	size_t tm_len = 0;
+	if (rc == OMB_OK && (rc = telemarketing_registry_csv(app, &tm, &tm_len)) != OMB_OK)
+		snprintf(errbuf, errlen, "the telemarketing registry: %s", omb_err_name(rc));
+	if (rc == OMB_OK) {
+		sum = XXH3_64bits_withSeed(tm, tm_len, sum);
+		if (sum != sc->registry_sum && (rc = reload_registry(app, tm, tm_len, errbuf, errlen)) == OMB_OK)
+			sc->registry_sum = sum;
+	}
+	free(tm);
 	return rc;
 }
 
@@ -501,9 +560,7 @@ static int sync_start(struct app *app)
 
 static int feed_from_store(struct app *app, int64_t now, bool restored)
 {
-	int fed = 0, rc = feed_registry(app);
-	if (rc == OMB_OK)
-		rc = feed_reports(app, &fed);
+	int fed = 0, rc = feed_reports(app, &fed);
 	if (rc == OMB_OK)
 		rc = screen_sync_allowlist(app->store, app->screen->engine, app->screen->default_cc);
 	if (rc == OMB_OK)
@@ -544,8 +601,8 @@ int screening_open(struct app *app, char *errbuf, size_t errlen)
 	int64_t now = clock_now_ms();
 	if (restored && (rc = state_get(app, "reports_fed_id", &sc->reports_fed_id)) != OMB_OK)
 		snprintf(errbuf, errlen, "screen: reading its state: %s", omb_err_name(rc));
-	if (rc == OMB_OK && *cfg->screen_registry_file)
-		rc = load_list_file(sc->engine, LISTS_REGISTRY, cfg->screen_registry_file, errbuf, errlen);
+	if (rc == OMB_OK)
+		rc = refresh_registry(app, errbuf, errlen);
 	/* reports are not keyed: a restored engine already holds the file's */
 	if (rc == OMB_OK && *cfg->screen_reports_file && !restored)
 		rc = load_list_file(sc->engine, LISTS_REPORTS, cfg->screen_reports_file, errbuf, errlen);
@@ -754,9 +811,10 @@ int screening_sweep(struct app *app, int64_t now)
 	done += recorded + released;
 	if (now >= sc->next_feed_ms) {
 		int fed = 0;
-		rc = feed_registry(app);
-		if (rc == OMB_OK)
-			rc = feed_reports(app, &fed);
+		char why[256] = "";
+		if (refresh_registry(app, why, sizeof why) != OMB_OK)
+			log_warn(LOG_MSG("screen registry not refreshed; the registry in force stays"), LOG_S("reason", why));
+		rc = feed_reports(app, &fed);
 		sc->next_feed_ms = now + sc->feed_every_ms;
 		done += fed;
 	}

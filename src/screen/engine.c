@@ -1498,6 +1498,7 @@ int screen_registry_add(struct screen_engine *e, const struct screen_reg_entry *
 	pthread_mutex_lock(&s->lock);
 	struct numinfo *ni = screen_nums_get(s, key, true);
 	if (ni->kind != SCREEN_REG_CONFIRMED_FRAUD || r->kind == SCREEN_REG_CONFIRMED_FRAUD) {
+		ni->marked = 1;
 		ni->kind = (uint8_t)r->kind;
 		ni->ntrunks = (uint8_t)r->ntrunks;
 		for (unsigned i = 0; i < r->ntrunks; i++)
@@ -1509,6 +1510,49 @@ int screen_registry_add(struct screen_engine *e, const struct screen_reg_entry *
 	caller_mark_listed(s, key);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
+}
+
+/* fn(ni) for every list entry of every shard, each shard under its lock;
+ * returns the sum of what fn returned. */
+static size_t nums_each(struct screen_engine *e, size_t (*fn)(struct numinfo *ni))
+{
+	size_t n = 0;
+	for (unsigned i = 0; i < e->nshards; i++) {
+		struct shard *s = &e->shards[i];
+		pthread_mutex_lock(&s->lock);
+		for (size_t j = 0; j < s->nums_slots; j++)
+			if (s->nums[j].key)
+				n += fn(&s->nums[j]);
+		pthread_mutex_unlock(&s->lock);
+	}
+	return n;
+}
+
+static size_t unmark(struct numinfo *ni)
+{
+	ni->marked = 0;
+	return 0;
+}
+
+static size_t retire_unmarked(struct numinfo *ni)
+{
+	if (ni->marked || ni->kind == SCREEN_REG_NONE)
+		return 0;
+	ni->kind = SCREEN_REG_NONE;
+	ni->ntrunks = 0;
+	ni->daily_cap = 0;
+	ni->from_ms = ni->to_ms = 0;
+	return 1;
+}
+
+void screen_registry_mark(struct screen_engine *e)
+{
+	nums_each(e, unmark);
+}
+
+size_t screen_registry_sweep(struct screen_engine *e)
+{
+	return nums_each(e, retire_unmarked);
 }
 
 int screen_registry_load(struct screen_engine *e, const struct screen_reg_entry *entries, size_t n, size_t *failed)

@@ -244,6 +244,15 @@ int screen_reg_kind_parse(const char *s, enum screen_reg_kind *out);
 int screen_registry_add(struct screen_engine *e, const struct screen_reg_entry *entry);
 int screen_registry_load(struct screen_engine *e, const struct screen_reg_entry *entries, size_t n,
 			 size_t *failed);
+/* Replacing the registry whole, while checks go on: screen_registry_mark()
+ * unmarks every entry; screen_registry_add() marks the entry it sets (a
+ * milder kind leaves a confirmed-fraud entry unmarked, as it leaves it
+ * unchanged); screen_registry_sweep() takes the
+ * registration off every entry left unmarked (a number off the police
+ * list, a telemarketer deregistered) and returns how many. Until the
+ * sweep, checks see the registry as it was. */
+void screen_registry_mark(struct screen_engine *e);
+size_t screen_registry_sweep(struct screen_engine *e);
 
 /* A consumer report. reporter 0 = anonymous (weighs 1/3). */
 struct screen_report {

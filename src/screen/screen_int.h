@@ -59,7 +59,7 @@ struct numinfo {
 	uint8_t kind;              /* enum screen_reg_kind */
 	uint8_t allow;
 	uint8_t ntrunks;
-	uint8_t spare;
+	uint8_t marked;            /* named again since screen_registry_mark(); its value in a snapshot is moot */
 	uint32_t daily_cap, day, day_count;
 	int64_t from_ms, to_ms;
 	uint64_t trunks[SCREEN_REG_MAX_TRUNKS];

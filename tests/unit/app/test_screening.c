@@ -690,6 +690,47 @@ static void allowlist_entry_removed(void **state)
 	assert_int_equal(db_int(state, "SELECT count(*) FROM screen_allow_changes"), 3);
 }
 
+/* The registry file as the fixture wrote it, with extra rows after it. */
+static void write_registry(const char *extra)
+{
+	char text[512];
+	snprintf(text, sizeof text, "number,holder,kind,trunk,daily_cap,valid_from,valid_to\n"
+				    "01099990001,KNPA,confirmed_fraud,,,,\n01099990002,KNPA,confirmed_fraud,,,,\n%s", extra);
+	write_file(files.registry, text);
+}
+
+static void drop_listed_number(void)
+{
+	write_registry("");
+}
+
+/* screen.registry_file is read again at every feed and at start: a number
+ * taken off the police list stops being confirmed fraud, on the next feed
+ * or on a start from a snapshot that still had it. */
+static void registry_refresh_retires_what_the_file_dropped(void **state)
+{
+	struct app *app = fixture_app(state);
+	int64_t now = clock_now_ms(), feed = 61 * 1000;
+	write_registry("01099990005,KNPA,confirmed_fraud,,,,\n01099990006,KNPA,confirmed_fraud,,,,\n");
+	assert_int_equal(check(app, "rf-1", "010-9999-0005", now).verdict, SCREEN_ALLOW); /* until the next feed */
+	assert_true(screening_sweep(app, now + feed) >= 0);
+	assert_int_equal(check(app, "rf-2", "010-9999-0005", now + feed).verdict, SCREEN_BLOCK);
+	write_registry("01099990005,KNPA,confirmed_fraud,,,,\n");
+	assert_true(screening_sweep(app, now + 2 * feed) >= 0);
+	struct screen_verdict v = check(app, "rf-3", "010-9999-0006", now + 2 * feed);
+	assert_int_equal(v.verdict, SCREEN_ALLOW);
+	assert_false(has_reason(v.reasons, SR_CONFIRMED_FRAUD));
+
+	write_registry("01099990007,KNPA,confirmed_fraud,,,,\n");
+	assert_true(screening_sweep(app, now + 3 * feed) >= 0);
+	restart_with(state, drop_listed_number); /* its snapshot holds 0007 as confirmed fraud */
+	app = fixture_app(state);
+	v = check(app, "rf-4", "010-9999-0007", now + 4 * feed);
+	assert_int_equal(v.verdict, SCREEN_ALLOW);
+	assert_false(has_reason(v.reasons, SR_CONFIRMED_FRAUD));
+	assert_int_equal(check(app, "rf-5", FRAUD, now + 4 * feed).verdict, SCREEN_BLOCK);
+}
+
 /* ---- appeals ---- */
 
 /* The one-time code of appeal id, as the number's holder reads it in the sms. */
@@ -1266,6 +1307,7 @@ int main(void)
 		SCREENING_TEST(lift_holds_automatic_blocks_back_as_warnings),
 		SCREENING_TEST(allowlist_overrides_lists_and_blocks),
 		SCREENING_TEST(allowlist_entry_removed),
+		SCREENING_TEST(registry_refresh_retires_what_the_file_dropped),
 		SCREENING_TEST(appeal_with_one_time_code_then_lifted),
 		SCREENING_TEST(appeal_code_has_five_tries_and_ten_minutes),
 		SCREENING_TEST(appeal_of_a_block_not_yet_recorded),

@@ -243,6 +243,37 @@ static void test_institution_spoof(void **state)
 	assert_true(check_call(&abroad).reasons & BIT(SR_SPOOFED_INSTITUTION));
 }
 
+/* A registry replaced whole: what its sources no longer name loses its
+ * registration at the sweep, not before; a milder kind does not keep a
+ * confirmed-fraud entry that the list dropped. */
+static void test_registry_sweep_retires_what_was_not_named_again(void **state)
+{
+	(void)state;
+	struct screen_reg_entry center = reg("0215880001", SCREEN_REG_CALLCENTER, NULL),
+				fraud = reg("01066660001", SCREEN_REG_CONFIRMED_FRAUD, NULL),
+				milder = reg("01066660001", SCREEN_REG_TELEMARKETER, NULL),
+				gone = reg("07077770001", SCREEN_REG_TELEMARKETER, NULL);
+	screen_registry_add(eng, &center);
+	screen_registry_add(eng, &fraud);
+	screen_registry_add(eng, &gone);
+	screen_registry_mark(eng);
+	screen_registry_add(eng, &center);
+	screen_registry_add(eng, &fraud);
+	assert_true(check(T0, "07077770001", "01011112222").reasons & BIT(SR_REGISTERED)); /* until the sweep */
+	assert_int_equal(screen_registry_sweep(eng), 1);
+	assert_false(check(T0 + 1000, "07077770001", "01011112223").reasons & BIT(SR_REGISTERED));
+	assert_true(check(T0 + 1000, "0215880001", "01011112222").reasons & BIT(SR_REGISTERED));
+	screen_registry_mark(eng);
+	screen_registry_add(eng, &center);
+	screen_registry_add(eng, &milder); /* the police list dropped it; a telemarketer's entry names it */
+	assert_int_equal(screen_registry_sweep(eng), 1);
+	struct screen_verdict v = check(T0 + 2000, "01066660001", "01011112222");
+	assert_false(v.reasons & BIT(SR_CONFIRMED_FRAUD));
+	assert_int_not_equal(v.verdict, SCREEN_BLOCK);
+	screen_registry_add(eng, &milder); /* the next refresh registers it as what it is now */
+	assert_true(check(T0 + 3000, "01066660001", "01011112223").reasons & BIT(SR_REGISTERED));
+}
+
 static void test_confirmed_list_and_validity(void **state)
 {
 	(void)state;
@@ -1040,6 +1071,7 @@ int main(void)
 		T(test_simbox_cell_takes_two_failed_of_three), T(test_simbox_block_ends_when_the_line_moves),
 		T(test_simbox_first_calls_wait_while_most_lines_are_new),
 		T(test_simbox_one_way_line_is_a_suspect),
+		T(test_registry_sweep_retires_what_was_not_named_again),
 		T(test_snapshot_roundtrip), T(test_snapshot_config_text), T(test_snapshot_refuses_damage), T(test_config_swap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
