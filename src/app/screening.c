@@ -245,7 +245,6 @@ static int load_list_file(struct screen_engine *e, enum lists_kind kind, const c
 	return rc;
 }
 
-/* The telemarketing registry as the tm module exports it. */
 /* XXH3 of the file at path, read in chunks; OMB_EIO (errbuf says why). */
 static int file_sum(const char *path, uint64_t *sum, char *errbuf, size_t errlen)
 {
