@@ -247,10 +247,10 @@ int screen_registry_load(struct screen_engine *e, const struct screen_reg_entry 
 /* Replacing the registry whole, while checks go on: screen_registry_mark()
  * unmarks every entry; screen_registry_add() marks the entry it sets (a
  * milder kind leaves a confirmed-fraud entry unmarked, as it leaves it
- * unchanged); screen_registry_sweep() takes the
- * registration off every entry left unmarked (a number off the police
- * list, a telemarketer deregistered) and returns how many. Until the
- * sweep, checks see the registry as it was. */
+ * unchanged); screen_registry_sweep() takes the registration off every
+ * entry left unmarked (a number off the police list, a telemarketer
+ * deregistered) and returns how many. Until the sweep, checks see the
+ * registry as it was. */
 void screen_registry_mark(struct screen_engine *e);
 size_t screen_registry_sweep(struct screen_engine *e);
 
