@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -86,6 +87,24 @@ struct api_req {
 	size_t resp_bytes;
 };
 
+/* forwarded.c: the client's address when the peer is a trusted proxy
+ * (server.trusted_proxies, addresses or ADDRESS/BITS networks). */
+#define PROXIES_MAX 16
+struct proxy_net {
+	struct in6_addr addr;           /* IPv4 as IPv4-mapped IPv6 */
+	unsigned bits;                  /* prefix length over the 128 bits */
+};
+struct proxies {
+	size_t n;
+	struct proxy_net net[PROXIES_MAX];
+};
+/* Parses a ','- or space-separated list; on an entry that is not an
+ * address or network (or one too many), copies it to bad and fails. */
+int proxies_parse(const char *list, struct proxies *out, char *bad, size_t badlen);
+/* The client: peer itself unless peer is trusted and xff (the
+ * X-Forwarded-For header, may be NULL) names someone before it. */
+void forwarded_client(const struct proxies *p, const char *peer, const char *xff, char out[REMOTE_MAX]);
+
 /* Server-wide state shared by the files of api/. */
 struct api {
 	struct app *app;
@@ -98,6 +117,7 @@ struct api {
 	int listen_fd;                  /* owned; -1 when closed */
 	pthread_t acceptor;
 	bool accepting;                 /* the acceptor thread runs */
+	struct proxies proxies;         /* server.trusted_proxies */
 };
 
 /* listener.c: the listening socket and the thread that hands its
@@ -111,6 +131,9 @@ void api_accept_stop(struct api *api);
 
 /* errors.c: turns a code into status + JSON error body on r. */
 void api_fail(struct api_req *r, int code);
+/* An error whose status is not its code's usual one (405, 429). A handler
+ * that sets one returns OMB_OK: the reply is made. */
+void api_fail_status(struct api_req *r, unsigned status, const char *err_code, const char *msg);
 /* Sets a field error: 400, code "invalid", the field and a reason. Returns OMB_EINVAL. */
 int api_invalid(struct api_req *r, const char *field, const char *reason);
 unsigned api_status_of(int code);
@@ -155,13 +178,14 @@ void metrics_observe(int route_index, unsigned status, int64_t dur_ns);
 char *metrics_render(size_t *len);   /* Prometheus text; caller frees */
 void metrics_free(void);
 
-/* ratelimit.c: a token bucket per source address and class. A class is a
- * ROUTE_RATE_* flag, or RATE_AUTH_FAILURES. ratelimit_allow takes a token
- * when there is one; ratelimit_spent says the bucket is empty, taking
- * nothing. */
-#define RATE_AUTH_FAILURES (1u << 16) /* credentials the store did not know */
-bool ratelimit_allow(const char *remote, unsigned cls, int64_t limit_per_min, int64_t now_ms);
-bool ratelimit_spent(const char *remote, unsigned cls, int64_t limit_per_min, int64_t now_ms);
+/* ratelimit.c: a token bucket per source and class. The source is a
+ * client's address, or a login name for RATE_LOGIN_FAILURES. A class is a
+ * ROUTE_RATE_* flag or a RATE_* below. ratelimit_allow takes a token when
+ * there is one; ratelimit_spent says the bucket is empty, taking nothing. */
+#define RATE_AUTH_FAILURES  (1u << 16) /* credentials the store did not know, per address */
+#define RATE_LOGIN_FAILURES (1u << 17) /* wrong passwords, per login name */
+bool ratelimit_allow(const char *source, unsigned cls, int64_t limit_per_min, int64_t now_ms);
+bool ratelimit_spent(const char *source, unsigned cls, int64_t limit_per_min, int64_t now_ms);
 
 /* static.c: a file under web_root, or NULL (404). */
 struct MHD_Response *static_file(const char *web_root, const char *path, unsigned *status);

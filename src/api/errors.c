@@ -52,6 +52,14 @@ void api_fail(struct api_req *r, int code)
 	r->status = api_status_of(code);
 }
 
+void api_fail_status(struct api_req *r, unsigned status, const char *err_code, const char *msg)
+{
+	r->err_code = err_code;
+	snprintf(r->err_msg, sizeof r->err_msg, "%s", msg);
+	api_fail(r, OMB_EINVAL);
+	r->status = status;
+}
+
 int api_invalid(struct api_req *r, const char *field, const char *reason)
 {
 	r->err_field = field;

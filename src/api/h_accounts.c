@@ -60,11 +60,21 @@ int h_login(struct api_req *r)
 		rc = api_body_str(r, "password", true, 256, &password);
 	if (rc != OMB_OK)
 		return rc;
+	/* Per login name, so guesses spread over many addresses still wait;
+	 * while they do, not even the right password is tried. */
+	int64_t failures_per_min = r->app->cfg->login_failures_per_min;
+	if (ratelimit_spent(login, RATE_LOGIN_FAILURES, failures_per_min, r->now)) {
+		api_fail_status(r, MHD_HTTP_TOO_MANY_REQUESTS, "rate_limited",
+				"too many wrong passwords for this login; try again in a minute");
+		return OMB_OK;
+	}
 	char token[CRED_TOKEN_MAX], csrf[CRED_TOKEN_MAX];
 	struct principal who;
 	rc = accounts_login(r->app, login, password, r->now, token, csrf, &who);
-	if (rc == OMB_EAUTH)
+	if (rc == OMB_EAUTH) {
+		ratelimit_allow(login, RATE_LOGIN_FAILURES, failures_per_min, r->now);
 		snprintf(r->err_msg, sizeof r->err_msg, "wrong login or password");
+	}
 	if (rc != OMB_OK)
 		return rc;
 	int64_t ttl = r->app->cfg->session_ttl_s;

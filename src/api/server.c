@@ -140,13 +140,9 @@ static enum MHD_Result fail_now(struct api_req *r, int code, const char *err_cod
 	return respond(r);
 }
 
-/* An error whose status is not the code's usual one (405, 429). */
 static enum MHD_Result fail_status(struct api_req *r, unsigned status, const char *err_code, const char *msg)
 {
-	r->err_code = err_code;
-	snprintf(r->err_msg, sizeof r->err_msg, "%s", msg);
-	api_fail(r, OMB_EINVAL);
-	r->status = status;
+	api_fail_status(r, status, err_code, msg);
 	return respond(r);
 }
 
@@ -382,8 +378,9 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
 static void remote_addr(struct api_req *r)
 {
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-	const char *remote = ci && ci->socket_context ? ci->socket_context : "unknown";
-	memcpy(r->remote, remote, strlen(remote) + 1);
+	const char *peer = ci && ci->socket_context ? ci->socket_context : "unknown";
+	const char *xff = r->api->proxies.n ? api_header(r, "X-Forwarded-For") : NULL; /* the check's path reads none */
+	forwarded_client(&r->api->proxies, peer, xff, r->remote);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -546,6 +543,13 @@ int api_start(struct app *app, struct api **out, uint16_t *port, char *errbuf, s
 	}
 	struct api *api = xcalloc(1, sizeof *api);
 	api->listen_fd = -1;
+	char bad[64];
+	if (proxies_parse(cfg->trusted_proxies, &api->proxies, bad, sizeof bad) != OMB_OK) {
+		snprintf(errbuf, errlen, "server.trusted_proxies: not an address or ADDRESS/BITS (at most %d): %s",
+			 PROXIES_MAX, bad);
+		api_free(api);
+		return OMB_EINVAL;
+	}
 	int rc = tls_load(api, cfg, errbuf, errlen);
 	if (rc != OMB_OK) {
 		api_free(api);

@@ -25,6 +25,7 @@ struct config {
 	int64_t shutdown_grace_s; /* how long in-flight requests may finish after SIGTERM */
 	char *tls_cert;           /* PEM certificate chain file; set with tls_key, serve speaks HTTPS */
 	char *tls_key;            /* PEM private key file; secret (its path is masked too) */
+	char *trusted_proxies;    /* whose X-Forwarded-For names the client */
 	/* [store] */
 	char *db;                 /* SQLite file path (or sqlite:PATH) */
 	/* [log] */
@@ -35,7 +36,8 @@ struct config {
 	char *secret_file;        /* or a file holding it, created on first start */
 	int64_t session_ttl_s;
 	int64_t key_cache_ms;     /* how long a verified API key is trusted without reading the store */
-	int64_t login_per_min;    /* per source address */
+	int64_t login_per_min;    /* per client address */
+	int64_t login_failures_per_min; /* per login name */
 	int64_t lookup_per_min;   /* receipt-number and one-time-code lookups per source */
 	int64_t auth_failures_per_min; /* unknown tokens and keys per source */
 	/* [locale] */

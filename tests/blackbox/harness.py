@@ -87,6 +87,7 @@ class Server:
             [BIN, 'serve', '--db', self.db, '--port', '0', '--port-file', port_file,
              '--web-root', WEB_ROOT, '--set', 'security.login_per_min=10000',
              '--set', 'security.lookup_per_min=100000', '--set', 'security.auth_failures_per_min=100000',
+             '--set', 'security.login_failures_per_min=10000',
              *self.extra],
             stdout=log, stderr=subprocess.STDOUT, env=self.env)
         log.close()

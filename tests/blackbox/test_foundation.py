@@ -295,6 +295,70 @@ class LogoutRateLimit(harness.ServerTest):
         self.assertEqual(self.server.request('GET', '/v1/orgs').status, 200)
 
 
+class LoginFailuresPerLogin(harness.ServerTest):
+    """Wrong passwords count per login name, whatever address they come from."""
+    server_args = ('--set', 'security.login_failures_per_min=2', '--set', 'server.trusted_proxies=127.0.0.1')
+
+    @classmethod
+    def prepare(cls, server):
+        server.add_user('HB', 'hb.agent', 'agent')
+        server.add_user('HB', 'hb.other', 'agent')
+
+    def login(self, login, password, source):
+        return self.server.request('POST', '/v1/auth/login', {'login': login, 'password': password},
+                                   headers={'X-Forwarded-For': source})
+
+    def test_guesses_from_many_addresses_make_the_login_wait(self):
+        codes = [self.login('hb.agent', 'wrong-guess-%d' % i, '203.0.113.%d' % i).status for i in range(2)]
+        self.assertEqual(codes, [401, 401])
+        r = self.login('hb.agent', 'correct-horse-battery', '198.51.100.9')
+        self.assertEqual(r.status, 429)  # not even the right password is tried while it waits
+        self.assertEqual(r.error_code(), 'rate_limited')
+        self.assertEqual(self.login('hb.other', 'correct-horse-battery', '203.0.113.0').status, 200)
+        self.server.request('POST', '/v1/test/clock', {'advance_ms': 30000})
+        self.assertEqual(self.login('hb.agent', 'correct-horse-battery', '198.51.100.9').status, 200)
+
+
+class BehindAProxy(harness.ServerTest):
+    """With server.trusted_proxies, the limits and the log see the client."""
+    server_args = ('--set', 'security.login_per_min=3', '--set', 'server.trusted_proxies=10.0.0.0/8, 127.0.0.1')
+
+    def login_from(self, chain):
+        return self.server.request('POST', '/v1/auth/login', {'login': 'x', 'password': 'y' * 10},
+                                   headers={'X-Forwarded-For': chain}).status
+
+    def test_each_client_behind_the_proxy_has_its_own_limit(self):
+        codes = [self.login_from('203.0.113.1') for _ in range(4)]
+        self.assertEqual(codes, [401, 401, 401, 429])
+        # what the client wrote before the proxies is not believed
+        self.assertEqual(self.login_from('203.0.113.2, 203.0.113.1, 10.1.1.1'), 429)
+        self.assertEqual(self.login_from('203.0.113.1, 203.0.113.2, 10.1.1.1'), 401)
+        deadline = time.monotonic() + 5
+        while 'remote=203.0.113.2 ' not in self.server.log() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertIn('remote=203.0.113.2 method=POST path=/v1/auth/login', self.server.log())
+
+    def test_a_start_with_a_wrong_proxy_list_names_it(self):
+        bad = harness.Server('--set', 'server.trusted_proxies=10.0.0.0/33')
+        try:
+            with self.assertRaises(AssertionError) as e:
+                bad.start()
+            self.assertIn('server.trusted_proxies', str(e.exception))
+            self.assertIn('10.0.0.0/33', str(e.exception))
+        finally:
+            bad.cleanup()
+
+
+class ForwardedForFromAnyone(harness.ServerTest):
+    def test_is_not_believed_without_trusted_proxies(self):
+        self.server.request('GET', '/v1/orgs', headers={'X-Forwarded-For': '203.0.113.5'})
+        deadline = time.monotonic() + 5
+        while 'path=/v1/orgs ' not in self.server.log() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        self.assertIn('remote=127.0.0.1 method=GET path=/v1/orgs ', self.server.log())
+        self.assertNotIn('203.0.113.5', self.server.log())
+
+
 class CommandLine(harness.ServerTest):
     @classmethod
     def setUpClass(cls):

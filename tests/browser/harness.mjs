@@ -43,7 +43,8 @@ export class Server {
 		const log = fs.openSync(this.logPath, 'a');
 		this.proc = spawn(BIN, ['serve', '--db', this.db, '--port', '0', '--port-file', portFile, '--web-root', WEB_ROOT,
 			'--set', 'security.login_per_min=10000', '--set', 'security.lookup_per_min=100000',
-			'--set', 'security.auth_failures_per_min=100000', '--test-mode'],
+			'--set', 'security.auth_failures_per_min=100000', '--set', 'security.login_failures_per_min=10000',
+			'--test-mode'],
 		{ stdio: ['ignore', log, log] });
 		fs.closeSync(log);
 		const deadline = Date.now() + START_TIMEOUT_MS;
