@@ -1,5 +1,6 @@
 /* engine.c — the screening engine: shards, caller state, lists, blocks,
- * aggregates and the per-call check. Rules are weighed in rules.c. */
+ * the per-shard partials of cells and trunks, and the per-call check.
+ * Rules are weighed in rules.c; merge.c turns the partials into views. */
 #include "screen/screen_int.h"
 
 #include <math.h>
@@ -17,13 +18,6 @@
 
 #define BIT(r) (1u << (r))
 #define KST_OFFSET_MS (9 * 3600000LL) /* registry caps count Korean days */
-
-__extension__ typedef unsigned __int128 u128;
-
-static inline uint64_t range(uint64_t h, uint64_t n)
-{
-	return (uint64_t)(((u128)h * n) >> 64);
-}
 
 static uint64_t str_hash(const char *s, uint64_t seed)
 {
@@ -188,7 +182,7 @@ void screen_destroy(struct screen_engine *e)
 /* The shard of a caller whose screen_mix64(key) is mixed. */
 static struct shard *shard_of_mixed(struct screen_engine *e, uint64_t mixed)
 {
-	return &e->shards[range(mixed ^ 0x5bd1e995ULL, e->nshards)];
+	return &e->shards[screen_range(mixed ^ 0x5bd1e995ULL, e->nshards)];
 }
 
 /* A key's home slot in a table of its shard. The shard is picked by the top
@@ -199,7 +193,7 @@ static struct shard *shard_of_mixed(struct screen_engine *e, uint64_t mixed)
  * thousands of slots). The low half, rotated up, is independent of them. */
 static inline uint64_t slot_of(uint64_t mixed, uint64_t slots)
 {
-	return range(mixed << 32 | mixed >> 32, slots);
+	return screen_range(mixed << 32 | mixed >> 32, slots);
 }
 
 void screen_lock_init(pthread_mutex_t *lock)
@@ -599,7 +593,7 @@ void screen_agg_roll(struct agg *g, int64_t epoch)
 	agg_roll(g, epoch);
 }
 
-static void push_index(uint32_t **list, size_t *n, size_t *cap, size_t index)
+void screen_push_index(uint32_t **list, size_t *n, size_t *cap, size_t index)
 {
 	*list = xgrow(*list, *n, cap, sizeof **list, 256);
 	(*list)[(*n)++] = (uint32_t)index;
@@ -610,7 +604,7 @@ static void agg_mark(struct shard *s, struct agg *g)
 	if (g->dirty)
 		return;
 	g->dirty = 1;
-	push_index(&s->dirty, &s->ndirty, &s->dirty_cap, (size_t)(g - s->aggs));
+	screen_push_index(&s->dirty, &s->ndirty, &s->dirty_cap, (size_t)(g - s->aggs));
 }
 
 /* After a rehash the indices moved: list the dirty ones again. */
@@ -619,10 +613,10 @@ static void agg_relist(struct shard *s)
 	s->ndirty = 0;
 	for (size_t j = 0; j < s->agg_slots; j++)
 		if (s->aggs[j].key && s->aggs[j].dirty)
-			push_index(&s->dirty, &s->ndirty, &s->dirty_cap, j);
+			screen_push_index(&s->dirty, &s->ndirty, &s->dirty_cap, j);
 }
 
-static struct agg *agg_find_create(struct shard *s, uint64_t key)
+struct agg *screen_agg_find_create(struct shard *s, uint64_t key)
 {
 	size_t before = s->agg_slots;
 	struct agg *g = screen_agg_get(s, key, true);
@@ -652,7 +646,7 @@ static struct agg *agg_touch(struct shard *s, uint64_t key, const char *name, in
 {
 	struct agg *g = agg_probe(s, key);
 	if (!g)
-		g = agg_find_create(s, key);
+		g = screen_agg_find_create(s, key);
 	if (!g->name[0])
 		snprintf(g->name, sizeof g->name, "%s", name);
 	agg_roll(g, epoch);
@@ -1120,7 +1114,7 @@ void screen_check(struct screen_engine *e, const struct screen_attempt *a, struc
 	uint64_t call_h = XXH3_64bits(a->call_id, a->call_id_len);
 	uint64_t caller_h = screen_mix64(key); /* one mix: shard, slot and sketches */
 	/* withheld callers share no state, so their calls spread by call_id */
-	struct shard *s = key == PHONE_KEY_WITHHELD ? &e->shards[range(call_h, e->nshards)]
+	struct shard *s = key == PHONE_KEY_WITHHELD ? &e->shards[screen_range(call_h, e->nshards)]
 						    : shard_of_mixed(e, caller_h);
 	/* the cache lines every check needs are requested as soon as their
 	 * addresses are known, so that the callee's key, the emergency test
@@ -1228,7 +1222,7 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 	uint64_t callee_key = phone_key(&end->callee);
 	uint64_t key = phone_key(&end->caller);
 	uint64_t call_h = XXH3_64bits(end->call_id, end->call_id_len);
-	struct shard *s = key == PHONE_KEY_WITHHELD ? &e->shards[range(call_h, e->nshards)]
+	struct shard *s = key == PHONE_KEY_WITHHELD ? &e->shards[screen_range(call_h, e->nshards)]
 						    : screen_shard_of(e, key);
 	__builtin_prefetch(&s->pending[call_h & s->pending_mask], 1);
 	__builtin_prefetch(&s->callers[slot_of(screen_mix64(key), s->nslots)], 1);
@@ -1276,202 +1270,6 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 out:
 	pthread_mutex_unlock(&s->lock);
 	return rc;
-}
-
-/* ---- merging the per-shard aggregates ----
- * Within an epoch a merge folds in only what changed: count deltas since
- * the last merge and the (idempotent) register maxima of dirty partials.
- * A new epoch rebuilds the view from every partial. */
-
-static struct agg *scratch_get(struct screen_engine *e, uint64_t key)
-{
-	if ((e->scratch_count + 1) * 2 > e->scratch_slots) {
-		size_t old_n = e->scratch_slots;
-		struct agg *old = e->scratch;
-		e->scratch_slots = old_n ? old_n * 2 : 1024;
-		e->scratch = xcalloc(e->scratch_slots, sizeof *e->scratch);
-		for (size_t i = 0; i < old_n; i++) {
-			if (!old[i].key)
-				continue;
-			size_t j = range(screen_mix64(old[i].key), e->scratch_slots);
-			while (e->scratch[j].key)
-				j = j + 1 == e->scratch_slots ? 0 : j + 1;
-			e->scratch[j] = old[i];
-		}
-		free(old);
-		e->nsdirty = 0;
-		for (size_t i = 0; i < e->scratch_slots; i++)
-			if (e->scratch[i].key && e->scratch[i].dirty)
-				push_index(&e->sdirty, &e->nsdirty, &e->sdirty_cap, i);
-	}
-	size_t j = range(screen_mix64(key), e->scratch_slots);
-	while (e->scratch[j].key && e->scratch[j].key != key)
-		j = j + 1 == e->scratch_slots ? 0 : j + 1;
-	if (!e->scratch[j].key) {
-		e->scratch[j].key = key;
-		e->scratch_count++;
-	}
-	struct agg *m = &e->scratch[j];
-	if (!m->dirty) {
-		m->dirty = 1;
-		push_index(&e->sdirty, &e->nsdirty, &e->sdirty_cap, j);
-	}
-	return m;
-}
-
-static void part_merge_sketches(struct agg_part *d, const struct agg_part *p)
-{
-	sketch_hll_merge(d->suspects, p->suspects);
-	sketch_hll_merge(d->newcomers, p->newcomers);
-}
-
-static void fold_partial(struct agg *m, struct agg *g, bool full)
-{
-	struct agg_part *d = &m->part[0], *p = &g->part[0];
-	if (full) {
-		struct agg_part *d1 = &m->part[1], *p1 = &g->part[1];
-		d1->attempts += p1->attempts;
-		d1->ends += p1->ends;
-		d1->answered += p1->answered;
-		d1->bad += p1->bad;
-		d1->fresh_ends += p1->fresh_ends;
-		d1->fresh_bad += p1->fresh_bad;
-		part_merge_sketches(d1, p1);
-	}
-	d->attempts += p->attempts - g->synced[0];
-	d->ends += p->ends - g->synced[1];
-	d->answered += p->answered - g->synced[2];
-	d->bad += p->bad - g->synced[3];
-	d->fresh_ends += p->fresh_ends - g->synced[4];
-	d->fresh_bad += p->fresh_bad - g->synced[5];
-	g->synced[0] = p->attempts;
-	g->synced[1] = p->ends;
-	g->synced[2] = p->answered;
-	g->synced[3] = p->bad;
-	g->synced[4] = p->fresh_ends;
-	g->synced[5] = p->fresh_bad;
-	part_merge_sketches(d, p);
-	if (!m->name[0])
-		memcpy(m->name, g->name, sizeof m->name);
-	g->dirty = 0;
-}
-
-/* The SIM-box level of a cell or trunk over its last one to two epochs:
- * FLAGGED when enough distinct suspects make up enough of its newcomers;
- * FRESH (new lines are blocked from their first call) when they are most
- * of them, or when the calls of new, never-called lines there mostly fail
- * or hang up at once while suspects are already showing. */
-static void view_compute(const struct screen_config *cfg, struct agg *g)
-{
-	g->level = RULES_SIMBOX_NONE;
-	/* k non-zero registers estimate at least k distinct suspects and
-	 * at most about k + k^2/128: too few registers cannot reach a floor */
-	int k = sketch_hll_nonzero_union(g->part[0].suspects, g->part[1].suspects);
-	double floor_n = cfg->simbox_min_suspects / 2.0;
-	if (k + k * k / 100.0 + 1 < floor_n) {
-		g->v_suspects = (float)k;
-		return;
-	}
-	g->v_suspects = (float)sketch_hll_estimate_union(g->part[0].suspects, g->part[1].suspects);
-	g->v_newcomers = (float)sketch_hll_estimate_union(g->part[0].newcomers, g->part[1].newcomers);
-	double base = g->v_newcomers > g->v_suspects ? g->v_newcomers : g->v_suspects;
-	double share = base > 0 ? g->v_suspects / base : 0;
-	uint32_t fresh_ends = g->part[0].fresh_ends + g->part[1].fresh_ends;
-	uint32_t fresh_bad = g->part[0].fresh_bad + g->part[1].fresh_bad;
-	bool failing = fresh_ends >= (uint32_t)cfg->simbox_cell_min_ends &&
-		       fresh_bad >= cfg->simbox_cell_bad_ratio * fresh_ends;
-	if (g->v_suspects + 0.5 >= cfg->simbox_min_suspects && share >= cfg->simbox_share)
-		g->level = share >= cfg->simbox_fresh_share ? RULES_SIMBOX_FRESH : RULES_SIMBOX_FLAGGED;
-	if (failing && g->v_suspects + 0.5 >= floor_n)
-		g->level = RULES_SIMBOX_FRESH;
-}
-
-static void views_publish(struct screen_engine *e, struct shard *s)
-{
-	for (size_t i = 0; i < e->nsdirty; i++) {
-		const struct agg *m = &e->scratch[e->sdirty[i]];
-		struct agg *g = agg_find_create(s, m->key);
-		if (!g->name[0])
-			memcpy(g->name, m->name, sizeof g->name);
-		g->v_suspects = m->v_suspects;
-		g->v_newcomers = m->v_newcomers;
-		g->level = m->level;
-	}
-}
-
-/* One shard: its partial is the whole, so the view is computed in place. */
-static void merge_alone(struct screen_engine *e, const struct screen_config *cfg, int64_t epoch, bool full)
-{
-	struct shard *s = &e->shards[0];
-	pthread_mutex_lock(&s->lock);
-	size_t n = full ? s->agg_slots : s->ndirty;
-	for (size_t k = 0; k < n; k++) {
-		struct agg *g = &s->aggs[full ? k : s->dirty[k]];
-		if (!g->key)
-			continue;
-		agg_roll(g, epoch);
-		view_compute(cfg, g);
-		g->dirty = 0;
-	}
-	s->ndirty = 0;
-	s->st.merges++;
-	e->merged_epoch = epoch;
-	pthread_mutex_unlock(&s->lock);
-}
-
-void screen_merge(struct screen_engine *e, int64_t now_ms)
-{
-	const struct screen_config *cfg = &atomic_load(&e->cfg)->c;
-	int64_t epoch = now_ms / AGG_EPOCH_MS;
-	pthread_mutex_lock(&e->merge_mutex);
-	bool full = epoch != e->merged_epoch;
-	if (e->nshards == 1 && !e->remote) {
-		merge_alone(e, cfg, epoch, full);
-		pthread_mutex_unlock(&e->merge_mutex);
-		return;
-	}
-	if (full && e->scratch) {
-		memset(e->scratch, 0, e->scratch_slots * sizeof *e->scratch);
-		e->scratch_count = 0;
-		e->nsdirty = 0;
-	}
-	/* the other nodes' partials (partials.c) fold in as one more shard */
-	for (unsigned i = 0; i < e->nshards + (e->remote != NULL); i++) {
-		struct shard *s = i < e->nshards ? &e->shards[i] : e->remote;
-		pthread_mutex_lock(&s->lock);
-		if (full) {
-			for (size_t j = 0; j < s->agg_slots; j++) {
-				struct agg *g = &s->aggs[j];
-				if (!g->key)
-					continue;
-				agg_roll(g, epoch);
-				fold_partial(scratch_get(e, g->key), g, true);
-			}
-		} else {
-			for (size_t k = 0; k < s->ndirty; k++) {
-				struct agg *g = &s->aggs[s->dirty[k]];
-				agg_roll(g, epoch);
-				fold_partial(scratch_get(e, g->key), g, false);
-			}
-		}
-		s->ndirty = 0;
-		pthread_mutex_unlock(&s->lock);
-	}
-	for (size_t k = 0; k < e->nsdirty; k++)
-		view_compute(cfg, &e->scratch[e->sdirty[k]]);
-	for (unsigned i = 0; i < e->nshards; i++) {
-		struct shard *s = &e->shards[i];
-		pthread_mutex_lock(&s->lock);
-		views_publish(e, s);
-		if (i == 0)
-			s->st.merges++;
-		pthread_mutex_unlock(&s->lock);
-	}
-	for (size_t k = 0; k < e->nsdirty; k++)
-		e->scratch[e->sdirty[k]].dirty = 0;
-	e->nsdirty = 0;
-	e->merged_epoch = epoch;
-	pthread_mutex_unlock(&e->merge_mutex);
 }
 
 /* ---- lists ---- */

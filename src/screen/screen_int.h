@@ -1,5 +1,5 @@
 /* screen_int.h — the engine's private structures, shared by engine.c,
- * snapshot.c and partials.c only. Nothing outside src/screen/ includes this. */
+ * merge.c, snapshot.c and partials.c only. Nothing outside src/screen/ includes this. */
 #ifndef OMBUD_SCREEN_SCREEN_INT_H
 #define OMBUD_SCREEN_SCREEN_INT_H
 
@@ -182,7 +182,7 @@ static inline struct snap_header snap_header_of(uint32_t nshards, uint32_t confi
 	return h;
 }
 
-/* Shared by engine.c and snapshot.c. */
+/* Shared by engine.c, merge.c and snapshot.c. */
 static inline uint64_t screen_mix64(uint64_t k)
 {
 	k ^= k >> 33;
@@ -191,6 +191,12 @@ static inline uint64_t screen_mix64(uint64_t k)
 	k *= 0xc4ceb9fe1a85ec53ULL;
 	k ^= k >> 33;
 	return k;
+}
+/* h scaled to [0, n) without a division (Lemire). */
+static inline uint64_t screen_range(uint64_t h, uint64_t n)
+{
+	__extension__ typedef unsigned __int128 u128;
+	return (uint64_t)(((u128)h * n) >> 64);
 }
 /* A shard's lock: adaptive, so a thread waiting for it spins a moment and
  * then sleeps. A spin lock burned whole time slices on a machine with few
@@ -206,6 +212,11 @@ struct watch *screen_watch_get(struct shard *s, uint64_t key, bool create);
 struct agg *screen_agg_get(struct shard *s, uint64_t key, bool create);
 struct screen_engine *screen_create_sized(const struct screen_config *cfg, const char **reason);
 void screen_agg_roll(struct agg *g, int64_t epoch);
+/* The aggregate of key, created if need be; after a rehash the shard's
+ * dirty list is rebuilt. */
+struct agg *screen_agg_find_create(struct shard *s, uint64_t key);
+/* Appends index to a growing list of table indices. */
+void screen_push_index(uint32_t **list, size_t *n, size_t *cap, size_t index);
 void screen_remote_free(struct shard *remote);
 
 #endif
