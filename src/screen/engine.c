@@ -1034,12 +1034,14 @@ static void simbox_signals(struct screen_engine *e, const struct screen_attempt 
 	*suspect = mobile ? simbox_suspect(cfg, c, x->now_s, &called) : 0;
 	sig->simbox_suspect = *suspect & SUSPECT_CELL;
 	sig->simbox_trunk_suspect = *suspect & SUSPECT_TRUNK;
-	/* where most lines are new to the engine (it started cold, or the
-	 * people there call rarely), a line's first call tells nothing: a
-	 * fresh line is then stopped only after a call of its own has ended */
-	bool may_stop_first = x->warm || c->ends > 0;
-	sig->simbox_fresh = sig->cell_level == RULES_SIMBOX_FRESH && mobile && *newcomer &&
-			    (*suspect || (may_stop_first && simbox_fresh(cfg, c, x->now_s, &called)));
+	/* A FLAGGED cell stops a fresh line once a call of its own has ended
+	 * (failed: a talk would have cleared it); a FRESH one from its first
+	 * call, but only where new lines are few: where most are new to the
+	 * engine (it started cold, or people there call rarely), a first call
+	 * tells nothing. */
+	bool first_call_tells = sig->cell_level == RULES_SIMBOX_FRESH && x->warm;
+	sig->simbox_fresh = sig->cell_level != RULES_SIMBOX_NONE && mobile && *newcomer &&
+			    (*suspect || ((first_call_tells || c->ends > 0) && simbox_fresh(cfg, c, x->now_s, &called)));
 	/* long enough in one cell for a handset on the move to have left it */
 	sig->settled = c->cells[1] == 0 && (int64_t)x->now_s - c->first_s >= cfg->simbox_settle_ms / 1000;
 }

@@ -76,13 +76,10 @@ static bool hard_rules(const struct rules_signals *s, uint32_t *reasons)
 
 static int simbox_score(const struct screen_config *cfg, const struct rules_signals *s, uint32_t *reasons)
 {
-	bool fits_flagged = s->simbox_suspect;
-	bool fits_fresh = s->simbox_suspect || s->simbox_fresh;
 	int score = 0;
 	/* a box sits in one cell: there a new line may be stopped before it
-	 * has shown anything of its own */
-	if ((s->cell_level == RULES_SIMBOX_FLAGGED && fits_flagged) ||
-	    (s->cell_level == RULES_SIMBOX_FRESH && fits_fresh)) {
+	 * has shown much of its own (how soon depends on the cell's level) */
+	if (s->cell_level != RULES_SIMBOX_NONE && (s->simbox_suspect || s->simbox_fresh)) {
 		score = cfg->w_simbox;
 		*reasons |= BIT(SR_SIMBOX_CELL);
 	}

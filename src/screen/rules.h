@@ -32,7 +32,9 @@ struct rules_signals {
 	enum rules_simbox_level cell_level, trunk_level;
 	bool simbox_suspect;          /* the caller's own record looks like a SIM-box line, to its cell */
 	bool simbox_trunk_suspect;    /* ... and by the stricter measure a trunk's judgement uses */
-	bool simbox_fresh;            /* newcomer with nothing that clears it */
+	bool simbox_fresh;            /* newcomer with nothing that clears it, stoppable by its cell's
+				       * level now: FRESH from its first call, FLAGGED once a call of
+				       * its own has ended */
 	bool settled;                 /* every call of the line came from one cell, over simbox_settle_ms at least */
 	bool cell_named;              /* the call names its cell */
 };

@@ -775,6 +775,50 @@ static void test_simbox_fresh_line_half_failed(void **state)
 	assert_int_equal(check_call(&talk).verdict, SCREEN_ALLOW);
 }
 
+/* A box among many people makes its cell FLAGGED, not FRESH: there a new
+ * line's first call goes through even where first calls are judged, but
+ * once a call of its own has failed it is stopped (for the call only); a
+ * new line whose first call was a talk is not. */
+static void test_simbox_flagged_cell_stops_a_new_line_after_a_failed_call(void **state)
+{
+	(void)state;
+	struct screen_config warm = cfg; /* a FRESH cell would stop a first call */
+	warm.simbox_warm_share = 1;
+	assert_int_equal(screen_config_swap(eng, &warm, NULL), 0);
+	int64_t t = T0;
+	for (unsigned i = 0; i < 40; i++, t += 1000) {
+		char line[32], callee[32];
+		snprintf(line, sizeof line, "01066%06u", i);
+		callee_n(callee, sizeof callee, 3000 + i);
+		struct call c = {.ts = t, .caller = line, .callee = callee, .trunk = "msc-7", .cell = "cell-9"};
+		check_call(&c);
+		end_call(&c, t + 130000, 1, 120000);
+	}
+	for (unsigned k = 0; k < 2; k++)
+		for (unsigned i = 0; i < 12; i++, t += 1000) {
+			char sim[32];
+			snprintf(sim, sizeof sim, "0107700%04u", i);
+			failed_call(sim, "cell-9", t, 100 + k * 12 + i);
+		}
+	t += MIN;
+	screen_merge(eng, t);
+	assert_int_equal(failed_call("01055550060", "cell-9", t, 200).verdict, SCREEN_ALLOW);
+	struct call talk = {.ts = t, .caller = "01055550061", .callee = "01012340061", .trunk = "msc-7",
+			    .cell = "cell-9"};
+	assert_int_equal(check_call(&talk).verdict, SCREEN_ALLOW);
+	end_call(&talk, t + 40000, 1, 30000);
+	t += MIN;
+	struct screen_verdict v = failed_call("01055550060", "cell-9", t, 201);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
+	struct screen_evidence ev;
+	struct phone p = num("01055550060");
+	assert_true(screen_evidence(eng, &p, &ev) != 0 || !ev.blocked); /* the call, not the number */
+	talk.ts = t + 1000;
+	talk.callee = "01012340062";
+	assert_int_equal(check_call(&talk).verdict, SCREEN_ALLOW);
+}
+
 /* A line that talked for a minute and a half, then failed twice, from the
  * cell given (NULL: none) on the box's trunk; then a fourth call: its
  * verdict. The talk keeps it from being a fresh line. */
@@ -1070,6 +1114,7 @@ int main(void)
 		T(test_simbox_ignores_fast_lines), T(test_simbox_block_lasts_for_a_settled_line),
 		T(test_simbox_cell_takes_two_failed_of_three), T(test_simbox_block_ends_when_the_line_moves),
 		T(test_simbox_first_calls_wait_while_most_lines_are_new),
+		T(test_simbox_flagged_cell_stops_a_new_line_after_a_failed_call),
 		T(test_simbox_one_way_line_is_a_suspect),
 		T(test_registry_sweep_retires_what_was_not_named_again),
 		T(test_snapshot_roundtrip), T(test_snapshot_config_text), T(test_snapshot_refuses_damage), T(test_config_swap),

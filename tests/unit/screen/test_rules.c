@@ -243,10 +243,15 @@ static void test_simbox_levels(void **state)
 {
 	(void)state;
 	enum rules_persist persist;
-	struct rules_signals s = {.cell_level = RULES_SIMBOX_FLAGGED, .simbox_fresh = true, .cell_named = true,
-				  .settled = true};
+	struct rules_signals s = {.cell_level = RULES_SIMBOX_FLAGGED, .cell_named = true, .settled = true};
 	struct screen_verdict v = score(&s, &persist);
-	assert_int_equal(v.verdict, SCREEN_ALLOW); /* flagged cell: only suspects */
+	assert_int_equal(v.verdict, SCREEN_ALLOW); /* a line that fits no box */
+	s.simbox_fresh = true; /* in a flagged cell: a new line whose own call failed */
+	v = score(&s, &persist);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
+	assert_false(persist); /* one failed call: the call only */
+	s.simbox_fresh = false;
 	s.simbox_suspect = true;
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
