@@ -43,7 +43,10 @@ if [ -n "$missing" ] && command -v systemctl >/dev/null 2>&1; then
 	systemctl disable --now nginx exim4 >/dev/null 2>&1 || true
 fi
 
-if [ -f package.json ] && { [ ! -d node_modules ] || [ package-lock.json -nt node_modules ]; }; then
+# npm writes node_modules/.package-lock.json last: without it an install
+# was cut short or emptied, whatever is left in the folder.
+installed=node_modules/.package-lock.json
+if [ -f package.json ] && { [ ! -f $installed ] || [ package-lock.json -nt $installed ]; }; then
 	echo "deps: npm ci"
 	npm ci --no-audit --no-fund
 fi
