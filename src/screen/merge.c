@@ -49,25 +49,11 @@ static struct agg *scratch_get(struct screen_engine *e, uint64_t key)
 	return m;
 }
 
-static void part_merge_sketches(struct agg_part *d, const struct agg_part *p)
-{
-	sketch_hll_merge(d->suspects, p->suspects);
-	sketch_hll_merge(d->newcomers, p->newcomers);
-}
-
 static void fold_partial(struct agg *m, struct agg *g, bool full)
 {
 	struct agg_part *d = &m->part[0], *p = &g->part[0];
-	if (full) {
-		struct agg_part *d1 = &m->part[1], *p1 = &g->part[1];
-		d1->attempts += p1->attempts;
-		d1->ends += p1->ends;
-		d1->answered += p1->answered;
-		d1->bad += p1->bad;
-		d1->fresh_ends += p1->fresh_ends;
-		d1->fresh_bad += p1->fresh_bad;
-		part_merge_sketches(d1, p1);
-	}
+	if (full)
+		screen_part_add(&m->part[1], &g->part[1]);
 	d->attempts += p->attempts - g->synced[0];
 	d->ends += p->ends - g->synced[1];
 	d->answered += p->answered - g->synced[2];
@@ -80,7 +66,8 @@ static void fold_partial(struct agg *m, struct agg *g, bool full)
 	g->synced[3] = p->bad;
 	g->synced[4] = p->fresh_ends;
 	g->synced[5] = p->fresh_bad;
-	part_merge_sketches(d, p);
+	sketch_hll_merge(d->suspects, p->suspects); /* registers: merging again changes nothing */
+	sketch_hll_merge(d->newcomers, p->newcomers);
 	if (!m->name[0])
 		memcpy(m->name, g->name, sizeof m->name);
 	g->dirty = 0;

@@ -22,7 +22,7 @@ static int by_key(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void part_add(struct agg_part *d, const struct agg_part *p)
+void screen_part_add(struct agg_part *d, const struct agg_part *p)
 {
 	d->attempts += p->attempts;
 	d->ends += p->ends;
@@ -75,8 +75,8 @@ int screen_partials_export(struct screen_engine *e, int64_t now_ms, struct scree
 	for (size_t i = 0; i < count;) {
 		struct agg sum = all[i];
 		for (i++; i < count && all[i].key == sum.key; i++) {
-			part_add(&sum.part[0], &all[i].part[0]);
-			part_add(&sum.part[1], &all[i].part[1]);
+			screen_part_add(&sum.part[0], &all[i].part[0]);
+			screen_part_add(&sum.part[1], &all[i].part[1]);
 			if (!sum.name[0])
 				memcpy(sum.name, all[i].name, sizeof sum.name);
 		}
@@ -137,7 +137,7 @@ void screen_partials_import(struct screen_engine *e, const struct screen_partial
 		struct agg_part in = {p->attempts, p->ends, p->answered, p->bad, p->fresh_ends, p->fresh_bad, {0}, {0}};
 		memcpy(in.suspects, p->suspects, sizeof in.suspects);
 		memcpy(in.newcomers, p->newcomers, sizeof in.newcomers);
-		part_add(&g->part[age], &in);
+		screen_part_add(&g->part[age], &in);
 	}
 	remote_dirty_all(r);
 	pthread_mutex_unlock(&r->lock);

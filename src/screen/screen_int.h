@@ -218,5 +218,7 @@ struct agg *screen_agg_find_create(struct shard *s, uint64_t key);
 /* Appends index to a growing list of table indices. */
 void screen_push_index(uint32_t **list, size_t *n, size_t *cap, size_t index);
 void screen_remote_free(struct shard *remote);
+/* Adds partial p into d: counts summed, sketches merged (partials.c). */
+void screen_part_add(struct agg_part *d, const struct agg_part *p);
 
 #endif
