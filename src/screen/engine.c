@@ -1,6 +1,7 @@
-/* engine.c — the screening engine: shards, caller state, lists, blocks,
- * the per-shard partials of cells and trunks, and the per-call check.
- * Rules are weighed in rules.c; merge.c turns the partials into views. */
+/* engine.c — the screening engine: shards, caller state, the per-shard
+ * partials of cells and trunks, and the per-call check and end. Rules are
+ * weighed in rules.c; merge.c turns the partials into views; watch.c keeps
+ * blocks and evidence; registry.c the lists. */
 #include "screen/screen_int.h"
 
 #include <math.h>
@@ -16,10 +17,9 @@
 #include "base/mem.h"
 #include "screen/rules.h"
 
-#define BIT(r) (1u << (r))
 #define KST_OFFSET_MS (9 * 3600000LL) /* registry caps count Korean days */
 
-static uint64_t str_hash(const char *s, uint64_t seed)
+uint64_t screen_name_hash(const char *s, uint64_t seed)
 {
 	if (!s || !*s)
 		return 0;
@@ -57,7 +57,7 @@ static unsigned parse_list(const char *text, uint64_t *out, bool phones)
 	for (char *save = NULL, *tok = strtok_r(buf, ";", &save); tok && n < CFG_LIST_MAX;
 	     tok = strtok_r(NULL, ";", &save)) {
 		if (!phones) {
-			out[n++] = str_hash(tok, 2);
+			out[n++] = screen_name_hash(tok, 2);
 			continue;
 		}
 		struct phone p;
@@ -185,17 +185,6 @@ static struct shard *shard_of_mixed(struct screen_engine *e, uint64_t mixed)
 	return &e->shards[screen_range(mixed ^ 0x5bd1e995ULL, e->nshards)];
 }
 
-/* A key's home slot in a table of its shard. The shard is picked by the top
- * bits of the mixed key, which are therefore alike within a shard: taken
- * from those bits, homes fell in one nshards-th of every table, which
- * linear probing turned into one long run once a shard held more keys than
- * that part has slots (past ~0.5M callers of 8 shards at 4M, a check probed
- * thousands of slots). The low half, rotated up, is independent of them. */
-static inline uint64_t slot_of(uint64_t mixed, uint64_t slots)
-{
-	return screen_range(mixed << 32 | mixed >> 32, slots);
-}
-
 void screen_lock_init(pthread_mutex_t *lock)
 {
 	pthread_mutexattr_t attr;
@@ -214,7 +203,7 @@ struct shard *screen_shard_of(struct screen_engine *e, uint64_t key)
 
 static uint64_t caller_home(const struct shard *s, uint64_t key)
 {
-	return slot_of(screen_mix64(key), s->nslots);
+	return screen_slot_of(screen_mix64(key), s->nslots);
 }
 
 static void caller_delete(struct shard *s, uint64_t i)
@@ -298,7 +287,7 @@ static struct caller *caller_find_from(struct shard *s, uint64_t key, uint64_t h
 	}
 }
 
-static struct caller *caller_find(struct shard *s, uint64_t key)
+struct caller *screen_caller_find(struct shard *s, uint64_t key)
 {
 	return caller_find_from(s, key, caller_home(s, key));
 }
@@ -341,10 +330,9 @@ static struct caller *caller_create(struct shard *s, uint64_t key, uint32_t now_
 	return c;
 }
 
-/* A list entry was made for key: its record, if any, must probe the lists. */
-static void caller_mark_listed(struct shard *s, uint64_t key)
+void screen_caller_mark_listed(struct shard *s, uint64_t key)
 {
-	struct caller *c = caller_find(s, key);
+	struct caller *c = screen_caller_find(s, key);
 	if (c)
 		c->flags |= CF_LISTED;
 }
@@ -353,7 +341,7 @@ void screen_callers_relist(struct shard *s)
 {
 	for (size_t i = 0; i < s->nums_slots; i++)
 		if (s->nums[i].key)
-			caller_mark_listed(s, s->nums[i].key);
+			screen_caller_mark_listed(s, s->nums[i].key);
 }
 
 /* ---- open-addressing tables that grow: lists, watch, aggregates ---- */
@@ -368,7 +356,7 @@ void screen_callers_relist(struct shard *s)
 		for (size_t i = 0; i < old_n; i++) {                                     \
 			if (!old[i].key)                                                 \
 				continue;                                                \
-			size_t j = slot_of(screen_mix64(old[i].key), s->slots);          \
+			size_t j = screen_slot_of(screen_mix64(old[i].key), s->slots);          \
 			while (s->field[j].key)                                          \
 				j = j + 1 == s->slots ? 0 : j + 1;                       \
 			s->field[j] = old[i];                                            \
@@ -384,7 +372,7 @@ GROW_TABLE(struct agg, aggs, agg_slots, agg_count, agg_rehash)
 	type *get_fn(struct shard *s, uint64_t key, bool create)                         \
 	{                                                                                \
 		if (s->slots) {                                                          \
-			for (size_t j = slot_of(screen_mix64(key), s->slots);;) {        \
+			for (size_t j = screen_slot_of(screen_mix64(key), s->slots);;) {        \
 				if (s->field[j].key == key)                              \
 					return &s->field[j];                             \
 				if (!s->field[j].key)                                    \
@@ -396,7 +384,7 @@ GROW_TABLE(struct agg, aggs, agg_slots, agg_count, agg_rehash)
 			return NULL;                                                     \
 		if ((s->count + 1) * 2 > s->slots)                                       \
 			rehash_fn(s);                                                    \
-		size_t j = slot_of(screen_mix64(key), s->slots);                         \
+		size_t j = screen_slot_of(screen_mix64(key), s->slots);                         \
 		while (s->field[j].key)                                                  \
 			j = j + 1 == s->slots ? 0 : j + 1;                               \
 		memset(&s->field[j], 0, sizeof s->field[j]);                             \
@@ -497,11 +485,6 @@ static void roll8(uint8_t w[2], uint32_t last_s, uint32_t now_s, uint32_t width)
 	} else if (d > 1) {
 		w[0] = w[1] = 0;
 	}
-}
-
-static double window_est(unsigned cur, unsigned prev, uint32_t now_s, uint32_t width)
-{
-	return cur + prev * (1.0 - (double)(now_s % width) / width);
 }
 
 /* Last 8 digits of a number's national significant number (the low 47
@@ -633,7 +616,7 @@ static struct agg *agg_probe(struct shard *s, uint64_t key)
 {
 	if (!s->agg_slots)
 		return NULL;
-	for (size_t j = slot_of(screen_mix64(key), s->agg_slots);; j = j + 1 == s->agg_slots ? 0 : j + 1) {
+	for (size_t j = screen_slot_of(screen_mix64(key), s->agg_slots);; j = j + 1 == s->agg_slots ? 0 : j + 1) {
 		struct agg *g = &s->aggs[j];
 		if (g->key == key)
 			return g;
@@ -653,79 +636,7 @@ static struct agg *agg_touch(struct shard *s, uint64_t key, const char *name, in
 	return g;
 }
 
-/* ---- evidence ---- */
-
-static void ev_add_name(char names[][SCREEN_EV_NAME], unsigned *n, const char *name)
-{
-	if (!name || !*name)
-		return;
-	for (unsigned i = 0; i < *n; i++)
-		if (strncmp(names[i], name, SCREEN_EV_NAME - 1) == 0)
-			return;
-	if (*n < SCREEN_EV_PLACES)
-		snprintf(names[(*n)++], SCREEN_EV_NAME, "%s", name);
-}
-
-static void ev_timeline(struct screen_evidence *ev, int64_t ts, const struct screen_verdict *v)
-{
-	if (ev->n_timeline) {
-		const struct screen_timeline_entry *last = &ev->timeline[ev->n_timeline - 1];
-		if (last->verdict == v->verdict && last->reasons == v->reasons)
-			return;
-	}
-	unsigned i = ev->n_timeline < SCREEN_EV_TIMELINE ? ev->n_timeline++ : SCREEN_EV_TIMELINE - 1;
-	ev->timeline[i] = (struct screen_timeline_entry){ts, (uint8_t)v->verdict, (uint8_t)v->score, v->reasons};
-}
-
-/* Frees a watch slot that no longer matters: an expired warning or block,
- * idle for an hour, with no lift grace running. Backward-shift delete. */
-static bool watch_evict(struct shard *s, int64_t now_ms)
-{
-	for (int tries = 0; tries < 32 && s->watch_slots; tries++) {
-		size_t i = s->watch_cursor;
-		s->watch_cursor = (s->watch_cursor + 1) % s->watch_slots;
-		struct watch *w = &s->watch[i];
-		if (!w->key || w->block_until > now_ms || w->lift_until > now_ms || w->last_ms + 3600000 > now_ms)
-			continue;
-		struct caller *c = caller_find(s, w->key);
-		if (c)
-			c->flags &= (uint8_t)~CF_WATCH;
-		free(w->ev);
-		for (size_t j = i;;) {
-			j = (j + 1) % s->watch_slots;
-			if (!s->watch[j].key)
-				break;
-			size_t k = slot_of(screen_mix64(s->watch[j].key), s->watch_slots);
-			bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
-			if (!stays) {
-				s->watch[i] = s->watch[j];
-				i = j;
-			}
-		}
-		memset(&s->watch[i], 0, sizeof s->watch[i]);
-		s->watch_count--;
-		return true;
-	}
-	return false;
-}
-
-static struct watch *watch_open(struct shard *s, uint64_t key, const struct phone *number, int64_t now_ms)
-{
-	struct watch *w = screen_watch_get(s, key, false);
-	if (w)
-		return w;
-	if (s->watch_count >= s->watch_max && !watch_evict(s, now_ms))
-		return NULL;
-	w = screen_watch_get(s, key, true);
-	w->ev = xcalloc(1, sizeof *w->ev);
-	snprintf(w->ev->number, sizeof w->ev->number, "%s", number->canon);
-	struct caller *c = caller_find(s, key);
-	if (c)
-		c->flags |= CF_WATCH;
-	return w;
-}
-
-/* ---- lists ---- */
+/* ---- the lists' signals (registry.c keeps the lists) ---- */
 
 static bool trunk_listed(const struct numinfo *ni, uint64_t trunk_h)
 {
@@ -824,9 +735,9 @@ static bool is_emergency(const struct cfg_snap *cs, const struct phone *callee, 
 static void behaviour_signals(const struct screen_config *cfg, const struct caller *c, uint32_t now_s,
 			      struct rules_signals *sig)
 {
-	sig->rate_1m = window_est(c->w1[0], c->w1[1], now_s, 60);
-	sig->rate_10m = window_est(c->w10[0], c->w10[1], now_s, 600);
-	sig->rate_60m = window_est(c->w60[0], c->w60[1], now_s, 3600);
+	sig->rate_1m = screen_window_est(c->w1[0], c->w1[1], now_s, 60);
+	sig->rate_10m = screen_window_est(c->w10[0], c->w10[1], now_s, 600);
+	sig->rate_60m = screen_window_est(c->w60[0], c->w60[1], now_s, 3600);
 	sig->attempts_span = (uint32_t)c->w60[0] + c->w60[1];
 	sig->distinct_callees = sig->attempts_span; /* only weighed at volume: estimated then */
 	if (sig->attempts_span >= (uint32_t)cfg->fanout_min_attempts) {
@@ -850,7 +761,7 @@ static unsigned failed_calls(const struct caller *c)
  * behaviour rules, and its failed calls do not make its cell look like a box. */
 static bool simbox_slow(const struct screen_config *cfg, const struct caller *c, uint32_t now_s)
 {
-	return window_est(c->w60[0], c->w60[1], now_s, 3600) <= cfg->simbox_max_60m;
+	return screen_window_est(c->w60[0], c->w60[1], now_s, 3600) <= cfg->simbox_max_60m;
 }
 
 /* Whose suspect a line is: bit i for aggregate i of feed_aggs() and
@@ -963,63 +874,6 @@ static void feed_aggs(struct shard *s, const struct check_ctx *x, const struct c
 	}
 }
 
-static void record_verdict(struct shard *s, const struct screen_attempt *a, uint64_t key,
-			   const struct screen_config *cfg, enum rules_persist persist, struct screen_verdict *v)
-{
-	struct watch *w = screen_watch_get(s, key, false);
-	if (!w && v->verdict == SCREEN_ALLOW)
-		return;
-	if (!w && !(w = watch_open(s, key, &a->caller, a->ts_ms)))
-		return;
-	w->last_ms = a->ts_ms;
-	if (persist && v->verdict == SCREEN_BLOCK && w->block_until <= a->ts_ms) {
-		w->blocked = 1;
-		w->block_from = a->ts_ms;
-		w->block_until = a->ts_ms + cfg->block_ms;
-		w->simbox_block = persist == RULES_PERSIST_SIMBOX;
-	}
-	ev_add_name(w->ev->trunks, &w->ev->n_trunks, a->trunk);
-	ev_add_name(w->ev->cells, &w->ev->n_cells, a->cell);
-	ev_timeline(w->ev, a->ts_ms, v);
-}
-
-/* Ends w's block at now_ms and holds automatic blocks back for the grace. */
-static void watch_lift(const struct screen_config *cfg, struct watch *w, int64_t now_ms)
-{
-	w->blocked = 0;
-	w->op_block = 0;
-	w->simbox_block = 0;
-	w->block_until = now_ms;
-	w->lift_until = now_ms + cfg->lift_grace_ms;
-	w->last_ms = now_ms;
-	struct screen_verdict v = {SCREEN_ALLOW, 0, BIT(SR_LIFT_GRACE), 0};
-	ev_timeline(w->ev, now_ms, &v);
-}
-
-/* c: the caller's record, NULL when untracked. A block that rests on the
- * SIM-box rule alone ends, as a lift, once the line has called from a
- * third cell: a box does not move, so the line is a handset on the move
- * that passed through a box's cell (screen_releases_each tells the app). */
-static void watch_signals(struct shard *s, const struct screen_config *cfg, const struct caller *c, uint64_t key,
-			  int64_t now_ms, struct rules_signals *sig)
-{
-	struct watch *w = screen_watch_get(s, key, false);
-	if (!w)
-		return;
-	bool running = w->blocked && w->block_until > now_ms;
-	if (running && w->simbox_block && !w->op_block && c && (c->flags & CF_ROAMS)) {
-		watch_lift(cfg, w, now_ms);
-		w->released_ms = now_ms;
-		if (now_ms > s->last_release_ms)
-			s->last_release_ms = now_ms;
-		s->st.released++;
-		running = false;
-	}
-	sig->operator_block = running && w->op_block;
-	sig->block_running = running && !w->op_block;
-	sig->lift_grace = w->lift_until > now_ms;
-}
-
 /* The SIM-box signals of a counted caller. The newcomer test is always
  * needed (it feeds the aggregates); "fresh" only where a cell blocks fresh
  * lines, and whether the number was itself called only when the rest of a
@@ -1074,11 +928,11 @@ static void check_locked(struct screen_engine *e, struct shard *s, const struct 
 			behaviour_signals(cfg, c, x->now_s, &sig);
 			simbox_signals(e, a, x, c, &newcomer, &suspect, &sig);
 			if (c->flags & CF_WATCH)
-				watch_signals(s, cfg, c, key, a->ts_ms, &sig);
+				screen_watch_signals(s, cfg, c, key, a->ts_ms, &sig);
 		} else {
 			sig.untracked = true;
 			s->st.untracked++;
-			watch_signals(s, cfg, NULL, key, a->ts_ms, &sig);
+			screen_watch_signals(s, cfg, NULL, key, a->ts_ms, &sig);
 		}
 	} else {
 		c = NULL; /* a spoofed call says nothing about the number's holder */
@@ -1086,7 +940,7 @@ static void check_locked(struct screen_engine *e, struct shard *s, const struct 
 	feed_aggs(s, x, c, newcomer, suspect);
 	enum rules_persist persist = rules_score(cfg, &sig, out);
 	if (countable && (out->verdict != SCREEN_ALLOW || (c && (c->flags & CF_WATCH))))
-		record_verdict(s, a, key, cfg, persist, out);
+		screen_watch_record(s, a, key, cfg, persist, out);
 	struct pending *p = pending_put(s, x->call_h, x->now_s);
 	p->verdict = (uint8_t)out->verdict;
 	p->score = (uint8_t)out->score;
@@ -1122,7 +976,7 @@ void screen_check(struct screen_engine *e, const struct screen_attempt *a, struc
 	 * addresses are known, so that the callee's key, the emergency test
 	 * and the hashes below run while they are on their way (a prefetch
 	 * changes no state: an emergency call is still never counted) */
-	uint64_t home = slot_of(caller_h, s->nslots);
+	uint64_t home = screen_slot_of(caller_h, s->nslots);
 	__builtin_prefetch(&s->callers[home], 1);
 	__builtin_prefetch(&s->callers[home + 1 < s->nslots ? home + 1 : 0], 1);
 	__builtin_prefetch(&s->pending[call_h & s->pending_mask], 1);
@@ -1132,7 +986,7 @@ void screen_check(struct screen_engine *e, const struct screen_attempt *a, struc
 		return; /* never counted, so no lock and no state */
 	}
 	__builtin_prefetch(&e->incoming[incoming_index(e, callee_key)], 1);
-	struct check_ctx x = {cs, key, callee_key, call_h, caller_h, str_hash(a->trunk, 2), str_hash(a->cell, 1),
+	struct check_ctx x = {cs, key, callee_key, call_h, caller_h, screen_name_hash(a->trunk, 2), screen_name_hash(a->cell, 1),
 			      home, a->ts_ms / AGG_EPOCH_MS, (uint32_t)(a->ts_ms / 1000), false, NULL, NULL};
 	pthread_mutex_lock(&s->lock);
 	aggs_find(s, a, &x);
@@ -1155,15 +1009,6 @@ void screen_check(struct screen_engine *e, const struct screen_attempt *a, struc
 }
 
 /* ---- ends ---- */
-
-static void ev_answered(struct screen_evidence *ev, const struct phone *callee)
-{
-	for (unsigned i = 0; i < ev->n_answered; i++)
-		if (strcmp(ev->answered_callees[i], callee->canon) == 0)
-			return;
-	if (ev->n_answered < SCREEN_EV_CALLEES)
-		snprintf(ev->answered_callees[ev->n_answered++], PHONE_CANON_MAX, "%s", callee->canon);
-}
 
 static void caller_outcome(const struct screen_config *cfg, struct caller *c, const struct screen_end *end)
 {
@@ -1188,7 +1033,7 @@ static void caller_outcome(const struct screen_config *cfg, struct caller *c, co
 static void aggs_outcome(struct shard *s, const struct screen_config *cfg, const struct screen_end *end,
 			 uint64_t caller_h, bool newcomer, unsigned suspect, bool fresh)
 {
-	uint64_t keys[2] = {str_hash(end->cell, 1), str_hash(end->trunk, 2)};
+	uint64_t keys[2] = {screen_name_hash(end->cell, 1), screen_name_hash(end->trunk, 2)};
 	bool bad = !end->answered || end->duration_ms < cfg->short_call_ms;
 	for (int i = 0; i < 2; i++) {
 		if (!keys[i])
@@ -1227,7 +1072,7 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 	struct shard *s = key == PHONE_KEY_WITHHELD ? &e->shards[screen_range(call_h, e->nshards)]
 						    : screen_shard_of(e, key);
 	__builtin_prefetch(&s->pending[call_h & s->pending_mask], 1);
-	__builtin_prefetch(&s->callers[slot_of(screen_mix64(key), s->nslots)], 1);
+	__builtin_prefetch(&s->callers[screen_slot_of(screen_mix64(key), s->nslots)], 1);
 	int rc = 0;
 	pthread_mutex_lock(&s->lock);
 	if (is_emergency(cs, &end->callee, callee_key)) {
@@ -1247,7 +1092,7 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 		goto out;
 	}
 	p->flags |= PF_ENDED;
-	struct caller *c = p->flags & PF_UNCOUNTED ? NULL : caller_find(s, key);
+	struct caller *c = p->flags & PF_UNCOUNTED ? NULL : screen_caller_find(s, key);
 	unsigned suspect = 0;
 	bool newcomer = false, fresh = false;
 	if (c) {
@@ -1264,372 +1109,14 @@ int screen_ingest_end(struct screen_engine *e, const struct screen_end *end)
 	aggs_outcome(s, cfg, end, screen_mix64(key), newcomer, suspect, fresh);
 	if (!c)
 		goto out;
-	if ((c->flags & CF_WATCH) && end->answered) {
-		struct watch *w = screen_watch_get(s, key, false);
-		if (w)
-			ev_answered(w->ev, &end->callee);
-	}
+	if ((c->flags & CF_WATCH) && end->answered)
+		screen_watch_answered(s, key, &end->callee);
 out:
 	pthread_mutex_unlock(&s->lock);
 	return rc;
 }
 
-/* ---- lists ---- */
-
-int screen_reg_kind_parse(const char *s, enum screen_reg_kind *out)
-{
-	static const char *names[] = {"", "callcenter", "telemarketer", "institution", "confirmed_fraud"};
-	for (int i = 1; i < 5; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*out = (enum screen_reg_kind)i;
-			return 0;
-		}
-	return OMB_EINVAL;
-}
-
-int screen_registry_add(struct screen_engine *e, const struct screen_reg_entry *r)
-{
-	uint64_t key = phone_key(&r->number);
-	if (key == PHONE_KEY_WITHHELD || r->kind == SCREEN_REG_NONE)
-		return OMB_EINVAL;
-	if (r->ntrunks > SCREEN_REG_MAX_TRUNKS)
-		return OMB_ELIMIT;
-	struct shard *s = screen_shard_of(e, key);
-	pthread_mutex_lock(&s->lock);
-	struct numinfo *ni = screen_nums_get(s, key, true);
-	if (ni->kind != SCREEN_REG_CONFIRMED_FRAUD || r->kind == SCREEN_REG_CONFIRMED_FRAUD) {
-		ni->marked = 1;
-		ni->kind = (uint8_t)r->kind;
-		ni->ntrunks = (uint8_t)r->ntrunks;
-		for (unsigned i = 0; i < r->ntrunks; i++)
-			ni->trunks[i] = str_hash(r->trunks[i], 2);
-		ni->daily_cap = r->daily_cap;
-		ni->from_ms = r->valid_from_ms;
-		ni->to_ms = r->valid_to_ms;
-	}
-	caller_mark_listed(s, key);
-	pthread_mutex_unlock(&s->lock);
-	return 0;
-}
-
-/* fn(ni) for every list entry of every shard, each shard under its lock;
- * returns the sum of what fn returned. */
-static size_t nums_each(struct screen_engine *e, size_t (*fn)(struct numinfo *ni))
-{
-	size_t n = 0;
-	for (unsigned i = 0; i < e->nshards; i++) {
-		struct shard *s = &e->shards[i];
-		pthread_mutex_lock(&s->lock);
-		for (size_t j = 0; j < s->nums_slots; j++)
-			if (s->nums[j].key)
-				n += fn(&s->nums[j]);
-		pthread_mutex_unlock(&s->lock);
-	}
-	return n;
-}
-
-static size_t unmark(struct numinfo *ni)
-{
-	ni->marked = 0;
-	return 0;
-}
-
-static size_t retire_unmarked(struct numinfo *ni)
-{
-	if (ni->marked || ni->kind == SCREEN_REG_NONE)
-		return 0;
-	ni->kind = SCREEN_REG_NONE;
-	ni->ntrunks = 0;
-	ni->daily_cap = 0;
-	ni->from_ms = ni->to_ms = 0;
-	return 1;
-}
-
-void screen_registry_mark(struct screen_engine *e)
-{
-	nums_each(e, unmark);
-}
-
-size_t screen_registry_sweep(struct screen_engine *e)
-{
-	return nums_each(e, retire_unmarked);
-}
-
-int screen_registry_load(struct screen_engine *e, const struct screen_reg_entry *entries, size_t n, size_t *failed)
-{
-	size_t bad = 0;
-	for (size_t i = 0; i < n; i++)
-		bad += screen_registry_add(e, &entries[i]) != 0;
-	if (failed)
-		*failed = bad;
-	return bad ? OMB_EINVAL : 0;
-}
-
-#define REPORTS_PER_NUMBER 256 /* beyond this, reports of a number add nothing new */
-
-int screen_report_add(struct screen_engine *e, const struct screen_report *r)
-{
-	uint64_t key = phone_key(&r->number);
-	if (key == PHONE_KEY_WITHHELD)
-		return OMB_EINVAL;
-	struct shard *s = screen_shard_of(e, key);
-	int rc = 0;
-	pthread_mutex_lock(&s->lock);
-	struct numinfo *ni = screen_nums_get(s, key, true);
-	if (ni->nreports >= REPORTS_PER_NUMBER) {
-		rc = OMB_ELIMIT;
-	} else {
-		if (ni->nreports == ni->cap_reports) { /* 32-bit counts: the record is saved as it is */
-			ni->cap_reports = ni->cap_reports ? ni->cap_reports * 2 : 4;
-			ni->reports = xrealloc(ni->reports, ni->cap_reports * sizeof *ni->reports);
-		}
-		ni->reports[ni->nreports++] = (struct report_rec){r->ts_ms, r->reporter};
-	}
-	caller_mark_listed(s, key);
-	pthread_mutex_unlock(&s->lock);
-	return rc;
-}
-
-int screen_allowlist(struct screen_engine *e, const struct phone *number, int on)
-{
-	uint64_t key = phone_key(number);
-	if (key == PHONE_KEY_WITHHELD)
-		return OMB_EINVAL;
-	struct shard *s = screen_shard_of(e, key);
-	pthread_mutex_lock(&s->lock);
-	struct numinfo *ni = screen_nums_get(s, key, on != 0);
-	if (ni) {
-		ni->allow = on != 0;
-		caller_mark_listed(s, key);
-	}
-	pthread_mutex_unlock(&s->lock);
-	return 0;
-}
-
-int screen_block(struct screen_engine *e, const struct phone *number, int64_t now_ms, int64_t ttl_ms)
-{
-	uint64_t key = phone_key(number);
-	if (key == PHONE_KEY_WITHHELD)
-		return OMB_EINVAL;
-	const struct screen_config *cfg = screen_config_current(e);
-	struct shard *s = screen_shard_of(e, key);
-	int rc = 0;
-	pthread_mutex_lock(&s->lock);
-	struct watch *w = watch_open(s, key, number, now_ms);
-	if (!w) {
-		rc = OMB_ELIMIT;
-	} else {
-		w->blocked = 1;
-		w->op_block = 1;
-		w->simbox_block = 0;
-		w->block_from = now_ms;
-		w->block_until = now_ms + (ttl_ms > 0 ? ttl_ms : cfg->block_ms);
-		w->lift_until = 0;
-		w->last_ms = now_ms;
-		struct screen_verdict v = {SCREEN_BLOCK, 100, BIT(SR_OPERATOR_BLOCK), 0};
-		ev_timeline(w->ev, now_ms, &v);
-	}
-	pthread_mutex_unlock(&s->lock);
-	return rc;
-}
-
-int screen_lift(struct screen_engine *e, const struct phone *number, int64_t now_ms)
-{
-	uint64_t key = phone_key(number);
-	const struct screen_config *cfg = screen_config_current(e);
-	struct shard *s = screen_shard_of(e, key);
-	int rc = 0;
-	pthread_mutex_lock(&s->lock);
-	struct watch *w = screen_watch_get(s, key, false);
-	if (!w || !w->blocked || w->block_until <= now_ms)
-		rc = OMB_ENOTFOUND;
-	else
-		watch_lift(cfg, w, now_ms);
-	pthread_mutex_unlock(&s->lock);
-	return rc;
-}
-
-/* A lift ends blocks that began before it; a running block is set unless
- * the same or a longer one of the same kind is held. */
-static int block_apply_locked(struct shard *s, const struct screen_config *cfg, uint64_t key,
-			      const struct screen_block_state *b, int64_t now_ms)
-{
-	struct watch *w = screen_watch_get(s, key, false);
-	if (b->lifted_ms) {
-		int64_t grace = b->lifted_ms + cfg->lift_grace_ms;
-		if (!w && grace <= now_ms)
-			return 0;
-		if (!w && !(w = watch_open(s, key, &b->number, now_ms)))
-			return OMB_ELIMIT;
-		bool ends = w->blocked && w->block_from <= b->lifted_ms && w->block_until > b->lifted_ms;
-		if (!ends && w->lift_until >= grace)
-			return 0;
-		if (ends) {
-			w->blocked = 0;
-			w->op_block = 0;
-			w->simbox_block = 0;
-			w->block_until = b->lifted_ms;
-		}
-		w->lift_until = grace > w->lift_until ? grace : w->lift_until;
-		w->last_ms = now_ms;
-		struct screen_verdict v = {SCREEN_ALLOW, 0, BIT(SR_LIFT_GRACE), 0};
-		ev_timeline(w->ev, b->lifted_ms, &v);
-		return 1;
-	}
-	if (b->until_ms <= now_ms)
-		return 0;
-	if (w && w->blocked && w->block_until >= b->until_ms && w->op_block >= (b->operator_set != 0))
-		return 0;
-	if (!w && !(w = watch_open(s, key, &b->number, now_ms)))
-		return OMB_ELIMIT;
-	w->blocked = 1;
-	w->op_block = b->operator_set != 0;
-	w->simbox_block = !b->operator_set && rules_simbox_only(b->reasons);
-	w->block_from = b->from_ms;
-	w->block_until = b->until_ms;
-	w->last_ms = now_ms;
-	struct screen_verdict v = {SCREEN_BLOCK, 100, b->reasons ? b->reasons : BIT(SR_BLOCKED), 0};
-	ev_timeline(w->ev, b->from_ms, &v);
-	return 1;
-}
-
-int screen_block_apply(struct screen_engine *e, const struct screen_block_state *b, int64_t now_ms)
-{
-	uint64_t key = phone_key(&b->number);
-	if (key == PHONE_KEY_WITHHELD)
-		return OMB_EINVAL;
-	const struct screen_config *cfg = screen_config_current(e);
-	struct shard *s = screen_shard_of(e, key);
-	pthread_mutex_lock(&s->lock);
-	int rc = block_apply_locked(s, cfg, key, b, now_ms);
-	pthread_mutex_unlock(&s->lock);
-	return rc;
-}
-
-/* ---- evidence, blocks, stats ---- */
-
-static void caller_fill(const struct caller *c, struct screen_evidence *out)
-{
-	uint32_t now_s = c->last_s;
-	out->first_seen_ms = (int64_t)c->first_s * 1000;
-	out->last_seen_ms = (int64_t)c->last_s * 1000;
-	out->attempts = c->attempts;
-	out->attempts_1m = (uint32_t)lround(window_est(c->w1[0], c->w1[1], now_s, 60));
-	out->attempts_10m = (uint32_t)lround(window_est(c->w10[0], c->w10[1], now_s, 600));
-	out->attempts_60m = (uint32_t)lround(window_est(c->w60[0], c->w60[1], now_s, 3600));
-	double d = sketch_lc_estimate(c->callees[0] | c->callees[1]);
-	uint32_t span = (uint32_t)c->w60[0] + c->w60[1];
-	out->distinct_callees = (uint32_t)lround(d < span ? d : span);
-	out->ends = c->ends;
-	out->answered = c->answered;
-	out->short_calls = c->shorts;
-	out->origins = c->origins;
-	out->trunks_seen = (unsigned)__builtin_popcount(c->trunks_seen);
-}
-
-static void evidence_fill(struct shard *s, const struct watch *w, struct screen_evidence *out)
-{
-	*out = *w->ev;
-	out->blocked = w->blocked && w->block_until > w->last_ms;
-	out->operator_block = w->op_block;
-	out->block_from_ms = w->block_from;
-	out->block_until_ms = w->block_until;
-	out->released_ms = w->released_ms;
-	const struct caller *c = caller_find(s, w->key);
-	if (c)
-		caller_fill(c, out);
-}
-
-int screen_number_state(struct screen_engine *e, const struct phone *number, struct screen_evidence *out,
-			int *watched)
-{
-	uint64_t key = phone_key(number);
-	*watched = 0;
-	if (key == PHONE_KEY_WITHHELD)
-		return OMB_ENOTFOUND;
-	struct shard *s = screen_shard_of(e, key);
-	int rc = OMB_ENOTFOUND;
-	pthread_mutex_lock(&s->lock);
-	const struct watch *w = screen_watch_get(s, key, false);
-	const struct caller *c = w ? NULL : caller_find(s, key);
-	if (w) {
-		evidence_fill(s, w, out);
-		*watched = 1;
-		rc = 0;
-	} else if (c) {
-		memset(out, 0, sizeof *out);
-		snprintf(out->number, sizeof out->number, "%s", number->canon);
-		caller_fill(c, out);
-		rc = 0;
-	}
-	pthread_mutex_unlock(&s->lock);
-	return rc;
-}
-
-int screen_evidence(struct screen_engine *e, const struct phone *number, struct screen_evidence *out)
-{
-	uint64_t key = phone_key(number);
-	struct shard *s = screen_shard_of(e, key);
-	int rc = OMB_ENOTFOUND;
-	pthread_mutex_lock(&s->lock);
-	const struct watch *w = screen_watch_get(s, key, false);
-	if (w) {
-		evidence_fill(s, w, out);
-		rc = 0;
-	}
-	pthread_mutex_unlock(&s->lock);
-	return rc;
-}
-
-/* The evidence of every watch entry that pick selects at t, shard by shard
- * under its lock, with its block as it stands at t; shards whose latest
- * release is at or before min_release_ms are not walked. */
-static size_t watch_each(struct screen_engine *e, int64_t t, bool (*pick)(const struct watch *w, int64_t t),
-			 int64_t min_release_ms, int (*fn)(const struct screen_evidence *ev, void *arg), void *arg)
-{
-	size_t n = 0;
-	struct screen_evidence *ev = xmalloc(sizeof *ev);
-	bool stop = false;
-	for (unsigned i = 0; i < e->nshards && !stop; i++) {
-		struct shard *s = &e->shards[i];
-		pthread_mutex_lock(&s->lock);
-		size_t slots = s->last_release_ms > min_release_ms ? s->watch_slots : 0;
-		for (size_t j = 0; j < slots && !stop; j++) {
-			const struct watch *w = &s->watch[j];
-			if (!w->key || !pick(w, t))
-				continue;
-			evidence_fill(s, w, ev);
-			ev->blocked = w->blocked && w->block_until > t;
-			n++;
-			stop = fn(ev, arg) != 0;
-		}
-		pthread_mutex_unlock(&s->lock);
-	}
-	free(ev);
-	return n;
-}
-
-static bool block_running(const struct watch *w, int64_t now_ms)
-{
-	return w->blocked && w->block_until > now_ms;
-}
-
-static bool released_after(const struct watch *w, int64_t since_ms)
-{
-	return w->released_ms > since_ms;
-}
-
-size_t screen_blocks_each(struct screen_engine *e, int64_t now_ms,
-			  int (*fn)(const struct screen_evidence *ev, void *arg), void *arg)
-{
-	return watch_each(e, now_ms, block_running, INT64_MIN, fn, arg);
-}
-
-size_t screen_releases_each(struct screen_engine *e, int64_t since_ms,
-			    int (*fn)(const struct screen_evidence *ev, void *arg), void *arg)
-{
-	return watch_each(e, since_ms, released_after, since_ms, fn, arg); /* most sweeps walk nothing */
-}
+/* ---- stats ---- */
 
 void screen_stats(struct screen_engine *e, struct screen_stats *out)
 {
@@ -1663,66 +1150,4 @@ void screen_stats(struct screen_engine *e, struct screen_stats *out)
 		pthread_mutex_unlock(&s->lock);
 	}
 	out->bytes += e->scratch_slots * sizeof(struct agg);
-}
-
-/* ---- names ---- */
-
-const char *screen_verdict_name(enum screen_verdict_kind v)
-{
-	switch (v) {
-	case SCREEN_ALLOW: return "allow";
-	case SCREEN_WARN:  return "warn";
-	case SCREEN_BLOCK: return "block";
-	}
-	return "allow";
-}
-
-static const char *const reason_names[SR_COUNT] = {
-	[SR_EMERGENCY] = "emergency",
-	[SR_ALLOWLISTED] = "allowlisted",
-	[SR_REGISTERED] = "registered",
-	[SR_WITHHELD] = "withheld",
-	[SR_OPERATOR_BLOCK] = "operator_block",
-	[SR_BLOCKED] = "blocked",
-	[SR_CONFIRMED_FRAUD] = "confirmed_fraud",
-	[SR_SPOOFED_DOMESTIC] = "spoofed_domestic_cli",
-	[SR_SPOOFED_INSTITUTION] = "spoofed_institution",
-	[SR_REGISTRY_TRUNK] = "registry_wrong_trunk",
-	[SR_REGISTRY_CAP] = "registry_cap_exceeded",
-	[SR_REPORTED] = "reported",
-	[SR_VOLUME] = "volume_unregistered",
-	[SR_FANOUT] = "fanout",
-	[SR_LOW_ANSWER] = "low_answer",
-	[SR_SHORT_CALLS] = "short_calls",
-	[SR_SEQUENTIAL] = "sequential_dialling",
-	[SR_SIMBOX_CELL] = "simbox_cell",
-	[SR_SIMBOX_TRUNK] = "simbox_trunk",
-	[SR_ATTEST_C] = "attestation_c",
-	[SR_UNTRACKED] = "untracked",
-	[SR_LIFT_GRACE] = "lift_grace",
-};
-
-const char *screen_reason_name(enum screen_reason r)
-{
-	return (unsigned)r < SR_COUNT ? reason_names[r] : "unknown";
-}
-
-int screen_reasons_format(uint32_t reasons, char *buf, size_t size)
-{
-	size_t len = 0;
-	if (size)
-		buf[0] = '\0';
-	for (int r = 0; r < SR_COUNT; r++) {
-		if (!(reasons & BIT(r)))
-			continue;
-		const char *name = reason_names[r];
-		size_t n = strlen(name) + (len ? 1 : 0);
-		if (len + n < size) {
-			if (len)
-				buf[len] = ';';
-			memcpy(buf + len + (len ? 1 : 0), name, strlen(name) + 1);
-		}
-		len += n;
-	}
-	return (int)len;
 }

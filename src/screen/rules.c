@@ -1,6 +1,9 @@
 /* rules.c — weighing signals into a verdict. Why each rule exists and how
- * its weight was chosen: docs/screening.md. */
+ * its weight was chosen: docs/screening.md. The names of verdicts and
+ * reasons, as they appear in files and answers, are here too. */
 #include "screen/rules.h"
+
+#include <string.h>
 
 #define BIT(r) (1u << (r))
 
@@ -169,4 +172,66 @@ enum rules_persist rules_score(const struct screen_config *cfg, const struct rul
 bool rules_simbox_only(uint32_t reasons)
 {
 	return (reasons & BIT(SR_SIMBOX_CELL)) && !(reasons & BIT(SR_REPORTED));
+}
+
+/* ---- names ---- */
+
+const char *screen_verdict_name(enum screen_verdict_kind v)
+{
+	switch (v) {
+	case SCREEN_ALLOW: return "allow";
+	case SCREEN_WARN:  return "warn";
+	case SCREEN_BLOCK: return "block";
+	}
+	return "allow";
+}
+
+static const char *const reason_names[SR_COUNT] = {
+	[SR_EMERGENCY] = "emergency",
+	[SR_ALLOWLISTED] = "allowlisted",
+	[SR_REGISTERED] = "registered",
+	[SR_WITHHELD] = "withheld",
+	[SR_OPERATOR_BLOCK] = "operator_block",
+	[SR_BLOCKED] = "blocked",
+	[SR_CONFIRMED_FRAUD] = "confirmed_fraud",
+	[SR_SPOOFED_DOMESTIC] = "spoofed_domestic_cli",
+	[SR_SPOOFED_INSTITUTION] = "spoofed_institution",
+	[SR_REGISTRY_TRUNK] = "registry_wrong_trunk",
+	[SR_REGISTRY_CAP] = "registry_cap_exceeded",
+	[SR_REPORTED] = "reported",
+	[SR_VOLUME] = "volume_unregistered",
+	[SR_FANOUT] = "fanout",
+	[SR_LOW_ANSWER] = "low_answer",
+	[SR_SHORT_CALLS] = "short_calls",
+	[SR_SEQUENTIAL] = "sequential_dialling",
+	[SR_SIMBOX_CELL] = "simbox_cell",
+	[SR_SIMBOX_TRUNK] = "simbox_trunk",
+	[SR_ATTEST_C] = "attestation_c",
+	[SR_UNTRACKED] = "untracked",
+	[SR_LIFT_GRACE] = "lift_grace",
+};
+
+const char *screen_reason_name(enum screen_reason r)
+{
+	return (unsigned)r < SR_COUNT ? reason_names[r] : "unknown";
+}
+
+int screen_reasons_format(uint32_t reasons, char *buf, size_t size)
+{
+	size_t len = 0;
+	if (size)
+		buf[0] = '\0';
+	for (int r = 0; r < SR_COUNT; r++) {
+		if (!(reasons & BIT(r)))
+			continue;
+		const char *name = reason_names[r];
+		size_t n = strlen(name) + (len ? 1 : 0);
+		if (len + n < size) {
+			if (len)
+				buf[len] = ';';
+			memcpy(buf + len + (len ? 1 : 0), name, strlen(name) + 1);
+		}
+		len += n;
+	}
+	return (int)len;
 }

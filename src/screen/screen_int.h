@@ -1,5 +1,5 @@
 /* screen_int.h — the engine's private structures, shared by engine.c,
- * merge.c, snapshot.c and partials.c only. Nothing outside src/screen/ includes this. */
+ * merge.c, watch.c, registry.c, snapshot.c and partials.c only. Nothing outside src/screen/ includes this. */
 #ifndef OMBUD_SCREEN_SCREEN_INT_H
 #define OMBUD_SCREEN_SCREEN_INT_H
 
@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "screen/rules.h"
 #include "screen/screen.h"
 #include "screen/sketch.h"
 
@@ -198,6 +199,26 @@ static inline uint64_t screen_range(uint64_t h, uint64_t n)
 	__extension__ typedef unsigned __int128 u128;
 	return (uint64_t)(((u128)h * n) >> 64);
 }
+
+/* A key's home slot in a table of its shard. The shard is picked by the top
+ * bits of the mixed key, which are therefore alike within a shard: taken
+ * from those bits, homes fell in one nshards-th of every table, which
+ * linear probing turned into one long run once a shard held more keys than
+ * that part has slots (past ~0.5M callers of 8 shards at 4M, a check probed
+ * thousands of slots). The low half, rotated up, is independent of them. */
+static inline uint64_t screen_slot_of(uint64_t mixed, uint64_t slots)
+{
+	return screen_range(mixed << 32 | mixed >> 32, slots);
+}
+
+/* A sliding window's estimate from its current and previous aligned
+ * buckets: the previous one weighed by how much of it is still inside. */
+static inline double screen_window_est(unsigned cur, unsigned prev, uint32_t now_s, uint32_t width)
+{
+	return cur + prev * (1.0 - (double)(now_s % width) / width);
+}
+
+#define BIT(r) (1u << (r)) /* a reason's bit in a verdict's reasons */
 /* A shard's lock: adaptive, so a thread waiting for it spins a moment and
  * then sleeps. A spin lock burned whole time slices on a machine with few
  * cores whenever its holder was preempted (by a client on the same core, by
@@ -218,6 +239,22 @@ struct agg *screen_agg_find_create(struct shard *s, uint64_t key);
 /* Appends index to a growing list of table indices. */
 void screen_push_index(uint32_t **list, size_t *n, size_t *cap, size_t index);
 void screen_remote_free(struct shard *remote);
+/* A cell's (seed 1), trunk's (seed 2) or list name's hash; 0 for none. */
+uint64_t screen_name_hash(const char *s, uint64_t seed);
+struct caller *screen_caller_find(struct shard *s, uint64_t key);
+/* A list entry was made for key: its record, if any, must probe the lists. */
+void screen_caller_mark_listed(struct shard *s, uint64_t key);
+
+/* watch.c, under the shard's lock: an attempt's verdict into the number's
+ * entry (made when the verdict is not an allow; a block that persists
+ * starts one); the entry's signals for the rules (a SIM-box block of a
+ * line that turned out to move is released here); an answered callee of
+ * a watched number, for its evidence. */
+void screen_watch_record(struct shard *s, const struct screen_attempt *a, uint64_t key,
+			 const struct screen_config *cfg, enum rules_persist persist, const struct screen_verdict *v);
+void screen_watch_signals(struct shard *s, const struct screen_config *cfg, const struct caller *c, uint64_t key,
+			  int64_t now_ms, struct rules_signals *sig);
+void screen_watch_answered(struct shard *s, uint64_t key, const struct phone *callee);
 /* Adds partial p into d: counts summed, sketches merged (partials.c). */
 void screen_part_add(struct agg_part *d, const struct agg_part *p);
 
