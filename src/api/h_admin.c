@@ -119,28 +119,6 @@ int h_staff_leave(struct api_req *r)
 
 static const char *const level_keys[] = {"L2", "L3", "L4"};
 
-static json_t *desk_json(const struct admin_desk *d, const struct admin_holiday *h, size_t n)
-{
-	const struct deadline_policy *p = &d->cfg.deadlines;
-	json_t *levels = json_object(), *week = json_array(), *days = json_array();
-	for (int i = 0; i < 3; i++)
-		json_object_set_new(levels, level_keys[i], json_integer(p->level_answer_hours[LADDER_L2 + i]));
-	for (int i = 0; i < 7; i++) {
-		char text[DEADLINE_HOURS_TEXT];
-		deadline_hours_format(&p->cal.week[i], text);
-		json_array_append_new(week, json_string(text));
-	}
-	for (size_t i = 0; i < n; i++) {
-		char date[16];
-		snprintf(date, sizeof date, "%04d-%02d-%02d", h[i].day / 10000, h[i].day / 100 % 100, h[i].day % 100);
-		json_array_append_new(days, json_pack("{s:s, s:s}", "date", date, "name", h[i].name));
-	}
-	return json_pack("{s:b, s:i, s:i, s:o, s:i, s:b, s:i, s:o, s:o}", "own", d->own, "first_answer_hours",
-			 p->first_answer_hours, "responsible_contact_hours", p->responsible_contact_hours,
-			 "level_answer_hours", levels, "final_answer_days", p->final_answer_days, "business_hours",
-			 p->cal.business, "utc_offset_min", p->cal.utc_offset_min, "week", week, "holidays", days);
-}
-
 static int desk_settings_reply(struct api_req *r, unsigned status)
 {
 	struct admin_desk d;
@@ -150,9 +128,9 @@ static int desk_settings_reply(struct api_req *r, unsigned status)
 	if (rc == OMB_OK)
 		rc = admin_holidays(r->app, r->who.org_id, &h, &n);
 	if (rc == OMB_OK && !d.own)
-		n = 0; /* the configuration's holidays apply; desk_json lists the organisation's own */
+		n = 0; /* the configuration's holidays apply; admin_desk_json lists the organisation's own */
 	if (rc == OMB_OK)
-		rc = api_reply(r, status, desk_json(&d, h, n));
+		rc = api_reply(r, status, admin_desk_json(&d, h, n));
 	free(h);
 	return rc;
 }

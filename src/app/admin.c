@@ -657,7 +657,7 @@ int admin_holidays(struct app *app, int64_t org_id, struct admin_holiday **items
 	return OMB_OK;
 }
 
-static json_t *desk_json(const struct admin_desk *d, const struct admin_holiday *holidays, size_t n)
+json_t *admin_desk_json(const struct admin_desk *d, const struct admin_holiday *holidays, size_t n)
 {
 	const struct deadline_policy *p = &d->cfg.deadlines;
 	json_t *levels = json_object(), *week = json_array(), *days = json_array();
@@ -672,7 +672,7 @@ static json_t *desk_json(const struct admin_desk *d, const struct admin_holiday 
 		char date[16];
 		snprintf(date, sizeof date, "%04d-%02d-%02d", holidays[i].day / 10000, holidays[i].day / 100 % 100,
 			 holidays[i].day % 100);
-		json_array_append_new(days, json_string(date));
+		json_array_append_new(days, json_pack("{s:s, s:s}", "date", date, "name", holidays[i].name));
 	}
 	return json_pack("{s:b, s:i, s:i, s:o, s:i, s:b, s:i, s:o, s:o}", "own", d->own, "first_answer_hours",
 			 p->first_answer_hours, "responsible_contact_hours", p->responsible_contact_hours,
@@ -688,7 +688,7 @@ static int desk_now_json(struct app *app, int64_t org_id, json_t **out)
 	size_t n = 0;
 	int rc = admin_desk_load(app, org_id, &d);
 	if (rc == OMB_OK && (rc = admin_holidays(app, org_id, &h, &n)) == OMB_OK)
-		*out = desk_json(&d, h, n);
+		*out = admin_desk_json(&d, h, n);
 	free(h);
 	return rc;
 }

@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "app/accounts.h"
 #include "app/app.h"
 #include "app/cases.h"
@@ -131,6 +133,10 @@ int admin_desk_put(struct app *app, const struct principal *by, const struct adm
 		   struct app_error *err);
 /* The holidays with their names, by date; *items malloc'd, caller frees. */
 int admin_holidays(struct app *app, int64_t org_id, struct admin_holiday **items, size_t *n);
+/* The settings and the n holidays h as one JSON document: what the audit
+ * records before and after a change, and what GET /v1/admin/desk answers.
+ * The caller owns the result. */
+json_t *admin_desk_json(const struct admin_desk *d, const struct admin_holiday *h, size_t n);
 
 /* ---- vendor contracts ---- */
 
