@@ -115,6 +115,18 @@ static void the_organisation_calendar_replaces_the_configuration(void **state)
 	assert_int_equal(admin_desk_put(app, &a.who, &in, &err), OMB_EINVAL);
 	assert_string_equal(err.field, "deadlines");
 	assert_int_equal(audit_count(app, a.org_id, "desk.settings"), 1);
+	/* renaming a holiday is a change the audit shows */
+	struct admin_holiday renamed[] = {{20261225, "크리스마스"}, {20260101, "신정"}};
+	in.holidays = renamed;
+	in.n_holidays = 2;
+	assert_int_equal(admin_desk_put(app, &a.who, &in, &err), OMB_OK);
+	struct audit_entry *items = NULL;
+	size_t n = 0;
+	assert_int_equal(admin_audit_list(app, a.org_id, 0, 100, &items, &n), OMB_OK);
+	assert_string_equal(items[n - 1].action, "desk.settings");
+	assert_non_null(strstr(items[n - 1].before, "\"name\":\"성탄절\""));
+	assert_non_null(strstr(items[n - 1].after, "\"name\":\"크리스마스\""));
+	admin_audit_free(items, n);
 }
 
 static void a_leaver_loses_sessions_and_keys_at_once(void **state)
