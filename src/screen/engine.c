@@ -356,7 +356,7 @@ void screen_callers_relist(struct shard *s)
 		for (size_t i = 0; i < old_n; i++) {                                     \
 			if (!old[i].key)                                                 \
 				continue;                                                \
-			size_t j = screen_slot_of(screen_mix64(old[i].key), s->slots);          \
+			size_t j = screen_slot_of(screen_mix64(old[i].key), s->slots);   \
 			while (s->field[j].key)                                          \
 				j = j + 1 == s->slots ? 0 : j + 1;                       \
 			s->field[j] = old[i];                                            \
@@ -372,7 +372,7 @@ GROW_TABLE(struct agg, aggs, agg_slots, agg_count, agg_rehash)
 	type *get_fn(struct shard *s, uint64_t key, bool create)                         \
 	{                                                                                \
 		if (s->slots) {                                                          \
-			for (size_t j = screen_slot_of(screen_mix64(key), s->slots);;) {        \
+			for (size_t j = screen_slot_of(screen_mix64(key), s->slots);;) { \
 				if (s->field[j].key == key)                              \
 					return &s->field[j];                             \
 				if (!s->field[j].key)                                    \
@@ -384,7 +384,7 @@ GROW_TABLE(struct agg, aggs, agg_slots, agg_count, agg_rehash)
 			return NULL;                                                     \
 		if ((s->count + 1) * 2 > s->slots)                                       \
 			rehash_fn(s);                                                    \
-		size_t j = screen_slot_of(screen_mix64(key), s->slots);                         \
+		size_t j = screen_slot_of(screen_mix64(key), s->slots);                  \
 		while (s->field[j].key)                                                  \
 			j = j + 1 == s->slots ? 0 : j + 1;                               \
 		memset(&s->field[j], 0, sizeof s->field[j]);                             \
