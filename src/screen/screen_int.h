@@ -183,7 +183,7 @@ static inline struct snap_header snap_header_of(uint32_t nshards, uint32_t confi
 	return h;
 }
 
-/* Shared by engine.c, merge.c and snapshot.c. */
+/* murmur3 fmix64: one mix of a key picks its shard, its slots and its sketch bits. */
 static inline uint64_t screen_mix64(uint64_t k)
 {
 	k ^= k >> 33;
