@@ -768,15 +768,14 @@ static bool simbox_slow(const struct screen_config *cfg, const struct caller *c,
  * aggs_outcome(), the cell first. */
 enum { SUSPECT_CELL = 1, SUSPECT_TRUNK = 2 };
 
-/* A line that only calls out, a new number each time (no two callees of
- * the last one to two hours share a bit of its sketch), from the one cell
- * it has settled in. Victims answer a box's calls too, so to its cell
- * such a line is a suspect whatever its answers. */
-static bool simbox_one_way(const struct screen_config *cfg, const struct caller *c, uint32_t now_s)
+/* A line with n ended calls (0: never) that only calls out, a new number
+ * each time (no two callees of the last one to two hours share a bit of
+ * its sketch), from the one cell it has settled in. Victims answer a box's
+ * calls too, so such a line looks like a SIM whatever its answers. */
+static bool simbox_one_way(const struct screen_config *cfg, const struct caller *c, uint32_t now_s, int n)
 {
 	unsigned span = (unsigned)c->w60[0] + c->w60[1];
-	unsigned n = (unsigned)cfg->simbox_oneway_calls;
-	return n && c->ends >= n && span >= n && span <= 64 && c->cells[1] == 0 &&
+	return n > 0 && c->ends >= (unsigned)n && span >= (unsigned)n && span <= 64 && c->cells[1] == 0 &&
 	       (int64_t)now_s - c->first_s >= cfg->simbox_settle_ms / 1000 &&
 	       (unsigned)__builtin_popcountll(c->callees[0] | c->callees[1]) == span;
 }
@@ -792,7 +791,8 @@ static unsigned simbox_suspect(const struct screen_config *cfg, const struct cal
 	if ((c->flags & (CF_REPEAT | CF_ROAMS)) || c->ends < cfg->simbox_min_ends || !simbox_slow(cfg, c, now_s))
 		return 0;
 	unsigned failed = failed_calls(c);
-	bool cell_suspect = failed >= cfg->simbox_bad_ratio * c->ends || simbox_one_way(cfg, c, now_s);
+	bool cell_suspect = failed >= cfg->simbox_bad_ratio * c->ends ||
+			    simbox_one_way(cfg, c, now_s, cfg->simbox_oneway_calls);
 	unsigned whose = (cell_suspect ? SUSPECT_CELL : 0) |
 			 (failed >= cfg->simbox_trunk_bad_ratio * c->ends ? SUSPECT_TRUNK : 0);
 	return whose && !called_get(called) ? whose : 0;
@@ -808,6 +808,17 @@ static bool simbox_fresh(const struct screen_config *cfg, const struct caller *c
 	if ((c->flags & (CF_REPEAT | CF_LONG | CF_ROAMS)) || !simbox_slow(cfg, c, now_s))
 		return false;
 	return 2 * failed_calls(c) >= c->ends && !called_get(called);
+}
+
+/* A new line that has called a few new numbers one way, from the cell it
+ * settled in, is as fresh whatever its answers: a box's victims talk. (The
+ * cell's share of fresh lines' failed calls counts simbox_fresh() alone:
+ * it is a measure of failures.) */
+static bool simbox_fresh_one_way(const struct screen_config *cfg, const struct caller *c, uint32_t now_s,
+				 struct called_lazy *called)
+{
+	return !(c->flags & (CF_REPEAT | CF_ROAMS)) && simbox_slow(cfg, c, now_s) &&
+	       simbox_one_way(cfg, c, now_s, cfg->simbox_fresh_oneway_calls) && !called_get(called);
 }
 
 /* Counts an attempt of a tracked line (unknown: the table did not know
@@ -892,10 +903,12 @@ static void simbox_signals(struct screen_engine *e, const struct screen_attempt 
 	 * (failed: a talk would have cleared it); a FRESH one from its first
 	 * call, but only where new lines are few: where most are new to the
 	 * engine (it started cold, or people there call rarely), a first call
-	 * tells nothing. */
+	 * tells nothing. Either stops a new line settled there that has
+	 * called a few new numbers one way, talks or not. */
 	bool first_call_tells = sig->cell_level == RULES_SIMBOX_FRESH && x->warm;
 	sig->simbox_fresh = sig->cell_level != RULES_SIMBOX_NONE && mobile && *newcomer &&
-			    (*suspect || ((first_call_tells || c->ends > 0) && simbox_fresh(cfg, c, x->now_s, &called)));
+			    (*suspect || ((first_call_tells || c->ends > 0) && simbox_fresh(cfg, c, x->now_s, &called)) ||
+			     simbox_fresh_one_way(cfg, c, x->now_s, &called));
 	/* long enough in one cell for a handset on the move to have left it */
 	sig->settled = c->cells[1] == 0 && (int64_t)x->now_s - c->first_s >= cfg->simbox_settle_ms / 1000;
 }

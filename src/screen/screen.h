@@ -112,6 +112,8 @@ struct screen_config {
 	int simbox_max_60m;          /* calls in the last hour above which a line is no SIM (low and slow) */
 	int simbox_oneway_calls;     /* this many ended calls, each to a new number, from one settled cell:
 	                              * a suspect to its cell whatever its answers (0: never) */
+	int simbox_fresh_oneway_calls; /* as many for a newcomer in a box's cell: a fresh line whatever
+	                              * its answers (0: never) */
 	double simbox_bad_ratio;     /* unanswered-or-short share that makes a suspect in its cell */
 	double simbox_trunk_bad_ratio; /* the share that makes one for a trunk's judgement */
 	int simbox_min_suspects;     /* distinct suspects in a cell/trunk to flag it */

@@ -601,12 +601,12 @@ static struct screen_verdict failed_call(const char *line, const char *cell, int
 	return v;
 }
 
-/* Five talks of two minutes from cell-9 at T0 + 1..5 min, to the callees
- * numbered by victims[]; then, after a box shows there, a sixth call: its
+/* n talks of two minutes from cell-9 at T0 + 1..n min, to the callees
+ * numbered by victims[]; then, after a box shows there, one more call: its
  * verdict. */
-static struct screen_verdict after_five_talks(const char *line, const unsigned victims[5])
+static struct screen_verdict after_talks(const char *line, const unsigned *victims, unsigned n)
 {
-	for (unsigned i = 0; i < 5; i++) {
+	for (unsigned i = 0; i < n; i++) {
 		char callee[32];
 		callee_n(callee, sizeof callee, 7000 + victims[i]);
 		struct call c = {.ts = T0 + (i + 1) * MIN, .caller = line, .callee = callee, .trunk = "msc-7",
@@ -614,7 +614,7 @@ static struct screen_verdict after_five_talks(const char *line, const unsigned v
 		check_call(&c);
 		end_call(&c, c.ts + 130000, 1, 120000);
 	}
-	int64_t t = T0 + 6 * MIN;
+	int64_t t = T0 + (n + 1) * MIN;
 	int later = 0;
 	simbox_build(&t, &later);
 	struct call next = {.ts = t, .caller = line, .callee = "01012340050", .trunk = "msc-7", .cell = "cell-9"};
@@ -630,12 +630,33 @@ static void test_simbox_one_way_line_is_a_suspect(void **state)
 	/* victims whose numbers fall on different bits of the line's 64-bit
 	 * sketch of callees (two that share one look like a redial) */
 	static const unsigned one_way[5] = {1, 2, 3, 5, 8}, circle[5] = {1, 2, 1, 3, 5};
-	struct screen_verdict v = after_five_talks("01055550041", one_way);
+	struct screen_verdict v = after_talks("01055550041", one_way, 5);
 	assert_int_equal(v.verdict, SCREEN_BLOCK);
 	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
-	v = after_five_talks("01055550042", circle);
+	v = after_talks("01055550042", circle, 5);
 	assert_int_equal(v.verdict, SCREEN_ALLOW);
 	assert_false(v.reasons & BIT(SR_SIMBOX_CELL));
+}
+
+/* A new line settled in a box's cell is a fresh line there after
+ * simbox_fresh_oneway_calls calls one way, talks and all: stopped, for the
+ * call only. Fewer calls, or one callee called twice, and it is not. */
+static void test_simbox_new_line_calling_one_way_is_fresh(void **state)
+{
+	(void)state;
+	static const unsigned one_way[3] = {1, 2, 3}, circle[3] = {1, 2, 1}; /* on distinct sketch bits */
+	struct screen_verdict v = after_talks("01055550043", one_way, 3);
+	assert_int_equal(v.verdict, SCREEN_BLOCK);
+	assert_true(v.reasons & BIT(SR_SIMBOX_CELL));
+	struct screen_evidence ev;
+	struct phone p = num("01055550043");
+	assert_true(screen_evidence(eng, &p, &ev) != 0 || !ev.blocked); /* the call, not the number */
+	assert_int_equal(after_talks("01055550044", circle, 3).verdict, SCREEN_ALLOW);
+	assert_int_equal(after_talks("01055550045", one_way, 2).verdict, SCREEN_ALLOW);
+	struct screen_config off = cfg;
+	off.simbox_fresh_oneway_calls = 0;
+	assert_int_equal(screen_config_swap(eng, &off, NULL), 0);
+	assert_int_equal(after_talks("01055550046", one_way, 3).verdict, SCREEN_ALLOW);
 }
 
 /* A SIM-box block outlasts the call only for a line that has stayed in
@@ -1115,7 +1136,7 @@ int main(void)
 		T(test_simbox_cell_takes_two_failed_of_three), T(test_simbox_block_ends_when_the_line_moves),
 		T(test_simbox_first_calls_wait_while_most_lines_are_new),
 		T(test_simbox_flagged_cell_stops_a_new_line_after_a_failed_call),
-		T(test_simbox_one_way_line_is_a_suspect),
+		T(test_simbox_one_way_line_is_a_suspect), T(test_simbox_new_line_calling_one_way_is_fresh),
 		T(test_registry_sweep_retires_what_was_not_named_again),
 		T(test_snapshot_roundtrip), T(test_snapshot_config_text), T(test_snapshot_refuses_damage), T(test_config_swap),
 	};
