@@ -223,7 +223,7 @@ int h_case_open(struct api_req *r)
 	struct app_error err;
 	if ((rc = cases_open(r->app, &in, r->now, &receipt, &v, &err)) != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
-	json_t *j = case_json(&v);
+	json_t *j = api_case_json(&v);
 	json_object_set_new(j, "access_code", json_string(receipt.access_code));
 	case_view_free(&v);
 	return api_reply(r, MHD_HTTP_CREATED, j);
@@ -438,6 +438,9 @@ int h_staff_draft_check(struct api_req *r)
 
 int h_queue(struct api_req *r)
 {
+	/* nearest deadline first: an id says nothing of where a page ends */
+	if (MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "after"))
+		return api_invalid(r, "after", "the queue is not paged: it is the first limit cases by deadline");
 	int64_t after;
 	int limit;
 	int rc = api_page(r, &after, &limit);

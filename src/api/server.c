@@ -277,7 +277,7 @@ static enum MHD_Result serve_static(struct api_req *r)
 static enum MHD_Result first_call(struct api_req *r, const char *url)
 {
 	if (strlen(url) >= sizeof r->path)
-		return fail_now(r, OMB_EINVAL, "uri_too_long", "the path is too long");
+		return fail_status(r, MHD_HTTP_URI_TOO_LONG, "uri_too_long", "the path is too long");
 	memcpy(r->path, url, strlen(url) + 1);
 	bool path_known;
 	r->route = route_find(r, &path_known);

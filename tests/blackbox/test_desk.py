@@ -32,6 +32,7 @@ class Desk(harness.ServerTest):
                                 {'category': category, 'name': '홍길동', 'contact': '010-1234-5678',
                                  'subject': '카드 결제 오류', 'text': text})
         self.assertEqual(r.status, 201, r)
+        self.assertEqual(r.json['attachments'], [])  # the shape of every case route
         return r.json['receipt'], r.json['access_code'], r.json
 
     def customer(self, method, receipt, code, action='', body=None):
@@ -123,6 +124,8 @@ class Desk(harness.ServerTest):
         self.assertIn(case['level'], ('L2', 'L3'))
         self.assertIn('repeat', [e.get('cause') for e in case['events'] if e['kind'] == 'escalated'])
         queue = self.server.request('GET', '/v1/orgs/HB/queue', token=self.tok['hb.card'])
+        paged = self.server.request('GET', '/v1/orgs/HB/queue?after=1', token=self.tok['hb.card'])
+        self.assertEqual((paged.status, paged.json['error']['field']), (400, 'after'))  # ordered by deadline
         if case['level'] == 'L2':
             self.assertIn(receipt, [q['receipt'] for q in queue.json['items']])
 

@@ -68,6 +68,11 @@ class Foundation(harness.ServerTest):
         conn.close()
         self.assert_still_serving()
 
+    def test_path_too_long(self):
+        r = self.server.request('GET', '/v1/orgs/' + 'H' * 600 + '/departments', token=self.admin)
+        self.assert_error(r, 414, 'uri_too_long')
+        self.assert_still_serving()
+
     def test_malformed_json(self):
         r = self.server.request('POST', '/v1/orgs/HB/departments', raw=b'{"code": "X",', token=self.admin)
         self.assert_error(r, 400, 'bad_json')
