@@ -170,7 +170,7 @@ static void export_number(FILE *out, const struct tm_number *n, const struct tm_
 		snprintf(cap, sizeof cap, "%" PRIu32, n->daily_cap);
 	format_date(from, from_s, sizeof from_s);
 	if (to != 0)
-		format_date(to, to_s, sizeof to_s);
+		format_date(to - CLOCK_MS_PER_DAY, to_s, sizeof to_s); /* the last whole day, as the loader reads it */
 	tm_csv_field(out, n->phone.canon, false);
 	tm_csv_field(out, b->name, false);
 	tm_csv_field(out, "telemarketer", false);

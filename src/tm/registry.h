@@ -86,8 +86,8 @@ const struct tm_number *tm_registry_lookup(const struct tm_registry *r, uint64_t
  * business name, kind = telemarketer, trunk = the ";" list or empty,
  * daily_cap empty when 0. valid_from/valid_to are UTC dates of the number's
  * validity cut to its business's active period: valid_from the first whole
- * day of validity (rounded up), valid_to the first day it is no longer valid
- * (exclusive, rounded down), so the export never extends a registration;
+ * day of validity (rounded up), valid_to the last whole day of validity
+ * (inclusive, as screen/lists.c reads it), so the export never extends a registration;
  * valid_to empty when open. Entries whose business is unknown or whose cut period is empty
  * are left out. Returns 0, or OMB_EIO when writing fails. */
 int tm_registry_export_csv(const struct tm_registry *r, FILE *out);

@@ -17,6 +17,8 @@
 #include "app/tm.h"
 #include "app_fixture.h"
 #include "base/clock.h"
+#include "base/phone.h"
+#include "screen/lists.h"
 
 #define NOW    1772413200000LL             /* 2026-03-02T01:00:00Z, 10:00 in Seoul */
 #define MINUTE (60 * 1000LL)
@@ -619,6 +621,59 @@ static void report_files_go_to_its_readers_only(void **state)
 	telemarketing_report_clear(&r);
 }
 
+static void no_bad_row(void *arg, uint64_t line, const char *reason)
+{
+	(void)arg;
+	fail_msg("registry line %llu: %s", (unsigned long long)line, reason);
+}
+
+/* Whether a call from NUMBER at iso is checked as a registered one. */
+static bool registered_at(struct screen_engine *e, const char *iso)
+{
+	struct screen_attempt a = {.call_id = iso, .call_id_len = strlen(iso), .origin = SCREEN_ORIGIN_DOMESTIC,
+				   .trunk = "", .cell = ""};
+	assert_int_equal(clock_parse_iso(iso, &a.ts_ms), OMB_OK);
+	assert_int_equal(phone_parse(NUMBER, strlen(NUMBER), PHONE_CC_KOREA, &a.caller, NULL), OMB_OK);
+	assert_int_equal(phone_parse("010-2200-0001", 13, PHONE_CC_KOREA, &a.callee, NULL), OMB_OK);
+	struct screen_verdict v;
+	screen_check(e, &a, &v);
+	return v.reasons & (1u << SR_REGISTERED);
+}
+
+/* What the desk's registry exports, the engine reads back: a number is
+ * registered through the last day the export names, and not after. */
+static void the_registry_export_ends_where_the_engine_ends_it(void **state)
+{
+	struct app *app = fixture_app(state);
+	struct principal tm1 = telemarketer(app, "TM1");
+	struct telemarketing_business b;
+	struct app_error err;
+	assert_int_equal(telemarketing_business_register(app, &tm1, "Kim Sales", "2026-서울-0417", "02-555-0199", NOW,
+							 &b, &err),
+			 OMB_OK);
+	struct telemarketing_number_in in = {.number = NUMBER, .valid_to_ms = NOW + 3 * DAY};
+	struct telemarketing_number n;
+	assert_int_equal(telemarketing_number_add(app, &tm1, &in, NOW, &n, &err), OMB_OK);
+	char *csv = NULL;
+	size_t len = 0;
+	assert_int_equal(telemarketing_registry_csv(app, &csv, &len), OMB_OK);
+	/* registered from 03-02 01:00 to 03-05 01:00 UTC: the whole days within */
+	assert_non_null(strstr(csv, ",\"2026-03-03\",\"2026-03-04\"\r\n"));
+	struct screen_config cfg;
+	screen_config_defaults(&cfg);
+	struct screen_engine *e = screen_create(&cfg, NULL);
+	struct lists_loader *l = lists_loader_new(LISTS_REGISTRY, e, PHONE_CC_KOREA, no_bad_row, NULL);
+	assert_int_equal(lists_loader_feed(l, csv, len), OMB_OK);
+	assert_int_equal(lists_loader_finish(l), OMB_OK);
+	lists_loader_free(l);
+	free(csv);
+	assert_false(registered_at(e, "2026-03-02T23:00:00Z"));
+	assert_true(registered_at(e, "2026-03-03T00:30:00Z"));
+	assert_true(registered_at(e, "2026-03-04T23:30:00Z"));
+	assert_false(registered_at(e, "2026-03-05T00:30:00Z"));
+	screen_destroy(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -629,6 +684,7 @@ int main(void)
 		APP_TEST(disclosures_come_from_the_business_own_numbers_and_answer_do_not_call),
 		APP_TEST(a_bulk_upload_stores_the_good_lines_and_names_the_bad),
 		APP_TEST(numbers_belong_to_one_business_at_a_time),
+		APP_TEST(the_registry_export_ends_where_the_engine_ends_it),
 		APP_TEST(a_report_is_numbered_and_read_with_its_access_code_only),
 		APP_TEST(answers_reach_only_the_business_own_records),
 		APP_TEST(report_files_go_to_its_readers_only),

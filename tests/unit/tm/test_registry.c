@@ -200,7 +200,7 @@ static void test_export_csv(void **state)
 	assert_string_equal(r.cell[2][3], "");
 	assert_string_equal(r.cell[2][4], "");
 	assert_string_equal(r.cell[2][5], "2025-02-01");
-	assert_string_equal(r.cell[2][6], "2025-06-01");   /* cut to the business's end, rounded down */
+	assert_string_equal(r.cell[2][6], "2025-05-31");   /* cut to the business's end: its last whole day */
 	free(buf);
 }
 
