@@ -147,22 +147,33 @@ static int parse_cli(struct cli *cli, const char *cmd, int argc, char **argv)
 	}
 	enum log_level level = LOG_INFO;
 	enum log_format format = LOG_LOGFMT;
-	if (log_level_parse(cli->cfg.log_level, &level) != OMB_OK ||
-	    log_format_parse(cli->cfg.log_format, &format) != OMB_OK) {
-		fprintf(stderr, "ombud: log.level or log.format: unknown value\n");
+	if (log_level_parse(cli->cfg.log_level, &level) != OMB_OK) {
+		fprintf(stderr, "ombud: log.level: unknown value %s\n", cli->cfg.log_level);
+		return 2;
+	}
+	if (log_format_parse(cli->cfg.log_format, &format) != OMB_OK) {
+		fprintf(stderr, "ombud: log.format: unknown value %s\n", cli->cfg.log_format);
 		return 2;
 	}
 	log_setup(level, format);
 	return 0;
 }
 
+/* A setting refused once the program opens (OMB_EINVAL) is a bad setting
+ * like those parse_cli() refuses: exit status 2; any other failure 1. */
+static int exit_status(int rc)
+{
+	return rc == OMB_OK ? 0 : rc == OMB_EINVAL ? 2 : 1;
+}
+
+/* 0, or the exit status. */
 static int open_app(struct app *app, const struct config *cfg)
 {
 	char err[256] = "";
 	int rc = app_open(app, cfg, err, sizeof err);
 	if (rc != OMB_OK)
 		fprintf(stderr, "ombud: %s\n", err[0] ? err : omb_err_name(rc));
-	return rc;
+	return exit_status(rc);
 }
 
 /* store.db as it may be printed: a password in a PostgreSQL URL masked. */
@@ -238,9 +249,9 @@ static int cmd_serve(int argc, char **argv)
 	struct api *api = NULL;
 	uint16_t port = 0;
 	char err[256] = "";
-	if (open_app(&app, &cli.cfg) != OMB_OK) {
+	if ((rc = open_app(&app, &cli.cfg)) != 0) {
 		config_free(&cli.cfg);
-		return 1;
+		return rc;
 	}
 	/* the engine only in serve: other commands share app_open and must not
 	 * load it, nor overwrite the running server's snapshot */
@@ -261,7 +272,7 @@ static int cmd_serve(int argc, char **argv)
 	}
 	app_close(&app);
 	config_free(&cli.cfg);
-	return rc == OMB_OK ? 0 : 1;
+	return exit_status(rc);
 }
 
 /* ---- migrate, demo, user add ---- */
@@ -279,8 +290,8 @@ static int cmd_migrate(int argc, char **argv)
 	if (rc)
 		return finish(&cli, rc == 1 ? 0 : rc);
 	struct app app;
-	if (open_app(&app, &cli.cfg) != OMB_OK)
-		return finish(&cli, 1);
+	if ((rc = open_app(&app, &cli.cfg)) != 0)
+		return finish(&cli, rc);
 	char db[4200];
 	printf("%s: schema version %d\n", db_shown(&cli, db, sizeof db), store_schema_version(app.store));
 	app_close(&app);
@@ -294,8 +305,8 @@ static int cmd_demo(int argc, char **argv)
 	if (rc)
 		return finish(&cli, rc == 1 ? 0 : rc);
 	struct app app;
-	if (open_app(&app, &cli.cfg) != OMB_OK)
-		return finish(&cli, 1);
+	if ((rc = open_app(&app, &cli.cfg)) != 0)
+		return finish(&cli, rc);
 	int seeded = demo_seed(&app, stdout);
 	char db[4200];
 	if (seeded < 0)
@@ -377,8 +388,8 @@ static int cmd_user(int argc, char **argv)
 		return finish(&cli, 2);
 	}
 	struct app app;
-	if (open_app(&app, &cli.cfg) != OMB_OK)
-		return finish(&cli, 1);
+	if ((rc = open_app(&app, &cli.cfg)) != 0)
+		return finish(&cli, rc);
 	rc = user_add(&app, cli.extra_val);
 	app_close(&app);
 	return finish(&cli, rc);
@@ -444,8 +455,8 @@ static int cmd_org(int argc, char **argv)
 		return finish(&cli, 2);
 	}
 	struct app app;
-	if (open_app(&app, &cli.cfg) != OMB_OK)
-		return finish(&cli, 1);
+	if ((rc = open_app(&app, &cli.cfg)) != 0)
+		return finish(&cli, rc);
 	rc = org_add(&app, cli.extra_val);
 	app_close(&app);
 	return finish(&cli, rc);
@@ -487,8 +498,8 @@ static int cmd_backup(int argc, char **argv)
 		return finish(&cli, 2);
 	}
 	struct app app;
-	if (open_app(&app, &cli.cfg) != OMB_OK)
-		return finish(&cli, 1);
+	if ((rc = open_app(&app, &cli.cfg)) != 0)
+		return finish(&cli, rc);
 	rc = store_backup(app.store, cli.extra_val[0]);
 	backup_report(&cli, cli.extra_val[0], rc);
 	app_close(&app);
@@ -508,15 +519,16 @@ static int cmd_restore(int argc, char **argv)
 		fprintf(stderr, "ombud: restore needs --from FILE\n");
 		return finish(&cli, 2);
 	}
-	if (!store_url_file(cli.cfg.db)) {
+	const char *target = store_url_file(cli.cfg.db);
+	if (!target) {
 		fprintf(stderr, "ombud: restore writes a SQLite file; restore a PostgreSQL backup (made by ombud backup,\n"
 				"which runs pg_dump) into a new, empty database with: pg_restore --no-owner --dbname=NEWDB FILE\n"
 				"then start ombud with --db set to it (docs/operations.md, \"Running on PostgreSQL\")\n");
 		return finish(&cli, 2);
 	}
-	if (access(cli.cfg.db, F_OK) == 0) {
+	if (access(target, F_OK) == 0) {
 		fprintf(stderr, "ombud: %s exists; restore writes only a new database (move the old one away first)\n",
-			cli.cfg.db);
+			target);
 		return finish(&cli, 1);
 	}
 	struct store *src = NULL;
@@ -525,10 +537,10 @@ static int cmd_restore(int argc, char **argv)
 		fprintf(stderr, "ombud: cannot read %s %s\n", cli.extra_val[0], err);
 		return finish(&cli, 1);
 	}
-	rc = store_backup(src, cli.cfg.db);
+	rc = store_backup(src, target);
 	store_close(src);
 	if (rc == OMB_OK)
-		printf("%s: restored from %s\n", cli.cfg.db, cli.extra_val[0]);
+		printf("%s: restored from %s\n", target, cli.extra_val[0]);
 	else
 		fprintf(stderr, "ombud: restore failed: %s\n", omb_err_name(rc));
 	return finish(&cli, rc == OMB_OK ? 0 : 1);

@@ -504,9 +504,23 @@ static int pg_maintain(void *conn)
 	return OMB_OK;
 }
 
+/* Whether environment entry e sets a variable that one of opts' values
+ * takes the place of. */
+static bool set_by(const char *e, const PQconninfoOption *opts)
+{
+	for (const PQconninfoOption *o = opts; o && o->keyword; o++) {
+		size_t len = o->envvar ? strlen(o->envvar) : 0;
+		if (o->val && len && strncmp(e, o->envvar, len) == 0 && e[len] == '=')
+			return true;
+	}
+	return false;
+}
+
 /* The child's environment: ours, with the URL's settings as libpq's PG*
- * variables, so a password never shows on a command line. Caller frees
- * the strings it added (*added) and the array. */
+ * variables in place of any we have, so a password never shows on a
+ * command line and one that ombud's own connections take from PGPASSWORD
+ * (or ~/.pgpass) serves pg_dump too. Caller frees the strings it added
+ * (*added) and the array. */
 static char **dump_env(const char *target, char ***added)
 {
 	char *err = NULL;
@@ -521,7 +535,7 @@ static char **dump_env(const char *target, char ***added)
 	char **env = xcalloc(n + nopts + 1, sizeof *env);
 	*added = xcalloc(nopts + 1, sizeof **added);
 	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "PG", 2) != 0)
+		if (!set_by(environ[i], opts))
 			env[k++] = environ[i];
 	for (PQconninfoOption *o = opts; o && o->keyword; o++)
 		if (o->val && o->envvar)

@@ -6,6 +6,7 @@ password of a PostgreSQL URL."""
 import os
 import shutil
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
@@ -109,6 +110,12 @@ class BackupUnderLoad(unittest.TestCase):
                   'all verify' % (len(present), len(cases_before), len(answers_before), len(cases_after)))
             refuse = restored.cli('restore', '--from', backup, check=False)
             self.assertNotEqual(refuse.returncode, 0)      # the target exists
+            other = os.path.join(restored.dir, 'other.db')  # store.db's sqlite:PATH form
+            p = subprocess.run([harness.BIN, 'restore', '--from', backup, '--db', 'sqlite:' + other],
+                               capture_output=True, text=True, env=restored.env, timeout=120)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with sqlite3.connect(other) as db:
+                self.assertEqual(db.execute('SELECT count(*) FROM cases').fetchone()[0], len(present))
         finally:
             restored.cleanup()
             server.cleanup()

@@ -428,8 +428,15 @@ class CommandLine(harness.ServerTest):
         with open(rules, 'w') as f:
             f.write('# rules\nvol_1m = 5\nvol_10m = lots\nnosuch = 1\n')
         p = self.server.cli('serve', '--port', '0', '--set', 'screen.config=' + rules, check=False)
-        self.assertNotEqual(p.returncode, 0)
+        self.assertEqual(p.returncode, 2)
         self.assertIn('screen.config: %s:3: not a number' % rules, p.stderr)
+
+    def test_settings_checked_at_start_exit_2_too(self):
+        for setting, named in (('desk.holidays=2026-13', 'desk.holidays'), ('outbox.backoff_max_s=1', 'outbox'),
+                               ('log.format=xml', 'log.format: unknown value xml')):
+            p = self.server.cli('migrate', '--set', setting, check=False)
+            self.assertEqual(p.returncode, 2, (setting, p.stderr))
+            self.assertIn(named, p.stderr)
 
     def test_migrate_and_first_admin(self):
         p = self.server.cli('migrate')
