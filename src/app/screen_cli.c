@@ -487,10 +487,14 @@ static int cmd_simulate(int argc, char **argv)
 
 /* ---- evaluate ---- */
 
+struct eval_paths {
+	const char *labels, *verdicts;
+};
+
 static void on_eval_error(void *arg, const char *file, uint64_t line, const char *reason)
 {
-	(void)arg;
-	fprintf(stderr, "%s:%" PRIu64 ": %s\n", file, line, reason);
+	const struct eval_paths *p = arg;
+	fprintf(stderr, "%s:%" PRIu64 ": %s\n", strcmp(file, "labels") == 0 ? p->labels : p->verdicts, line, reason);
 }
 
 static int eval_file(struct evaluate *ev, const char *path, bool verdicts)
@@ -528,7 +532,8 @@ static int cmd_evaluate(int argc, char **argv)
 	}
 	if (!labels || !verdicts || optind != argc)
 		return usage();
-	struct evaluate *ev = evaluate_new(on_eval_error, NULL);
+	struct eval_paths paths = {labels, verdicts};
+	struct evaluate *ev = evaluate_new(on_eval_error, &paths);
 	int rc = eval_file(ev, labels, false);
 	if (!rc)
 		rc = eval_file(ev, verdicts, true);
