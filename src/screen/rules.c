@@ -150,6 +150,8 @@ enum rules_persist rules_score(const struct screen_config *cfg, const struct rul
 	}
 	int simbox = simbox_score(cfg, s, &out->reasons);
 	int score = behaviour + reports;
+	if (!corroborated && score >= cfg->block_score)
+		score = cfg->block_score - 1; /* reports block only with unanswered calls behind them */
 	if (simbox > score)
 		score = simbox;
 	set_verdict(cfg, score, out);

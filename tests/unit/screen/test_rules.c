@@ -237,6 +237,14 @@ static void test_reports_alone_and_corroborated(void **state)
 	v = score(&s, &persist);
 	assert_int_equal(v.verdict, SCREEN_WARN);
 	assert_false(persist);
+	/* ... even with behaviour at its cap (short answered calls, dialling
+	 * down a street): reports need unanswered calls to block */
+	s.short_calls = 80;
+	s.seq_run = 6;
+	v = score(&s, &persist);
+	assert_int_equal(v.verdict, SCREEN_WARN);
+	assert_int_equal(v.score, cfg.block_score - 1);
+	assert_true(v.reasons & BIT(SR_SEQUENTIAL));
 }
 
 static void test_simbox_levels(void **state)
