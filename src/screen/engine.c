@@ -125,7 +125,7 @@ struct screen_engine *screen_create_sized(const struct screen_config *cfg, const
 		abort();
 	memset(e->shards, 0, e->nshards * sizeof *e->shards);
 	uint64_t per_shard = (cfg->max_callers + e->nshards - 1) / e->nshards;
-	uint64_t pend_buckets = pow2_at_least(cfg->pending_calls / PENDING_WAYS / e->nshards + 1);
+	uint64_t pend_buckets = pow2_at_least(cfg->pending_calls / PENDING_WAYS / e->nshards);
 	for (unsigned i = 0; i < e->nshards; i++) {
 		struct shard *s = &e->shards[i];
 		screen_lock_init(&s->lock);
