@@ -382,11 +382,18 @@ int desk_demand(const struct desk_config *cfg, const struct desk_case *cur, int6
 	if (c->level == LADDER_L5)
 		return 0; /* referred out: recorded, no internal clock to start */
 	c->demands_open++;
-	if (c->level < LADDER_L2)
+	int64_t running_due = c->answer.kind != DEADLINE_NONE ? c->answer.due_ms : 0;
+	if (c->level < LADDER_L2) {
 		climb(cfg, c, LADDER_L2, DESK_CAUSE_DEMAND, DEADLINE_RESPONSIBLE_CONTACT, now,
 		      LADDER_ROLE_CUSTOMER, now, out);
-	else
+		e = &out->ev[out->n - 1]; /* the climb's event carries the deadline */
+	} else {
 		set_answer_deadline(cfg, c, DEADLINE_RESPONSIBLE_CONTACT, now, e);
+	}
+	/* asking for the responsible person never gives the center more time,
+	 * whatever the level the demand raised the case to */
+	if (running_due && running_due < c->answer.due_ms)
+		c->answer.due_ms = e->deadline_due_ms = running_due;
 	return 0;
 }
 

@@ -158,6 +158,11 @@ class Admin(harness.ServerTest):
         demanded = self.customer('POST', receipt, code, 'demand').json
         self.assertEqual(demanded['deadlines']['answer']['kind'], 'responsible_contact')
         due = at(demanded['deadlines']['answer']['due'])
+        self.assertEqual(due - opened, datetime.timedelta(hours=2))  # never later than the running one
+        receipt, code, _ = self.open_case()
+        self.staff('call.one', receipt, 'replies', {'text': '확인 중입니다. 잠시만 기다려 주십시오.'})
+        demanded = self.customer('POST', receipt, code, 'demand').json
+        due = at(demanded['deadlines']['answer']['due'])
         self.assertEqual(due - at(demanded['events'][-1]['at']), datetime.timedelta(hours=3))
 
     def test_desk_stories_run_on_the_new_organisation(self):

@@ -423,7 +423,7 @@ static void a_demand_is_met_only_by_the_responsible_person(void **state)
 	view(app, &w, r.receipt, NULL, &v);
 	assert_int_equal(v.state.level, LADDER_L2);
 	assert_int_equal(v.state.answer.kind, DEADLINE_RESPONSIBLE_CONTACT);
-	assert_int_equal(v.state.answer.due_ms, T0 + 25 * HOUR);
+	assert_int_equal(v.state.answer.due_ms, T0 + 24 * HOUR); /* the first answer's, not later */
 	assert_true(v.state.awaiting_responsible);
 	assert_string_equal(v.events[1].ev.kind, "demand");
 	assert_string_equal(v.events[2].ev.cause, "demand");

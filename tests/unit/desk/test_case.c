@@ -133,7 +133,8 @@ static void demand_climbs_to_l2_with_contact_deadline(void **state)
 	assert_int_equal(desk_demand(&cfg, &c, T0 + HOUR, &r), 0);
 	assert_int_equal(r.next.level, LADDER_L2);
 	assert_int_equal(r.next.answer.kind, DEADLINE_RESPONSIBLE_CONTACT);
-	assert_int_equal(r.next.answer.due_ms, T0 + HOUR + 24 * HOUR);
+	/* the first answer was due at T0 + 24 h: the demand does not push it later */
+	assert_int_equal(r.next.answer.due_ms, T0 + 24 * HOUR);
 	assert_int_equal(r.next.demands, 1);
 	assert_int_equal(r.next.escalations[DESK_CAUSE_DEMAND], 1);
 	assert_int_equal(r.next.handler_staff_id, 0);
@@ -144,6 +145,12 @@ static void demand_climbs_to_l2_with_contact_deadline(void **state)
 	assert_int_equal(e->level_before, LADDER_L1);
 	assert_int_equal(e->level_after, LADDER_L2);
 	assert_int_equal(e->deadline_set, DEADLINE_RESPONSIBLE_CONTACT);
+	assert_int_equal(e->deadline_due_ms, T0 + 24 * HOUR);
+	/* an answer and a dispute later, the demand's 24 h are the running clock */
+	c = answered_by(c, &agent, T0 + HOUR);
+	STEP(c, desk_dispute(&cfg, &c, T0 + 2 * HOUR, &r_));
+	assert_int_equal(desk_demand(&cfg, &c, T0 + 3 * HOUR, &r), 0);
+	assert_int_equal(r.next.answer.due_ms, T0 + 3 * HOUR + 24 * HOUR);
 }
 
 static void demand_on_higher_case_stays_and_never_relaxes(void **state)
