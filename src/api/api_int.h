@@ -324,6 +324,9 @@ json_t *api_case_json(const struct case_view *v);
  * the read's default when absent; 400 naming "purpose" when not in the
  * list), and the read logged with it, committed before any data leaves. */
 int api_read_purpose(struct api_req *r, enum privacy_read what, enum privacy_purpose *out);
+/* The same check alone, for a staff reader (NULL: a customer, nothing to
+ * check), made before anything is read. */
+int api_purpose_check(struct api_req *r, const struct principal *staff, enum privacy_read what);
 int api_log_read(struct api_req *r, const char *receipt, enum privacy_read what);
 int api_log_dossier_read(struct api_req *r, int64_t dossier_id);
 json_t *api_erasure_json(const struct privacy_erasure *e);

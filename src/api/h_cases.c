@@ -181,9 +181,12 @@ json_t *api_case_json(const struct case_view *v)
 /* Staff reads are logged (privacy_log_read) before the data is answered. */
 static int reply_view(struct api_req *r, const struct principal *staff, unsigned status)
 {
+	int rc = api_purpose_check(r, staff, PRIVACY_READ_VIEW);
+	if (rc != OMB_OK)
+		return rc;
 	struct case_view v;
 	struct app_error err;
-	int rc = cases_view(r->app, r->params[staff ? 1 : 0], staff, api_header(r, "X-Access-Code"), &v, &err);
+	rc = cases_view(r->app, r->params[staff ? 1 : 0], staff, api_header(r, "X-Access-Code"), &v, &err);
 	if (rc == OMB_ENOTFOUND && !staff)
 		return no_such_case(r);
 	if (rc != OMB_OK)
@@ -259,9 +262,12 @@ static int download(struct api_req *r, const struct principal *staff)
 	const char *format = MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, "format");
 	if (format && strcmp(format, "html") && strcmp(format, "json"))
 		return api_invalid(r, "format", "must be json or html");
+	int rc = api_purpose_check(r, staff, PRIVACY_READ_DOWNLOAD);
+	if (rc != OMB_OK)
+		return rc;
 	struct case_view v;
 	struct app_error err;
-	int rc = cases_view(r->app, r->params[staff ? 1 : 0], staff, api_header(r, "X-Access-Code"), &v, &err);
+	rc = cases_view(r->app, r->params[staff ? 1 : 0], staff, api_header(r, "X-Access-Code"), &v, &err);
 	if (rc != OMB_OK)
 		return api_fail_use_case(r, rc, err.field, err.reason);
 	if (staff && (rc = api_log_read(r, v.receipt, PRIVACY_READ_DOWNLOAD)) != OMB_OK) {
@@ -317,6 +323,8 @@ static int verify(struct api_req *r, const char *receipt)
 		json_object_set_new(j, "event", json_integer((json_int_t)rep.event));
 	else if (rep.fault != CHAIN_INTACT)
 		json_object_set_new(j, "head_seq", json_integer((json_int_t)rep.event));
+	if (rep.fault == CHAIN_HEAD_MISMATCH) /* the change lies in changed_from .. head_seq */
+		json_object_set_new(j, "changed_from", json_integer((json_int_t)rep.changed_from));
 	return api_reply(r, MHD_HTTP_OK, j);
 }
 
@@ -786,6 +794,8 @@ static int send_file(struct api_req *r, const char *receipt, int seq_param, bool
 	int64_t seq;
 	struct attachment_file f;
 	int rc = api_path_id(r, seq_param, &seq);
+	if (rc == OMB_OK)
+		rc = api_purpose_check(r, staff ? &r->who : NULL, PRIVACY_READ_ATTACHMENT);
 	if (rc == OMB_OK)
 		rc = attachments_get(r->app, receipt, (uint64_t)seq, &f);
 	if (rc == OMB_OK && staff && (rc = api_log_read(r, receipt, PRIVACY_READ_ATTACHMENT)) != OMB_OK)

@@ -27,6 +27,12 @@ int api_read_purpose(struct api_req *r, enum privacy_read what, enum privacy_pur
 	return OMB_OK;
 }
 
+int api_purpose_check(struct api_req *r, const struct principal *staff, enum privacy_read what)
+{
+	enum privacy_purpose why;
+	return staff ? api_read_purpose(r, what, &why) : OMB_OK;
+}
+
 int api_log_read(struct api_req *r, const char *receipt, enum privacy_read what)
 {
 	enum privacy_purpose why;

@@ -236,6 +236,8 @@ int h_dossier_get(struct api_req *r)
 		return api_invalid(r, "format", "must be json or html");
 	int64_t id;
 	int rc = api_path_id(r, 1, &id);
+	if (rc == OMB_OK)
+		rc = api_purpose_check(r, &r->who, PRIVACY_READ_DOSSIER);
 	if (rc != OMB_OK)
 		return rc;
 	struct doc *d = NULL;

@@ -420,9 +420,12 @@ static int persist(struct append *a, const struct desk_result *res, int64_t now)
 {
 	if (a->c->events + res->n > CASE_EVENTS_MAX)
 		return OMB_ELIMIT;
+	/* the actor's own event, not one the system added (an escalation that
+	 * follows); when the system itself acts (routing), its own */
+	bool system_acts = a->by && a->by->who.role == LADDER_ROLE_SYSTEM;
 	size_t text_at = res->n;
 	for (size_t i = 0; a->text_kind && i < res->n; i++)
-		if (res->ev[i].kind == a->text_kind && res->ev[i].actor_role != LADDER_ROLE_SYSTEM)
+		if (res->ev[i].kind == a->text_kind && (system_acts || res->ev[i].actor_role != LADDER_ROLE_SYSTEM))
 			text_at = i;
 	for (size_t i = 0; i < res->n; i++) {
 		int rc = append_one(a, &res->ev[i], i == text_at);

@@ -86,6 +86,10 @@ class ReadLog(PrivacyTest):
         self.assertEqual((bad.status, bad.json['error']['field']), (400, 'purpose'), bad)
         bad = self.staff('hb.agent', 'GET', base + '/attachments/%d' % seq, headers={'X-Purpose': 'x' * 300})
         self.assertEqual(bad.status, 400, bad)
+        # before anything is read: a file or a dossier that is not there is not looked for
+        for path in (base + '/attachments/999', '/v1/orgs/HB/dossiers/999999'):
+            bad = self.staff('hb.agent', 'GET', path + '?purpose=curiosity')
+            self.assertEqual((bad.status, bad.json['error']['field']), (400, 'purpose'), (path, bad))
         # a file that is not there was not read
         self.assertEqual(self.staff('hb.agent', 'GET', base + '/attachments/999').status, 404)
 

@@ -125,6 +125,17 @@ static int64_t handler_of(struct app *app, const struct case_receipt *r)
 	return h;
 }
 
+/* The public detail of the case's last event, as its customer sees it. */
+static void last_detail_is(struct app *app, const struct case_receipt *r, const char *want)
+{
+	struct case_view v;
+	struct app_error err;
+	assert_int_equal(cases_view(app, r->receipt, NULL, r->access_code, &v, &err), OMB_OK);
+	assert_string_equal(v.events[v.n_events - 1].ev.kind, "assigned");
+	assert_string_equal(v.events[v.n_events - 1].ev.detail, want);
+	case_view_free(&v);
+}
+
 static struct protection_incident flag(struct app *app, const struct principal *who, const char *receipt,
 				       const char *kind, const char *text, int64_t now)
 {
@@ -503,6 +514,9 @@ static void repeated_confirmed_incidents_route_the_customer_to_a_senior(void **s
 	/* a new case of that customer is routed as it is opened */
 	struct case_receipt later = open_case(app, "010-5555-0101", NOW + 6 * MINUTE);
 	assert_int_equal(handler_of(app, &later), b.card.staff_id);
+	char detail[64];
+	snprintf(detail, sizeof detail, "assignee=%s", b.card.staff_code);
+	last_detail_is(app, &later, detail); /* the system's hand-over names its assignee too */
 	struct case_receipt other = open_case(app, "010-5555-0202", NOW + 6 * MINUTE);
 	assert_int_equal(handler_of(app, &other), 0);
 	size_t filled = 9;
