@@ -1,7 +1,6 @@
 /* report.c — disclosures, do-not-call, consumer reports, cases; see report.h. */
 #include "tm/report.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unictype.h>
@@ -11,7 +10,6 @@
 #include "base/err.h"
 #include "base/mem.h"
 #include "base/text.h"
-#include "tm/csv_int.h"
 
 /* Sources that only claim legality without saying where the data came from,
  * compared after text_normalize with every non-letter, non-digit removed. The
@@ -301,18 +299,3 @@ int tm_answer_check(int64_t answering, int64_t subject, const char *text, size_t
 	return OMB_OK;
 }
 
-int tm_reports_export_csv(const struct tm_report *reports, const struct tm_classification *cls, size_t n,
-                          FILE *out)
-{
-	fputs("ts_ms,number,reason,reporter,callee\r\n", out);
-	for (size_t i = 0; i < n; i++) {
-		if (!cls[i].to_screening)
-			continue;
-		fprintf(out, "%" PRId64 ",", reports[i].filed_ms);
-		tm_csv_field(out, reports[i].caller, false);
-		tm_csv_field(out, tm_report_reason_name(reports[i].reason), false);
-		tm_csv_field(out, reports[i].reporter, false);
-		tm_csv_field(out, reports[i].callee, true);
-	}
-	return fflush(out) == 0 && !ferror(out) ? OMB_OK : OMB_EIO;
-}

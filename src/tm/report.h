@@ -5,9 +5,8 @@
  * before a solicitation) and a consumer report; matching a report against the
  * registry, the disclosure log and the do-not-call list to name the business
  * and the prima facie violations; grouping reports by business into regulator
- * cases; which business may see and answer what; and the export of reports
- * about unregistered numbers as the screening engine's consumer reports
- * (docs/formats.md "Consumer reports").
+ * cases; which business may see and answer what; and which reports, about
+ * numbers no business registered, go to the screening engine (to_screening).
  *
  * Does not: store, hand out receipt numbers (the app makes them), or decide:
  * a prima facie violation is evidence for the regulator, who decides
@@ -19,7 +18,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "base/phone.h"
 #include "tm/registry.h"
@@ -158,12 +156,5 @@ void tm_cases_free(struct tm_case *cases, size_t n_cases);
  * business `subject`: OMB_EPERM when they differ, OMB_EINVAL when text is
  * empty, not clean UTF-8 or longer than TM_TEXT_MAX. */
 int tm_answer_check(int64_t answering, int64_t subject, const char *text, size_t len, const char **reason);
-
-/* Writes the reports that go to the screening engine (to_screening) as its
- * consumer-report CSV: `ts_ms,number,reason,reporter,callee` with a header,
- * ts_ms = the filing time (a report is known from then), number and callee in
- * E.164, reason = tm_report_reason_name. 0 or OMB_EIO. */
-int tm_reports_export_csv(const struct tm_report *reports, const struct tm_classification *cls, size_t n,
-                          FILE *out);
 
 #endif

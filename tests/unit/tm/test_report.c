@@ -245,30 +245,6 @@ static void test_unregistered_feeds_screening(void **state)
 	w->num[0].valid_from_ms = 0;
 }
 
-static void test_export_reports_for_screening(void **state)
-{
-	struct world *w = *state;
-	struct tm_report r[3] = {
-		report(OTHER, CALLEE, T0, TM_REPORT_FRAUD),
-		report(TM_NUM, CALLEE, T0, TM_REPORT_NO_SOURCE),
-		report(OTHER, CALLEE2, T0 + MIN, TM_REPORT_ABUSIVE),
-	};
-	r[0].reporter = "h:ab12";
-	struct tm_classification cls[3];
-	for (int i = 0; i < 3; i++)
-		tm_report_classify(&r[i], &w->reg, NULL, 0, NULL, 0, &w->cfg, &cls[i]);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	assert_int_equal(tm_reports_export_csv(r, cls, 3, f), OMB_OK);
-	fclose(f);
-	assert_string_equal(buf,
-		"ts_ms,number,reason,reporter,callee\r\n"
-		"1760000300000,\"+821077778888\",\"suspected_fraud\",\"h:ab12\",\"+821033334444\"\r\n"
-		"1760000360000,\"+821077778888\",\"abusive\",,\"+821055556666\"\r\n");
-	free(buf);
-}
-
 /* ---- cases ---- */
 
 static void test_cases_group_by_business(void **state)
@@ -330,7 +306,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_classify_do_not_call, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_classify_daily_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unregistered_feeds_screening, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_export_reports_for_screening, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cases_group_by_business, setup, teardown),
 		cmocka_unit_test(test_business_answers_only_its_own),
 	};
