@@ -73,12 +73,22 @@ int h_incidents_list(struct api_req *r)
 			status = s;
 	if (rc == OMB_OK && want && status < 0)
 		return api_invalid(r, "status", "must be pending, confirmed or rejected");
+	if (rc == OMB_OK)
+		rc = api_purpose_check(r, &r->who, PRIVACY_READ_INCIDENT);
 	struct protection_incident *items = NULL;
 	size_t n = 0;
 	if (rc == OMB_OK)
 		rc = protection_incidents(r->app, &r->who, status, after, limit, &items, &n);
-	if (rc != OMB_OK)
+	/* the flagged words are the customer's: each case's read is logged
+	 * once for the page (a page lists the incidents by id, so a case's
+	 * come together only by chance) */
+	for (size_t i = 0; rc == OMB_OK && i < n; i++)
+		if (i == 0 || strcmp(items[i].receipt, items[i - 1].receipt) != 0)
+			rc = api_log_read(r, items[i].receipt, PRIVACY_READ_INCIDENT);
+	if (rc != OMB_OK) {
+		protection_incidents_free(items, n);
 		return rc;
+	}
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(list, incident_json(&items[i]));
@@ -98,10 +108,18 @@ int h_incident_review(struct api_req *r)
 		return api_invalid(r, "decision", "must be confirm or reject");
 	if ((rc = api_path_id(r, 1, &id)) != OMB_OK)
 		return rc;
+	if ((rc = api_purpose_check(r, &r->who, PRIVACY_READ_INCIDENT)) != OMB_OK)
+		return rc;
 	struct protection_incident v;
 	struct app_error err;
 	rc = protection_review(r->app, &r->who, id, strcmp(decision, "confirm") == 0, r->now, &v, &err);
-	return rc != OMB_OK ? api_fail_use_case(r, rc, err.field, err.reason) : reply_incident(r, MHD_HTTP_OK, &v);
+	if (rc != OMB_OK)
+		return api_fail_use_case(r, rc, err.field, err.reason);
+	if ((rc = api_log_read(r, v.receipt, PRIVACY_READ_INCIDENT)) != OMB_OK) { /* the reviewer reads the words */
+		protection_incident_clear(&v);
+		return rc;
+	}
+	return reply_incident(r, MHD_HTTP_OK, &v);
 }
 
 /* ---- the contact: warning and ending ---- */

@@ -22,6 +22,7 @@ static const char *const reads[PRIVACY_READ_COUNT] = {
 	[PRIVACY_READ_ATTACHMENT] = "attachment",
 	[PRIVACY_READ_DOSSIER] = "dossier",
 	[PRIVACY_READ_EXPORT] = "export",
+	[PRIVACY_READ_INCIDENT] = "incident",
 };
 
 static const char *const consents[PRIVACY_C_COUNT] = {

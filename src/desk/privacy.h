@@ -36,6 +36,7 @@ enum privacy_read {
 	PRIVACY_READ_ATTACHMENT, /* a file of the case */
 	PRIVACY_READ_DOSSIER,    /* a dossier on the case's contact */
 	PRIVACY_READ_EXPORT,     /* everything held about the customer */
+	PRIVACY_READ_INCIDENT,   /* the customer's words an agent flagged (protection) */
 	PRIVACY_READ_COUNT
 };
 

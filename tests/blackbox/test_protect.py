@@ -83,6 +83,13 @@ class Protection(harness.ServerTest):
         self.assertEqual(confirmed.json['reviewed']['by'], self.code['hb.cardlead'])
         again = self.post('hb.cardlead', '/v1/orgs/HB/incidents/%d/review' % incident, {'decision': 'reject'})
         self.assertEqual(again.status, 409, again)
+        listed = self.get('hb.cardlead', '/v1/orgs/HB/incidents?limit=100')
+        self.assertIn(ABUSE, [i['text'] for i in listed.json['items']])
+        # the flagged words are the customer's: the review and the list are reads in their log
+        log = self.server.request('GET', '/v1/cases/%s/reads?limit=100' % receipt,
+                                  headers={'X-Access-Code': access}).json['items']
+        self.assertEqual([(x['what'], x['by']['staff_code']) for x in log if x['what'] == 'incident'],
+                         [('incident', self.code['hb.cardlead'])] * 2)
 
         warned = self.post('hb.agent', '/v1/orgs/HB/cases/%s/warnings' % receipt, {})
         self.assertEqual(warned.status, 201, warned)
