@@ -62,6 +62,16 @@ int h_incident_flag(struct api_req *r)
 	return rc != OMB_OK ? api_fail_use_case(r, rc, err.field, err.reason) : reply_incident(r, MHD_HTTP_CREATED, &v);
 }
 
+/* Whether an incident before items[i] on the page is of the same case (a
+ * page is in id order, so one case's incidents need not be together). */
+static bool case_listed_before(const struct protection_incident *items, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (strcmp(items[j].receipt, items[i].receipt) == 0)
+			return true;
+	return false;
+}
+
 int h_incidents_list(struct api_req *r)
 {
 	int64_t after;
@@ -80,10 +90,9 @@ int h_incidents_list(struct api_req *r)
 	if (rc == OMB_OK)
 		rc = protection_incidents(r->app, &r->who, status, after, limit, &items, &n);
 	/* the flagged words are the customer's: each case's read is logged
-	 * once for the page (a page lists the incidents by id, so a case's
-	 * come together only by chance) */
+	 * once for the page */
 	for (size_t i = 0; rc == OMB_OK && i < n; i++)
-		if (i == 0 || strcmp(items[i].receipt, items[i - 1].receipt) != 0)
+		if (!case_listed_before(items, i))
 			rc = api_log_read(r, items[i].receipt, PRIVACY_READ_INCIDENT);
 	if (rc != OMB_OK) {
 		protection_incidents_free(items, n);
